@@ -1,0 +1,49 @@
+# One command set for people, hooks and CI.
+#   make run    the platform on http://127.0.0.1:8000 with a seeded demo region
+#   make test   lint, type checks and every test (SQLite, then PostgreSQL if DATABASE_URL is set)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: run test lint typecheck pytest bench clean install
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_FLAGS) -r requirements-dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(BIN)/pip install $(PIP_FLAGS) --no-deps -e . 2>&1 | { grep -v "^WARNING: Location\|BuildBackendWarning\|^ *\(!!\|\*\*\*\|with strategy\|Please be careful\|name as your\)" || true; }
+	$(BIN)/python -c "import django, fame" && touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	$(BIN)/fame run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy fame
+
+pytest: install
+	env -u DATABASE_URL FAME_ENV=test $(BIN)/pytest -n 2 --dist loadgroup
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== again against PostgreSQL ($$(echo $$DATABASE_URL | sed 's|//[^@]*@|//|'))"; \
+		FAME_ENV=test $(BIN)/pytest -n 2 --dist loadgroup; \
+	fi
+
+test: lint typecheck pytest
+
+bench: install
+	@echo "Benchmarks print JSON; results go in benchmarks/BENCHMARKS.md."
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,1 @@
+"""FAME: Framework for Multi-Agency Environments."""

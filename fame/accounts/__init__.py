@@ -1,0 +1,1 @@
+"""Organisations, practitioners, vetting and training, sign-in with two factors."""

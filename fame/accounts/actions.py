@@ -1,0 +1,172 @@
+"""Writes about accounts: each keyword-only, ``by=`` the actor, audited in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.utils import reset as reset_lockout
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fame.audit import record_event
+
+from .forms import OrganisationForm, UserForm
+from .models import Organisation, TrainingRecord, User, UserSession
+
+
+def _changes(form: Any) -> dict[str, list[str]]:
+    """What a form changed, as {field: [before, after]}, for the audit event."""
+    changes = {}
+    for name in form.changed_data:
+        before = form.initial.get(name)
+        after = form.cleaned_data.get(name)
+        changes[name] = [str(before) if before is not None else "", str(after or "")]
+    return changes
+
+
+def save_organisation(*, form: OrganisationForm, by: User) -> Organisation:
+    with transaction.atomic():
+        created = form.instance.pk is None
+        organisation = form.save()
+        record_event(
+            "admin.organisation_created" if created else "admin.organisation_changed",
+            actor=by,
+            target=f"organisation:{organisation.agency_id}",
+            details={"changes": _changes(form)},
+        )
+    return organisation
+
+
+def save_user(*, form: UserForm, by: User) -> User:
+    with transaction.atomic():
+        created = form.instance.pk is None
+        user = form.save(commit=False)
+        if created:
+            user.set_unusable_password()
+        user.save()
+        for course, completed_on in form.training_dates().items():
+            if completed_on:
+                TrainingRecord.objects.update_or_create(
+                    user=user, course=course, defaults={"completed_on": completed_on}
+                )
+            else:
+                TrainingRecord.objects.filter(user=user, course=course).delete()
+        record_event(
+            "admin.user_created" if created else "admin.user_changed",
+            actor=by,
+            target=f"user:{user.pk}",
+            details={"changes": _changes(form)},
+        )
+    return user
+
+
+def set_password(*, user: User, password: str, by: User) -> None:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record_event("admin.password_set", actor=by, target=f"user:{user.pk}")
+
+
+def end_user_sessions(user: User) -> int:
+    """Delete every session of ``user``; returns how many ended."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def set_active(*, user: User, active: bool, by: User) -> None:
+    """Enable or disable an account; disabling ends every session it has."""
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        ended = 0 if active else end_user_sessions(user)
+        record_event(
+            "admin.user_enabled" if active else "admin.user_disabled",
+            actor=by,
+            target=f"user:{user.pk}",
+            details={"sessions_ended": ended},
+        )
+
+
+def reset_two_factor(*, user: User, by: User) -> None:
+    """Remove the user's authenticator so that they enrol a new one at next sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        ended = end_user_sessions(user)
+        record_event(
+            "admin.two_factor_reset",
+            actor=by,
+            target=f"user:{user.pk}",
+            details={"sessions_ended": ended},
+        )
+
+
+def unlock(*, user: User, by: User) -> None:
+    with transaction.atomic():
+        reset_lockout(username=user.username)
+        record_event("admin.user_unlocked", actor=by, target=f"user:{user.pk}")
+
+
+# Signing in -------------------------------------------------------------------
+
+
+def record_password_accepted(request: HttpRequest, *, user: User) -> None:
+    with transaction.atomic():
+        if request.session.session_key:
+            UserSession.objects.update_or_create(
+                session_key=request.session.session_key, defaults={"user": user}
+            )
+        record_event("auth.password_accepted", actor=user, request=request)
+
+
+def record_sign_in_failed(request: HttpRequest, *, username: str, why: str) -> None:
+    known = User.objects.filter(username=username).first()
+    record_event(
+        "auth.login_failed",
+        actor=known,
+        target=f"username:{username}" if known is None else f"user:{known.pk}",
+        outcome="failure",
+        details={"why": why},
+        request=request,
+    )
+
+
+def start_enrolment(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator for ``user`` (any earlier unconfirmed one goes)."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def confirm_enrolment(request: HttpRequest, *, device: TOTPDevice) -> None:
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_event("auth.otp_enrolled", actor=device.user, request=request)
+
+
+def record_second_factor(request: HttpRequest, *, user: User, ok: bool, why: str = "") -> None:
+    if ok:
+        reset_lockout(username=user.username)
+        record_event("auth.login", actor=user, request=request)
+    else:
+        record_event(
+            "auth.otp_failed",
+            actor=user,
+            target=f"user:{user.pk}",
+            outcome="failure",
+            details={"why": why},
+            request=request,
+        )
+
+
+def end_session(request: HttpRequest, *, reason: str) -> None:
+    user = request.user
+    if isinstance(user, User):
+        with transaction.atomic():
+            if request.session.session_key:
+                UserSession.objects.filter(session_key=request.session.session_key).delete()
+            record_event("auth.logout", actor=user, details={"reason": reason}, request=request)

@@ -1,0 +1,63 @@
+"""View decorators: the doors in front of administration and child data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from fame.audit import record_event
+from fame.web.pages import render_page
+
+from .access import child_data_access
+from .permissions import can
+
+View = Callable[..., HttpResponse]
+
+
+def requires(action: str) -> Callable[[View], View]:
+    """Refuse (403, audited) anyone for whom ``can(user, action)`` is false."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not can(request.user, action):  # type: ignore[arg-type]
+                record_event(
+                    "access.refused",
+                    actor=request.user,
+                    target=request.path,
+                    outcome="refused",
+                    details={"action": action},
+                    request=request,
+                )
+                return render_page(request, "accounts/refused.html", {"action": action}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def child_data_required(view: View) -> View:
+    """Refuse (403, audited) a user who may not reach child data, saying what to put right."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        access = child_data_access(request.user)  # type: ignore[arg-type]
+        if not access.allowed:
+            record_event(
+                "access.refused",
+                actor=request.user,
+                target=request.path,
+                outcome="refused",
+                details={"problems": list(access.problems)},
+                request=request,
+            )
+            return render_page(
+                request, "accounts/no_child_data.html", {"access": access}, status=403
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped

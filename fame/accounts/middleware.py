@@ -1,0 +1,30 @@
+"""Sign-in is required everywhere except a short public list; both factors before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+PUBLIC_PREFIXES = ("/healthz", "/sign-in", "/sign-out", "/accessibility", settings.STATIC_URL)
+SECOND_FACTOR_PREFIXES = ("/sign-in/security-code", "/sign-in/set-up-authenticator", "/sign-out")
+
+
+class SignInRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        user = request.user
+        if not user.is_authenticated:
+            if not path.startswith(PUBLIC_PREFIXES) and path != "/favicon.ico":
+                return redirect(reverse("accounts:sign_in"))
+        elif not user.is_verified() and not path.startswith(  # type: ignore[attr-defined]
+            (*SECOND_FACTOR_PREFIXES, "/healthz", settings.STATIC_URL)
+        ):
+            return redirect(reverse("accounts:second_factor"))
+        return self.get_response(request)

@@ -1,0 +1,255 @@
+"""Signing in with two factors, and the pages that manage organisations and practitioners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from markupsafe import Markup
+
+from fame.audit import record_event
+from fame.web.pages import posted, render_page
+
+from . import actions, queries
+from .decorators import requires
+from .forms import CodeForm, ConfirmForm, OrganisationForm, SignInForm, UserForm
+from .models import Organisation, User
+
+ENDED_MESSAGES = {
+    "idle": "You were signed out because you had not done anything for a while.",
+    "lifetime": "You were signed out because your session reached its time limit.",
+    "signed_out": "You have signed out.",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:second_factor")
+    form = SignInForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            actions.record_sign_in_failed(request, username=username, why="password")
+            form.add_error("username", "Enter a correct username and password")
+        else:
+            login(request, user)
+            actions.record_password_accepted(request, user=user)
+            return redirect("accounts:second_factor")
+    ended = ENDED_MESSAGES.get(request.GET.get("ended", ""))
+    return render_page(request, "accounts/sign_in.html", {"form": form, "ended": ended})
+
+
+def _after_sign_in(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("web:home")
+
+
+def _code_refused(
+    request: HttpRequest, user: User, form: CodeForm, why: str
+) -> HttpResponse | None:
+    """Count a wrong code towards the lockout; the lockout page if this was one too many."""
+    actions.record_second_factor(request, user=user, ok=False, why=why)
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.username}, request=request
+    )
+    if getattr(request, "axes_locked_out", False):
+        return locked_out(request)
+    form.add_error(
+        "code",
+        "The security code is not right, or it has been used. Wait for a new code and try again",
+    )
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect("web:home")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect("accounts:enrol")
+    form = CodeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(
+                "code", "You have entered too many wrong codes. Wait a minute, then try again"
+            )
+            actions.record_second_factor(request, user=user, ok=False, why="throttled")
+        elif device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            actions.record_second_factor(request, user=user, ok=True)
+            return _after_sign_in(request)
+        elif refused := _code_refused(request, user, form, why="wrong code"):
+            return refused
+    return render_page(request, "accounts/security_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:second_factor")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = actions.start_enrolment(user=user)
+    form = CodeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            actions.confirm_enrolment(request, device=device)
+            otp_login(request, device)
+            actions.record_second_factor(request, user=user, ok=True)
+            messages.success(request, "Your authenticator app is set up.")
+            return _after_sign_in(request)
+        if refused := _code_refused(request, user, form, why="wrong enrolment code"):
+            return refused
+    qr = Markup(segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code"))  # noqa: S704 - segno's own SVG markup
+    secret = " ".join(queries.base32_secret(device)[i : i + 4] for i in range(0, 32, 4))
+    return render_page(
+        request, "accounts/enrol.html", {"form": form, "qr": qr, "secret": secret.strip()}
+    )
+
+
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        actions.end_session(request, reason="signed out")
+        logout(request)
+    return redirect("/sign-in?ended=signed_out")
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes calls this when an account is locked (AXES_LOCKOUT_CALLABLE)."""
+    username = (credentials or {}).get("username") or getattr(request.user, "username", "")
+    known = User.objects.filter(username=username).first() if username else None
+    record_event(
+        "auth.locked_out",
+        actor=known,
+        target=f"user:{known.pk}" if known else f"username:{username}",
+        outcome="refused",
+        request=request,
+    )
+    if request.user.is_authenticated:
+        logout(request)
+    return render_page(request, "accounts/locked.html", status=429)
+
+
+# Managing organisations ------------------------------------------------------
+
+
+@requires("manage_organisations")
+def organisations(request: HttpRequest) -> HttpResponse:
+    return render_page(
+        request,
+        "accounts/organisations.html",
+        {"organisations": queries.organisations_with_counts(), "nav_active": "organisations"},
+    )
+
+
+@requires("manage_organisations")
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, agency_id: str | None = None) -> HttpResponse:
+    instance = get_object_or_404(Organisation, agency_id=agency_id) if agency_id else None
+    form = OrganisationForm(posted(request), instance=instance)
+    if request.method == "POST" and form.is_valid():
+        organisation = actions.save_organisation(form=form, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, f"{organisation.name} saved.")
+        return redirect("accounts:organisations")
+    return render_page(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "organisation": instance, "nav_active": "organisations"},
+    )
+
+
+# Managing practitioners ------------------------------------------------------
+
+
+@requires("manage_users")
+def users(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    return render_page(
+        request,
+        "accounts/users.html",
+        {"users": queries.find_users(query), "q": query, "nav_active": "users"},
+    )
+
+
+@requires("manage_users")
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(User, pk=user_id) if user_id else None
+    form = UserForm(posted(request), instance=instance)
+    if request.method == "POST" and form.is_valid():
+        user = actions.save_user(form=form, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, f"{user.display_name} saved.")
+        return redirect("accounts:user", user_id=user.pk)
+    return render_page(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "person": instance, "nav_active": "users"},
+    )
+
+
+@requires("manage_users")
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User.objects.select_related("organisation"), pk=user_id)
+    return render_page(
+        request,
+        "accounts/user_detail.html",
+        {"person": person, **queries.user_status(person), "nav_active": "users"},
+    )
+
+
+USER_ACTIONS = {
+    "disable": ("Disable this account", "The account is disabled and its sessions have ended."),
+    "enable": ("Enable this account", "The account is enabled."),
+    "reset-2fa": (
+        "Reset two-factor authentication",
+        "Two-factor authentication is reset. They will set up a new authenticator app "
+        "when they next sign in.",
+    ),
+    "unlock": ("Unlock this account", "The account is unlocked."),
+}
+
+
+@requires("manage_users")
+@require_http_methods(["GET", "POST"])
+def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    if action not in USER_ACTIONS:
+        return render_page(request, "web/not_found.html", status=404)
+    title, done = USER_ACTIONS[action]
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        by: User = request.user  # type: ignore[assignment]
+        if action in {"disable", "enable"}:
+            actions.set_active(user=person, active=action == "enable", by=by)
+        elif action == "reset-2fa":
+            actions.reset_two_factor(user=person, by=by)
+        else:
+            actions.unlock(user=person, by=by)
+        messages.success(request, done)
+        return redirect("accounts:user", user_id=person.pk)
+    return render_page(
+        request,
+        "accounts/user_action.html",
+        {"person": person, "title": title, "action": action, "nav_active": "users"},
+    )

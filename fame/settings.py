@@ -1,0 +1,236 @@
+"""FAME settings: one module, driven by the environment, failing fast with a hint.
+
+FAME_ENV chooses the mode:
+- ``development`` (default): safe, obvious defaults; SQLite under ``var/``.
+- ``test``: as development, with fast password hashing for the test suite.
+- ``production``: refuses to start without FAME_SECRET_KEY and FAME_ALLOWED_HOSTS.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+FAME_ENV = os.environ.get("FAME_ENV", "development")
+if FAME_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"FAME_ENV is {FAME_ENV!r}; set it to development, test or production."
+    )
+PRODUCTION = FAME_ENV == "production"
+
+# Where this process keeps its database, keys and demo files.
+DATA_DIR = Path(os.environ.get("FAME_DATA_DIR", BASE_DIR / "var")).resolve()
+
+
+def get_env_var(name: str, *, hint: str, default: str | None = None) -> str:
+    """Read a setting from the environment; in production a missing one stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if PRODUCTION or default is None:
+        raise ImproperlyConfigured(f"Set the environment variable {name}: {hint}")
+    return default
+
+
+SECRET_KEY = get_env_var(
+    "FAME_SECRET_KEY",
+    hint="a long random string, for example from "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+    default="development-only-secret-key-never-use-in-production",
+)
+if PRODUCTION and (len(SECRET_KEY) < 50 or "development" in SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set the environment variable FAME_SECRET_KEY to a real secret of at least 50 characters."
+    )
+
+DEBUG = os.environ.get("FAME_DEBUG", "") == "1" and not PRODUCTION
+ALLOWED_HOSTS = get_env_var(
+    "FAME_ALLOWED_HOSTS",
+    hint="a comma-separated list of the host names this service answers to, "
+    "for example fame.example.org.",
+    default="127.0.0.1,localhost,testserver",
+).split(",")
+
+# The role this process plays: hub, node or both (the embedded default).
+FAME_ROLE = os.environ.get("FAME_ROLE", "both")
+if FAME_ROLE not in {"hub", "node", "both"}:
+    raise ImproperlyConfigured(f"FAME_ROLE is {FAME_ROLE!r}; set it to hub, node or both.")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "fame.web",
+    "fame.audit",
+    "fame.accounts",
+    "fame.synth",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "fame.web.middleware.SessionLifetimeMiddleware",
+    "fame.accounts.middleware.SignInRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fame.web.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "fame.urls"
+WSGI_APPLICATION = "fame.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "fame.web.jinja.FameJinja2",
+        "DIRS": [BASE_DIR / "fame" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "fame.web.jinja.environment",
+            "autoescape": True,
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "fame.web.context.page_context",
+            ],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'fame.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+if FAME_ENV == "test":
+    # Argon2id stays the algorithm; the test suite uses cheap parameters.
+    PASSWORD_HASHERS = ["fame.accounts.hashers.FastArgon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "web:home"
+
+# Sessions: an idle timeout and an absolute lifetime, both enforced by
+# fame.web.middleware.SessionLifetimeMiddleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("FAME_IDLE_MINUTES", "20")))
+SESSION_ABSOLUTE_LIFETIME = timedelta(hours=int(os.environ.get("FAME_SESSION_HOURS", "8")))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "fame.web.views.csrf_failure"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("FAME_BEHIND_TLS_PROXY", "") != "1"
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Two factors: django-otp TOTP with its own throttling; django-axes locks an
+# account after repeated failures of either factor.
+OTP_TOTP_ISSUER = "FAME"
+OTP_TOTP_THROTTLE_FACTOR = 1
+AXES_FAILURE_LIMIT = int(os.environ.get("FAME_LOCKOUT_AFTER", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fame.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Who may reach child data: enhanced vetting is valid for this many years.
+FAME_VETTING_VALID_YEARS = 3
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/assets/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [
+    BASE_DIR / "fame" / "static",
+    BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets",
+    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"fame": {"level": "INFO"}},
+}

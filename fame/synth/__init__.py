@@ -1,0 +1,1 @@
+"""The synthetic region generator: organisations, practitioners and children with realistic errors."""

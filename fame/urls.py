@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("fame.web.urls")),
+    path("", include("fame.accounts.urls")),
+]
+
+handler404 = "fame.web.views.not_found"
+handler500 = "fame.web.views.server_error"

@@ -1,0 +1,1 @@
+"""The web shell: page layout, Jinja environment, security middleware, health check."""

@@ -1,0 +1,23 @@
+"""Values every page needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def page_context(request: HttpRequest) -> dict[str, Any]:
+    from fame.accounts.permissions import can
+
+    user = request.user
+    is_verified = getattr(user, "is_verified", None)
+    signed_in = user.is_authenticated and callable(is_verified) and is_verified()
+    return {
+        "serviceName": "FAME",
+        "serviceUrl": "/",
+        # str() makes django-csp put the nonce in the header; every page needs it.
+        "cspNonce": str(getattr(request, "csp_nonce", "")),
+        "signed_in": signed_in,
+        "can_manage": signed_in and can(user, "manage_users"),  # type: ignore[arg-type]
+    }

@@ -1,0 +1,53 @@
+"""The Jinja2 environment: FAME's own templates plus the GOV.UK Frontend macros."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.template.backends.jinja2 import Jinja2
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.functional import cached_property
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from fame.web.forms import error_list
+
+
+class FameJinja2(Jinja2):
+    """Jinja2 that reads ``templates/`` of FAME's own apps only.
+
+    Third-party apps keep Django templates in their ``templates/`` folders; the
+    Django template backend renders those.
+    """
+
+    app_dirname = "templates"
+
+    @cached_property
+    def template_dirs(self) -> tuple[Path, ...]:  # type: ignore[override]
+        own = [
+            Path(app.path) / self.app_dirname
+            for app in apps.get_app_configs()
+            if app.name.startswith("fame.")
+        ]
+        return tuple(Path(d) for d in self.dirs) + tuple(d for d in own if d.is_dir())
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    own_loader = options.pop("loader")
+    options["loader"] = ChoiceLoader(
+        [
+            own_loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    env = Environment(**options)  # noqa: S701 - autoescape comes from settings.TEMPLATES
+    env.globals.update({"static": static, "url": url, "form_error_list": error_list})
+    return env

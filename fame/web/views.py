@@ -1,0 +1,49 @@
+"""The home page, the health check and the error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from fame.accounts.access import child_data_access
+from fame.accounts.permissions import can
+
+from .pages import render_page
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer without sign-in: which role this process plays and that it is up."""
+    return JsonResponse({"role": settings.FAME_ROLE, "status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render_page(
+        request,
+        "web/home.html",
+        {
+            "access": child_data_access(user),  # type: ignore[arg-type]
+            "can_manage_users": can(user, "manage_users"),  # type: ignore[arg-type]
+            "nav_active": "home",
+        },
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render_page(request, "web/csrf.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_page(request, "web/not_found.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "web/server_error.html", status=500)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "web/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "web/privacy.html")

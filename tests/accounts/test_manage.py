@@ -1,0 +1,171 @@
+"""Administrators and ISA officers manage organisations and practitioners; others are refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from fame.accounts.models import Organisation, TrainingRecord, User
+from fame.audit.models import AuditEvent
+
+from ..conftest import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/manage/users",
+    "/manage/users/new",
+    "/manage/organisations",
+    "/manage/organisations/new",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_manage_pages_refuse_practitioner_and_audit(school_teacher, path):
+    response = signed_in_client(school_teacher).get(path)
+    assert response.status_code == 403
+    assert b"You cannot use this page" in response.content
+    event = AuditEvent.objects.get(action="access.refused")
+    assert event.target == path
+    assert event.outcome == "refused"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_manage_pages_open_for_isa_officer(isa_officer, path):
+    assert signed_in_client(isa_officer).get(path).status_code == 200
+
+
+def test_user_detail_refuses_practitioner(school_teacher, health_visitor):
+    client = signed_in_client(school_teacher)
+    assert client.get(f"/manage/users/{health_visitor.pk}").status_code == 403
+
+
+def test_add_organisation_is_saved_and_audited(administrator):
+    client = signed_in_client(administrator)
+    response = client.post(
+        "/manage/organisations/new",
+        {
+            "agency_id": "yth-002",
+            "name": "Eastbridge Youth Service",
+            "type": "youth_service",
+            "local_authority": "Eastbridge",
+            "accreditation_status": "accredited",
+            "accreditation_date-day": "3",
+            "accreditation_date-month": "2",
+            "accreditation_date-year": "2026",
+        },
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(agency_id="yth-002")
+    assert organisation.is_accredited
+    event = AuditEvent.objects.get(action="admin.organisation_created")
+    assert event.target == "organisation:yth-002"
+    assert event.details["changes"]["name"] == ["", "Eastbridge Youth Service"]
+
+
+def test_add_organisation_bad_input_changes_nothing(administrator):
+    client = signed_in_client(administrator)
+    response = client.post(
+        "/manage/organisations/new",
+        {
+            "agency_id": "Not Valid!",
+            "name": "",
+            "type": "school",
+            "local_authority": "Eastbridge",
+            "accreditation_status": "accredited",
+            "accreditation_date-day": "31",
+            "accreditation_date-month": "2",
+            "accreditation_date-year": "2026",
+        },
+    )
+    assert response.status_code == 200
+    assert b"<title>Error: Add an organisation" in response.content
+    assert b"There is a problem" in response.content
+    assert b"Enter the organisation" in response.content
+    assert b"must be a real date" in response.content
+    assert not Organisation.objects.filter(local_authority="Eastbridge").exists()
+    assert not AuditEvent.objects.filter(action__startswith="admin.").exists()
+
+
+def test_withdrawing_accreditation_refuses_its_practitioners(administrator, school_teacher, school):
+    client = signed_in_client(administrator)
+    client.post(
+        f"/manage/organisations/{school.agency_id}",
+        {
+            "name": school.name,
+            "type": school.type,
+            "local_authority": school.local_authority,
+            "accreditation_status": "suspended",
+            "accreditation_date-day": "1",
+            "accreditation_date-month": "11",
+            "accreditation_date-year": "2026",
+        },
+    )
+    home = signed_in_client(school_teacher).get("/")
+    assert b"is not accredited to use child data" in home.content
+    assert AuditEvent.objects.get(action="admin.organisation_changed").details["changes"][
+        "accreditation_status"
+    ] == ["accredited", "suspended"]
+
+
+def test_add_user_with_roles_vetting_and_training(isa_officer, school):
+    client = signed_in_client(isa_officer)
+    response = client.post(
+        "/manage/users/new",
+        {
+            "username": "gita",
+            "first_name": "Gita",
+            "last_name": "Patel",
+            "organisation": school.pk,
+            "job_title": "Designated safeguarding lead",
+            "phone": "01632 960111",
+            "secure_email": "gita@example.org",
+            "roles": ["practitioner", "caf_coordinator"],
+            "vetting_checked_on-day": "1",
+            "vetting_checked_on-month": "9",
+            "vetting_checked_on-year": "2025",
+            "training_safeguarding-day": "2",
+            "training_safeguarding-month": "9",
+            "training_safeguarding-year": "2025",
+        },
+    )
+    assert response.status_code == 302
+    gita = User.objects.get(username="gita")
+    assert gita.roles == ["practitioner", "caf_coordinator"]
+    assert [r.course.code for r in TrainingRecord.objects.filter(user=gita)] == ["safeguarding"]
+    assert not gita.has_usable_password()
+    assert AuditEvent.objects.get(action="admin.user_created").target == f"user:{gita.pk}"
+
+
+def test_add_user_without_roles_is_refused(isa_officer, school):
+    response = signed_in_client(isa_officer).post(
+        "/manage/users/new",
+        {"username": "h", "first_name": "H", "last_name": "J", "organisation": school.pk},
+    )
+    assert b"Select at least one role" in response.content
+    assert b'href="#id_roles"' in response.content
+    assert not User.objects.filter(username="h").exists()
+
+
+def test_disabling_account_ends_its_sessions(administrator, school_teacher):
+    teacher_client = signed_in_client(school_teacher)
+    teacher_client.get("/")  # a real session exists
+    from fame.accounts.models import UserSession
+
+    UserSession.objects.create(user=school_teacher, session_key=teacher_client.session.session_key)
+    admin_client = signed_in_client(administrator)
+    response = admin_client.post(f"/manage/users/{school_teacher.pk}/disable")
+    assert response.status_code == 302
+    school_teacher.refresh_from_db()
+    assert not school_teacher.is_active
+    assert not Session.objects.filter(session_key=teacher_client.session.session_key).exists()
+    assert teacher_client.get("/").status_code == 302
+    event = AuditEvent.objects.get(action="admin.user_disabled")
+    assert event.details["sessions_ended"] == 1
+
+
+def test_unknown_user_action_is_not_found(administrator, school_teacher):
+    response = signed_in_client(administrator).post(f"/manage/users/{school_teacher.pk}/delete")
+    assert response.status_code == 404
+    school_teacher.refresh_from_db()
+    assert school_teacher.is_active

@@ -1,0 +1,163 @@
+"""Signing in: password, then a mandatory second factor, with lockout."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fame.audit.models import AuditEvent
+
+from ..conftest import authenticator, current_code
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in_password(client: Client, username: str, password: str = "correct-horse-battery"):
+    return client.post("/sign-in", {"username": username, "password": password})
+
+
+def actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+
+
+def test_sign_in_page_shows_form_without_login():
+    response = Client().get("/sign-in")
+    assert response.status_code == 200
+    assert b"Sign in to FAME" in response.content
+
+
+def test_any_page_redirects_to_sign_in_when_signed_out():
+    response = Client().get("/manage/users")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in"
+
+
+def test_sign_in_wrong_password_is_refused_and_audited(school_teacher):
+    client = Client()
+    response = sign_in_password(client, "alice", "wrong-password")
+    assert response.status_code == 200
+    assert b"Enter a correct username and password" in response.content
+    assert response.content.count(b"<title>Error: Sign in") == 1
+    assert b'value="alice"' in response.content  # what the user typed is kept
+    assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.outcome == "failure"
+    assert event.actor_username == "alice"
+
+
+def test_sign_in_empty_form_names_each_field():
+    response = Client().post("/sign-in", {"username": "", "password": ""})
+    assert b"Enter your username" in response.content
+    assert b"Enter your password" in response.content
+    assert b'href="#id_username"' in response.content
+
+
+def test_sign_in_first_time_asks_to_enrol_authenticator(school_teacher):
+    client = Client()
+    response = sign_in_password(client, "alice")
+    assert response["Location"] == "/sign-in/security-code"
+    response = client.get("/sign-in/security-code")
+    assert response["Location"] == "/sign-in/set-up-authenticator"
+    page = client.get("/sign-in/set-up-authenticator")
+    assert b"<svg" in page.content  # the QR code
+    assert TOTPDevice.objects.filter(user=school_teacher, confirmed=False).count() == 1
+
+
+def test_enrolment_with_right_code_signs_in(school_teacher):
+    client = Client()
+    sign_in_password(client, "alice")
+    client.get("/sign-in/set-up-authenticator")
+    device = TOTPDevice.objects.get(user=school_teacher)
+    response = client.post("/sign-in/set-up-authenticator", {"code": current_code(device)})
+    assert response["Location"] == "/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+    assert actions()[-3:] == ["auth.password_accepted", "auth.otp_enrolled", "auth.login"]
+
+
+def test_password_alone_reaches_no_page(school_teacher):
+    authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/security-code"
+
+
+def test_security_code_right_signs_in(school_teacher):
+    device = authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    response = client.post("/sign-in/security-code", {"code": current_code(device)})
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_security_code_used_twice_is_refused(school_teacher):
+    device = authenticator(school_teacher)
+    code = current_code(device)
+    first = Client()
+    sign_in_password(first, "alice")
+    first.post("/sign-in/security-code", {"code": code})
+    second = Client()
+    sign_in_password(second, "alice")
+    response = second.post("/sign-in/security-code", {"code": code})
+    assert response.status_code == 200
+    assert b"has been used" in response.content
+    assert second.get("/").status_code == 302
+
+
+def test_security_code_malformed_gets_clear_message(school_teacher):
+    authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    response = client.post("/sign-in/security-code", {"code": "12ab"})
+    assert b"The security code must be 6 digits" in response.content
+    assert not AuditEvent.objects.filter(action="auth.otp_failed").exists()
+
+
+def test_repeated_wrong_passwords_lock_the_account(school_teacher, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_password(client, "alice", "wrong-password")
+    response = sign_in_password(client, "alice")  # even the right password now
+    assert response.status_code == 429
+    assert b"Your account is locked" in response.content
+    assert "auth.locked_out" in actions()
+
+
+def test_repeated_wrong_codes_lock_the_account_and_sign_out(school_teacher, settings):
+    device = authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    response = None
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        device.refresh_from_db()
+        device.throttling_failure_count = 0  # take django-otp's back-off out of the way
+        device.save()
+        response = client.post("/sign-in/security-code", {"code": "000000"})
+    assert response is not None and response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert sign_in_password(Client(), "alice").status_code == 429
+
+
+def test_wrong_codes_are_throttled(school_teacher):
+    authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    client.post("/sign-in/security-code", {"code": "000000"})
+    response = client.post("/sign-in/security-code", {"code": "000001"})
+    assert b"too many wrong codes" in response.content
+
+
+def test_sign_out_ends_session(school_teacher):
+    device = authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    client.post("/sign-in/security-code", {"code": current_code(device)})
+    response = client.get("/sign-out")
+    assert response["Location"] == "/sign-in?ended=signed_out"
+    assert client.get("/").status_code == 302
+    assert "auth.logout" in actions()

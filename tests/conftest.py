@@ -1,0 +1,127 @@
+"""Named people and helpers shared by every test."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fame.accounts.models import AccreditationStatus, OrganisationType, User
+
+from .factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def school(db):
+    return OrganisationFactory(
+        agency_id="sch-001", name="Hollins Lane Primary School", type=OrganisationType.SCHOOL
+    )
+
+
+@pytest.fixture
+def health_trust(db):
+    return OrganisationFactory(
+        agency_id="hlt-001", name="Northmoor Community Health", type=OrganisationType.HEALTH_TRUST
+    )
+
+
+@pytest.fixture
+def local_authority(db):
+    return OrganisationFactory(
+        agency_id="lasc-001",
+        name="Northmoor Children's Services",
+        type=OrganisationType.SOCIAL_CARE,
+    )
+
+
+@pytest.fixture
+def pending_charity(db):
+    return OrganisationFactory(
+        agency_id="vol-009",
+        name="Riverside Family Trust",
+        type=OrganisationType.VOLUNTARY,
+        accreditation_status=AccreditationStatus.PENDING,
+        accreditation_date=None,
+    )
+
+
+@pytest.fixture
+def school_teacher(school) -> User:
+    return UserFactory(
+        username="alice", first_name="Alice", organisation=school, job_title="Class teacher"
+    )
+
+
+@pytest.fixture
+def health_visitor(health_trust) -> User:
+    return UserFactory(
+        username="bob", first_name="Bob", organisation=health_trust, job_title="Health visitor"
+    )
+
+
+@pytest.fixture
+def isa_officer(local_authority) -> User:
+    return UserFactory(
+        username="charlie",
+        first_name="Charlie",
+        organisation=local_authority,
+        job_title="Information-sharing officer",
+        roles=["practitioner", "isa_officer"],
+    )
+
+
+@pytest.fixture
+def administrator(local_authority) -> User:
+    return UserFactory(
+        username="dana",
+        first_name="Dana",
+        organisation=local_authority,
+        job_title="Systems administrator",
+        roles=["administrator"],
+    )
+
+
+@pytest.fixture
+def unvetted_volunteer(school) -> User:
+    return UserFactory(
+        username="eve",
+        first_name="Eve",
+        organisation=school,
+        job_title="Volunteer",
+        vetting_checked_on=None,
+    )
+
+
+@pytest.fixture
+def unaccredited_worker(pending_charity) -> User:
+    return UserFactory(
+        username="frank",
+        first_name="Frank",
+        organisation=pending_charity,
+        job_title="Family support worker",
+    )
+
+
+def authenticator(user: User) -> TOTPDevice:
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test authenticator"}
+    )
+    return device
+
+
+def current_code(device: TOTPDevice) -> str:
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def signed_in_client(user: User) -> Client:
+    """A test client signed in with both factors."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+    return client
