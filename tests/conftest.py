@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -9,8 +12,18 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fame.accounts.models import AccreditationStatus, OrganisationType, User
+from fame.audit._signing import clear_key_cache
 
 from .factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path: Path) -> Iterator[Path]:
+    """Each test keeps keys and files under its own DATA_DIR, never the developer's var/."""
+    settings.DATA_DIR = tmp_path
+    clear_key_cache()
+    yield tmp_path
+    clear_key_cache()
 
 
 @pytest.fixture

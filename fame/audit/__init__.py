@@ -1,0 +1,52 @@
+"""The tamper-evident audit log (RFC 6962 Merkle tree with signed tree heads).
+
+Other apps use only what ``__all__`` names::
+
+    from fame.audit import record_event
+    record_event("auth.login", actor=user, request=request)
+
+Names that need Django's models are imported lazily, so importing this package
+never disturbs app loading.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from fame.audit._errors import AppendOnlyError
+
+__all__ = [
+    "AppendOnlyError",
+    "AuditEvent",
+    "Outcome",
+    "TreeHead",
+    "VerificationResult",
+    "events_for",
+    "latest_tree_head",
+    "record_event",
+    "verify_audit_log",
+]
+
+_LAZY = {
+    "AuditEvent": "fame.audit.models",
+    "Outcome": "fame.audit.models",
+    "TreeHead": "fame.audit.models",
+    "VerificationResult": "fame.audit.verify",
+    "events_for": "fame.audit.queries",
+    "latest_tree_head": "fame.audit.queries",
+    "record_event": "fame.audit.actions",
+    "verify_audit_log": "fame.audit.verify",
+}
+
+if TYPE_CHECKING:
+    from fame.audit.actions import record_event
+    from fame.audit.models import AuditEvent, Outcome, TreeHead
+    from fame.audit.queries import events_for, latest_tree_head
+    from fame.audit.verify import VerificationResult, verify_audit_log
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,133 @@
+"""Audit events and signed tree heads: rows that are written once and never changed.
+
+Write through ``fame.audit.record_event``; it keeps the Merkle log consistent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.db import models
+
+from fame.audit._canonical import event_bytes
+from fame.audit._errors import AppendOnlyError
+from fame.audit._merkle import leaf_hash
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+    REFUSED = "refused", "Refused"
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses every bulk path that could change or remove existing rows."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed once written.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed once written.")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows are added one at a time by the log.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row that may be inserted, and then only read."""
+
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed once written.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class AuditEvent(AppendOnlyModel):
+    """Something that happened: who, for which organisation, when, what, to what, and how."""
+
+    seq = models.PositiveBigIntegerField("sequence number", primary_key=True)
+    time = models.DateTimeField()
+    # Not a foreign key: the record of what someone did outlives their account.
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    organisation = models.CharField("organisation (agency ID)", max_length=40, blank=True)
+    action = models.CharField(max_length=100)
+    target = models.TextField(blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    details = models.JSONField(default=dict, blank=True)
+    leaf_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["action", "seq"], name="audit_event_action"),
+            models.Index(fields=["actor_id", "seq"], name="audit_event_actor"),
+            models.Index(fields=["organisation", "seq"], name="audit_event_organisation"),
+            models.Index(fields=["target"], name="audit_event_target"),
+            models.Index(fields=["time"], name="audit_event_time"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.actor_username or "system"
+        return f"#{self.seq} {self.action} by {who} on {self.target or '-'}: {self.outcome}"
+
+    def canonical_bytes(self) -> bytes:
+        return event_bytes(
+            seq=self.seq,
+            time=self.time,
+            actor_id=self.actor_id,
+            actor_username=self.actor_username,
+            organisation=self.organisation,
+            action=self.action,
+            target=self.target,
+            outcome=self.outcome,
+            details=self.details,
+        )
+
+    def computed_leaf_hash(self) -> str:
+        return leaf_hash(self.canonical_bytes()).hex()
+
+
+class TreeHead(AppendOnlyModel):
+    """A signed statement of the log's root hash at one size (one per append)."""
+
+    tree_size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    timestamp = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    key_id = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"tree head {self.tree_size}: {self.root_hash[:16]}"
+
+
+class LogState(models.Model):
+    """The single, locked row that serialises appends: size and Merkle frontier.
+
+    Not evidence in itself (it changes on every append); ``verify`` checks it agrees.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    tree_size = models.PositiveBigIntegerField(default=0)
+    frontier = models.JSONField(default=list)
+    root_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit log state: {self.tree_size} events"

@@ -1,0 +1,25 @@
+"""What other apps import from fame.audit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import fame.audit
+
+
+def test_public_api_names_all_resolve() -> None:
+    missing = [name for name in fame.audit.__all__ if getattr(fame.audit, name, None) is None]
+
+    assert missing == []
+
+
+def test_importing_fame_audit_does_not_load_models_before_django_is_ready() -> None:
+    code = "import sys, fame.audit; assert 'fame.audit.models' not in sys.modules; print('ok')"
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
