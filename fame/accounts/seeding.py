@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -67,6 +68,8 @@ def load_region(
     leaves the registers as they were.
     """
     courses = {course.code: course for course in TrainingCourse.objects.all()}
+    # One Argon2id hash serves every new demo account: they share the demo password.
+    password_hash = make_password(demo_password) if demo_password else None
     with transaction.atomic():
         for i, entry in enumerate(region["organisations"]):
             where = f"organisations[{i}]"
@@ -99,8 +102,8 @@ def load_region(
                     "vetting_checked_on": _date(entry.get("vetting_checked_on"), where),
                 },
             )
-            if created and demo_password:
-                user.set_password(demo_password)
+            if created and password_hash:
+                user.password = password_hash
                 user.save(update_fields=["password"])
             for j, done in enumerate(entry.get("training", [])):
                 course = courses.get(done["course"])
