@@ -169,3 +169,16 @@ def test_unknown_user_action_is_not_found(administrator, school_teacher):
     assert response.status_code == 404
     school_teacher.refresh_from_db()
     assert school_teacher.is_active
+
+
+def test_organisations_list_shows_each_with_accreditation(isa_officer, pending_charity):
+    response = signed_in_client(isa_officer).get("/manage/organisations")
+    assert b"Riverside Family Trust" in response.content
+    assert b"Awaiting accreditation" in response.content
+    assert b"Northmoor Children&#39;s Services" in response.content
+
+
+def test_users_list_finds_by_organisation(isa_officer, school_teacher, health_visitor):
+    response = signed_in_client(isa_officer).get("/manage/users?q=sch-001")
+    assert b"alice" in response.content
+    assert b"bob" not in response.content
