@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "fame.audit",
     "fame.accounts",
     "fame.synth",
+    "fame.sharing",
+    "fame.index",
 ]
 
 MIDDLEWARE = [

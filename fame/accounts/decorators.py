@@ -12,6 +12,7 @@ from fame.audit import record_event
 from fame.web.pages import render_page
 
 from .access import child_data_access
+from .models import User
 from .permissions import can
 
 View = Callable[..., HttpResponse]
@@ -61,3 +62,11 @@ def child_data_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in practitioner behind a request that has passed the sign-in door."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("This page needs a signed-in practitioner.")
+    return user

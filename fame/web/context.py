@@ -20,4 +20,5 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "cspNonce": str(getattr(request, "csp_nonce", "")),
         "signed_in": signed_in,
         "can_manage": signed_in and can(user, "manage_users"),  # type: ignore[arg-type]
+        "can_review": signed_in and can(user, "review_matches"),  # type: ignore[arg-type]
     }

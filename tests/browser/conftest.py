@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving the system Chromium against a live FAME, with axe on every page."""
+"""Browser tests: Playwright drives the system Chromium against a live FAME; axe on each page."""
 
 from __future__ import annotations
 
@@ -60,9 +60,11 @@ class CheckedPage:
         self.csp_violations: list[str] = []
         page.on(
             "console",
-            lambda msg: self.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text
-            else None,
+            lambda msg: (
+                self.csp_violations.append(msg.text)
+                if "Content Security Policy" in msg.text
+                else None
+            ),
         )
 
     def __getattr__(self, name: str) -> Any:

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             load_region(region, demo_password=DEMO_PASSWORD, authenticators_for=personas)
         except RegionFileError as error:
             raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
+        self.stdout.write("Loading the agencies' records into the Child Index…")
+        call_command("index", "load", str(region_dir))
         self._print_logins(region, port)
         if not options["no_serve"]:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,257 @@
+"""Child Index pages: search, open a record with a reason, the record page, involvement, review.
+
+Nothing here shows a person's identifier: results and records are reached by
+handles that live only in the practitioner's session.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from fame.accounts.decorators import acting_user, child_data_required, requires
+from fame.accounts.permissions import can
+from fame.audit import record_event
+from fame.web.pages import posted, render_page
+
+from . import actions, queries
+from .forms import REASONS, InvolvementForm, OpenRecordForm, SearchForm, SplitForm
+from .models import Involvement, LinkDecision, Person, ReviewItem, ReviewStatus, SourceRecord
+from .source import from_row
+
+RESULTS = "index_results"  # session: handle -> person pk, for the last search
+OPENED = "index_opened"  # session: handle -> person pk, records opened with a reason
+QUERY = "index_query"
+
+
+def _handle() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def _person_for(request: HttpRequest, key: str, handle: str) -> Person:
+    person_pk = request.session.get(key, {}).get(handle)
+    if person_pk is None:
+        raise Http404("That record is not open in this session.")
+    return get_object_or_404(Person, pk=person_pk)
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    form = SearchForm(posted(request))
+    results: list[tuple[str, queries.SearchResult]] | None = None
+    if request.method == "POST" and form.is_valid():
+        query = queries.SearchQuery(
+            family_name=form.cleaned_data["family_name"],
+            given_name=form.cleaned_data["given_name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            postcode=form.cleaned_data["postcode"],
+        )
+        found = queries.search(query)
+        handles = {_handle(): result for result in found}
+        request.session[RESULTS] = {h: r.person_id for h, r in handles.items()}
+        request.session[QUERY] = query.as_audit()
+        people = {
+            p.pk: str(p.uid) for p in Person.objects.filter(pk__in=[r.person_id for r in found])
+        }
+        record_event(
+            "index.search",
+            actor=user,
+            target="child-index",
+            details={
+                "query": query.as_audit(),
+                "results": [
+                    {"person": people[r.person_id], "weight": f"{r.match_weight:.2f}"}
+                    for r in found
+                ],
+            },
+            request=request,
+        )
+        results = list(handles.items())
+    return render_page(
+        request, "index/search.html", {"form": form, "results": results, "nav_active": "search"}
+    )
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+def open_record(request: HttpRequest, handle: str) -> HttpResponse:
+    person = _person_for(request, RESULTS, handle)
+    form = OpenRecordForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        opened = request.session.get(OPENED, {})
+        record_handle = _handle()
+        opened[record_handle] = person.pk
+        request.session[OPENED] = opened
+        record_event(
+            "index.record_opened",
+            actor=acting_user(request),
+            target=f"person:{person.uid}",
+            details={
+                "reason": dict(REASONS)[form.cleaned_data["reason"]],
+                "detail": form.cleaned_data["detail"],
+                "query": request.session.get(QUERY, {}),
+                "results_shown": len(request.session.get(RESULTS, {})),
+            },
+            request=request,
+        )
+        return redirect("index:record", handle=record_handle)
+    return render_page(request, "index/open.html", {"form": form, "nav_active": "search"})
+
+
+@child_data_required
+def record(request: HttpRequest, handle: str) -> HttpResponse:
+    user = acting_user(request)
+    person = _person_for(request, OPENED, handle)
+    own = person.records.filter(organisation=user.organisation_id).exists()
+    show_contact = not person.shielded or own or can(user, "see_shielded_contact")
+    summary = queries.child_summary(
+        person, show_contact=show_contact, show_sensitive_of=user.organisation_id
+    )
+    record_event(
+        "index.record_viewed",
+        actor=user,
+        target=f"person:{person.uid}",
+        details={"contact_shown": show_contact},
+        request=request,
+    )
+    return render_page(
+        request,
+        "index/record.html",
+        {
+            "summary": summary,
+            "handle": handle,
+            "person": person,
+            "can_shield": can(user, "shield_records"),
+            "can_review": can(user, "review_matches"),
+            "nav_active": "search",
+        },
+    )
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+def involvement_new(request: HttpRequest, handle: str) -> HttpResponse:
+    person = _person_for(request, OPENED, handle)
+    form = InvolvementForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        actions.record_involvement(person=person, by=acting_user(request), **form.cleaned_data)
+        messages.success(request, "Your involvement is recorded.")
+        return redirect("index:record", handle=handle)
+    return render_page(request, "index/involvement.html", {"form": form, "handle": handle})
+
+
+@child_data_required
+@require_http_methods(["POST"])
+def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> HttpResponse:
+    person = _person_for(request, OPENED, handle)
+    involvement = get_object_or_404(Involvement, pk=involvement_id, person=person)
+    if involvement.practitioner_id != request.user.pk:
+        record_event(
+            "access.refused",
+            actor=acting_user(request),
+            target=f"involvement:{involvement.pk}",
+            outcome="refused",
+            details={"action": "end another practitioner's involvement"},
+            request=request,
+        )
+        return render_page(request, "accounts/refused.html", status=403)
+    actions.end_involvement(
+        involvement=involvement, by=acting_user(request), ended_on=timezone.localdate()
+    )
+    messages.success(request, "Your involvement has ended.")
+    return redirect("index:record", handle=handle)
+
+
+@child_data_required
+@require_http_methods(["POST"])
+def shield(request: HttpRequest, handle: str) -> HttpResponse:
+    person = _person_for(request, OPENED, handle)
+    if not can(acting_user(request), "shield_records"):
+        return render_page(request, "accounts/refused.html", status=403)
+    actions.set_shielded(
+        person=person, shielded=request.POST.get("shielded") == "1", by=acting_user(request)
+    )
+    messages.success(
+        request, "The record is shielded." if person.shielded else "The shield is removed."
+    )
+    return redirect("index:record", handle=handle)
+
+
+# Review of possible matches (ISA officers) ------------------------------------
+
+
+@requires("review_matches")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    items = ReviewItem.objects.filter(status=ReviewStatus.OPEN).select_related(
+        "record__organisation", "candidate__organisation"
+    )[:100]
+    return render_page(request, "index/review_queue.html", {"items": items, "nav_active": "review"})
+
+
+@requires("review_matches")
+@require_http_methods(["GET", "POST"])
+def review_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_object_or_404(ReviewItem, pk=item_id)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision in {"link", "reject"} and item.status == ReviewStatus.OPEN:
+            actions.decide_review(item=item, link=decision == "link", by=acting_user(request))
+            messages.success(
+                request,
+                "The records are linked." if decision == "link" else "The records are kept apart.",
+            )
+            return redirect("index:review_queue")
+    pair = [from_row(item.record.data), from_row(item.candidate.data)]
+    record_event(
+        "index.review_viewed",
+        actor=acting_user(request),
+        target=f"review:{item.pk}",
+        request=request,
+    )
+    return render_page(
+        request, "index/review_item.html", {"item": item, "pair": pair, "nav_active": "review"}
+    )
+
+
+@requires("review_matches")
+@require_http_methods(["GET", "POST"])
+def review_decisions(request: HttpRequest) -> HttpResponse:
+    """Recent link decisions, each reversible."""
+    if request.method == "POST":
+        decision = get_object_or_404(LinkDecision, pk=request.POST.get("decision", 0))
+        actions.undo_decision(decision=decision, by=acting_user(request))
+        messages.success(request, "The decision is undone.")
+        return redirect("index:review_decisions")
+    decisions = (
+        LinkDecision.objects.exclude(method="new")
+        .select_related("record__organisation", "decided_by")
+        .order_by("-decided_at")[:50]
+    )
+    return render_page(
+        request, "index/decisions.html", {"decisions": decisions, "nav_active": "review"}
+    )
+
+
+@requires("review_matches")
+@require_http_methods(["GET", "POST"])
+def split(request: HttpRequest, record_id: int) -> HttpResponse:
+    source = get_object_or_404(SourceRecord, pk=record_id)
+    form = SplitForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        actions.split_record(
+            record=source, by=acting_user(request), reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "The record is now a child of its own.")
+        return redirect("index:review_queue")
+    return render_page(
+        request,
+        "index/split.html",
+        {"form": form, "source": from_row(source.data), "nav_active": "review"},
+    )

@@ -1,0 +1,176 @@
+"""Search with a minimum, open with a reason, the record page, involvement: each audited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fame.audit.models import AuditEvent
+from fame.index.actions import ingest_record
+from fame.index.models import Involvement, Person
+
+from ..conftest import signed_in_client
+from .conftest import record
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = {
+    "family_name": "Hartley",
+    "date_of_birth-day": "4",
+    "date_of_birth-month": "3",
+    "date_of_birth-year": "2017",
+}
+
+
+@pytest.fixture
+def olivia(agencies):
+    ingest_record(record(), organisation=agencies["sch-001"], by=None)
+    ingest_record(
+        record(agency_id="hlt-001", local_id="N1", service="Sexual health", sensitive=True),
+        organisation=agencies["hlt-001"],
+        by=None,
+    )
+    return Person.objects.get()
+
+
+def open_first_result(client, reason="working_with_child") -> str:
+    results = client.post("/children", SEARCH)
+    handle = re.search(rb'href="/children/results/([^"]+)"', results.content).group(1).decode()
+    response = client.post(f"/children/results/{handle}", {"reason": reason})
+    assert response.status_code == 302, response.content
+    return response["Location"]
+
+
+def test_search_needs_the_minimum(school_teacher):
+    response = signed_in_client(school_teacher).post("/children", {"family_name": "Hartley"})
+    assert (
+        b"Enter the child&#39;s date of birth, or their given name and postcode" in response.content
+    )
+    assert not AuditEvent.objects.filter(action="index.search").exists()
+
+
+def test_search_by_name_and_postcode_meets_minimum(school_teacher, olivia):
+    response = signed_in_client(school_teacher).post(
+        "/children", {"family_name": "Hartley", "given_name": "Olivia", "postcode": "nm4 2pl"}
+    )
+    assert b"1 child found" in response.content
+
+
+def test_search_shows_basic_details_never_the_identifier(school_teacher, olivia):
+    response = signed_in_client(school_teacher).post("/children", SEARCH)
+    assert b"Olivia Hartley" in response.content
+    assert b"4 March 2017" in response.content
+    assert b"Northmoor" in response.content
+    assert str(olivia.uid).encode() not in response.content
+    assert f"/{olivia.pk}".encode() not in response.content
+    event = AuditEvent.objects.get(action="index.search")
+    assert event.details["query"]["family_name"] == "Hartley"
+    assert event.details["results"][0]["person"] == str(olivia.uid)
+
+
+def test_search_refuses_unvetted(unvetted_volunteer, olivia):
+    response = signed_in_client(unvetted_volunteer).post("/children", SEARCH)
+    assert response.status_code == 403
+    assert b"Olivia" not in response.content
+
+
+def test_opening_needs_a_reason(school_teacher, olivia):
+    client = signed_in_client(school_teacher)
+    results = client.post("/children", SEARCH)
+    handle = re.search(rb'href="/children/results/([^"]+)"', results.content).group(1).decode()
+    response = client.post(f"/children/results/{handle}", {})
+    assert b"Select why you need to see this record" in response.content
+    assert not AuditEvent.objects.filter(action="index.record_opened").exists()
+
+
+def test_record_page_shows_involvement_and_is_audited(school_teacher, olivia):
+    client = signed_in_client(school_teacher)
+    page = client.get(open_first_result(client))
+    assert b"Primary education" in page.content
+    assert b"12 Mill Lane" in page.content
+    assert str(olivia.uid).encode() not in page.content
+    opened = AuditEvent.objects.get(action="index.record_opened")
+    assert opened.details["reason"] == "I am working with this child now"
+    assert opened.details["query"]["family_name"] == "Hartley"
+    assert AuditEvent.objects.filter(action="index.record_viewed").count() == 1
+
+
+def test_sensitive_involvement_hidden_from_other_agency(school_teacher, olivia):
+    client = signed_in_client(school_teacher)
+    page = client.get(open_first_result(client))
+    assert b"Sexual health" not in page.content
+
+
+def test_sensitive_involvement_shown_to_its_own_agency(health_visitor, olivia):
+    client = signed_in_client(health_visitor)
+    page = client.get(open_first_result(client))
+    assert b"Sexual health" in page.content
+
+
+def test_shielded_record_hides_address_from_other_agencies(
+    school_teacher, health_visitor, olivia, local_authority
+):
+    olivia.shielded = True
+    olivia.save()
+    olivia.records.filter(organisation__agency_id="hlt-001").delete()
+    client = signed_in_client(health_visitor)
+    page = client.get(open_first_result(client))
+    assert b"12 Mill Lane" not in page.content
+    assert b"Hidden: this record is shielded" in page.content
+
+
+def test_shielded_record_shows_address_to_own_agency(school_teacher, olivia):
+    olivia.shielded = True
+    olivia.save()
+    client = signed_in_client(school_teacher)
+    page = client.get(open_first_result(client))
+    assert b"12 Mill Lane" in page.content
+
+
+def test_record_handle_from_another_session_is_not_found(school_teacher, health_visitor, olivia):
+    client = signed_in_client(school_teacher)
+    location = open_first_result(client)
+    assert signed_in_client(health_visitor).get(location).status_code == 404
+
+
+def test_practitioner_records_and_ends_own_involvement(health_visitor, olivia):
+    client = signed_in_client(health_visitor)
+    location = open_first_result(client)
+    response = client.post(
+        f"{location}/involvement",
+        {
+            "service": "Health visiting",
+            "role": "Health visitor",
+            "started_on-day": "1",
+            "started_on-month": "10",
+            "started_on-year": "2026",
+        },
+    )
+    assert response.status_code == 302
+    involvement = Involvement.objects.get(service="Health visiting")
+    assert involvement.practitioner == health_visitor
+    client.post(f"{location}/involvement/{involvement.pk}/end")
+    involvement.refresh_from_db()
+    assert involvement.ended_on is not None
+    assert AuditEvent.objects.filter(action="index.involvement_ended").exists()
+
+
+def test_practitioner_cannot_end_anothers_involvement(health_visitor, school_teacher, olivia):
+    involvement = Involvement.objects.create(
+        person=olivia,
+        organisation=school_teacher.organisation,
+        practitioner=school_teacher,
+        service="Year 4",
+        role="Teacher",
+    )
+    client = signed_in_client(health_visitor)
+    location = open_first_result(client)
+    response = client.post(f"{location}/involvement/{involvement.pk}/end")
+    assert response.status_code == 403
+    involvement.refresh_from_db()
+    assert involvement.ended_on is None
+
+
+def test_review_queue_refuses_practitioner(school_teacher):
+    assert signed_in_client(school_teacher).get("/matches").status_code == 403
