@@ -209,6 +209,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fame.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Locking by username alone is deliberate: an account locks whatever address the
+# guesses come from, and one office's shared address never locks everyone out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Who may reach child data: enhanced vetting is valid for this many years.

@@ -83,6 +83,8 @@ class SourceRecord(models.Model):
             models.Index(fields=["family_key", "date_of_birth"]),
             models.Index(fields=["family_sound", "date_of_birth"]),
             models.Index(fields=["family_key", "given_key", "postcode"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["postcode"]),
         ]
 
     def __str__(self) -> str:

@@ -95,16 +95,32 @@ def band(weight: float, best_possible: float) -> str:
     return "Weak match"
 
 
+def _candidates(query: SearchQuery, record: AgencyRecord) -> list[SourceRecord]:
+    """Records sharing a blocking key with the query, plus, so that a misspelt name is
+    still found, every record with the date of birth given (or its day/month swap) or,
+    without one, at the postcode given. Both sets are small: a few hundred at most."""
+    live = SourceRecord.objects.filter(person__archived_on__isnull=True)
+    by_key = live.filter(keys__key__in=blocking_keys(record)).distinct()
+    found = {r.pk: r for r in by_key[: matching.MAX_CANDIDATES]}
+    if query.date_of_birth is not None:
+        days = {query.date_of_birth}
+        born = query.date_of_birth
+        if born.day <= 12 and born.day != born.month:
+            days.add(born.replace(month=born.day, day=born.month))
+        wider = live.filter(date_of_birth__in=days)
+    else:
+        wider = live.filter(postcode=record.postcode)
+    for candidate in wider[: matching.MAX_CANDIDATES]:
+        found.setdefault(candidate.pk, candidate)
+    return list(found.values())
+
+
 def search(query: SearchQuery) -> list[SearchResult]:
     """Ranked people for ``query``; archived records are not searched."""
     query.check_minimum()
     record = query.as_record()
     incoming = LinkageRecord.from_agency_record(record)
-    candidates = (
-        SourceRecord.objects.filter(keys__key__in=blocking_keys(record))
-        .filter(person__archived_on__isnull=True)
-        .distinct()[: matching.MAX_CANDIDATES]
-    )
+    candidates = _candidates(query, record)
     best: dict[int, tuple[float, AgencyRecord]] = {}
     scorer = matching.scorer()
     best_possible = scorer.score(incoming, incoming).match_weight

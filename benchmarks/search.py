@@ -1,0 +1,52 @@
+"""Child Index search latency: `python benchmarks/search.py --people N [--postgres URL]`.
+
+Builds (or reuses) an index of N people in its own data folder
+(var/bench/search-N, or a PostgreSQL database you name) and prints the JSON
+of `fame bench search`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FAME = ROOT / ".venv" / "bin" / "fame"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, required=True)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--postgres", help="a DATABASE_URL for an empty PostgreSQL database")
+    args = parser.parse_args()
+    env = dict(os.environ, FAME_ENV="development")
+    env["FAME_DATA_DIR"] = str(ROOT / "var" / "bench" / f"search-{args.people}")
+    if args.postgres:
+        env["DATABASE_URL"] = args.postgres
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([str(FAME), "migrate", "-v0"], env=env, check=True)
+    result = subprocess.run(
+        [
+            str(FAME),
+            "bench",
+            "search",
+            "--people",
+            str(args.people),
+            "--queries",
+            str(args.queries),
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    sys.stdout.write(result.stdout.strip() + "\n")
+
+
+if __name__ == "__main__":
+    main()
