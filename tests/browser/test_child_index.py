@@ -10,7 +10,7 @@ from fame.index.actions import ingest_record
 from fame.index.models import ReviewItem
 
 from ..conftest import authenticator, current_code
-from ..index.conftest import record
+from ..index.conftest import record, review_band_around
 from .test_journeys import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,20 +48,18 @@ def test_practitioner_finds_child_and_opens_record(page, school_teacher, health_
     page.check()
 
 
-def test_isa_officer_reviews_possible_match(page, isa_officer, school, health_trust):
-    ingest_record(record(), organisation=school, by=None)
-    ingest_record(
-        record(
-            agency_id="hlt-001",
-            local_id="N9",
-            date_of_birth=date(2017, 4, 3),
-            address_line_1="3 Station Road",
-            postcode="NM7 1AB",
-            middle_names=(),
-        ),
-        organisation=health_trust,
-        by=None,
+def test_isa_officer_reviews_possible_match(page, isa_officer, school, health_trust, monkeypatch):
+    moved = record(
+        agency_id="hlt-001",
+        local_id="N9",
+        date_of_birth=date(2017, 4, 3),
+        address_line_1="3 Station Road",
+        postcode="NM7 1AB",
+        middle_names=(),
     )
+    review_band_around(monkeypatch, record(), moved)
+    ingest_record(record(), organisation=school, by=None)
+    ingest_record(moved, organisation=health_trust, by=None)
     signed_in(page, isa_officer)
     page.get_by_role("link", name="Possible matches").click()
     page.check()

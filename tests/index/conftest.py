@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from fame.index import matching
+from fame.linkage import RuntimeScorer
 from fame.records import AgencyRecord
 
 OLIVIA = AgencyRecord(
@@ -39,3 +41,11 @@ def record(**changes: Any) -> AgencyRecord:
 @pytest.fixture
 def agencies(school, health_trust, local_authority):
     return {"sch-001": school, "hlt-001": health_trust, "lasc-001": local_authority}
+
+
+def review_band_around(monkeypatch: pytest.MonkeyPatch, a: AgencyRecord, b: AgencyRecord) -> None:
+    """Put the thresholds either side of this pair's weight, whatever the shipped model says."""
+    model = matching.scorer().model
+    weight = RuntimeScorer(model).score(a, b).match_weight
+    scorer = RuntimeScorer(model.with_thresholds(upper=weight + 1, lower=weight - 1))
+    monkeypatch.setattr(matching, "scorer", lambda: scorer)

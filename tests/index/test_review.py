@@ -12,7 +12,7 @@ from fame.index.actions import ingest_record
 from fame.index.models import LinkDecision, Person, ReviewItem, ReviewStatus, SourceRecord
 
 from ..conftest import signed_in_client
-from .conftest import record
+from .conftest import record, review_band_around
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,8 @@ SWAPPED_AND_MOVED = record(
 
 
 @pytest.fixture
-def possible_match(agencies):
+def possible_match(agencies, monkeypatch):
+    review_band_around(monkeypatch, record(), SWAPPED_AND_MOVED)
     ingest_record(record(), organisation=agencies["sch-001"], by=None)
     outcome = ingest_record(SWAPPED_AND_MOVED, organisation=agencies["hlt-001"], by=None)
     assert outcome == "review"
