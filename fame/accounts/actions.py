@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from axes.utils import reset as reset_lockout
@@ -62,11 +63,24 @@ def save_user(*, form: UserForm, by: User) -> User:
     return user
 
 
-def set_password(*, user: User, password: str, by: User) -> None:
+def issue_temporary_password(*, user: User, by: User) -> str:
+    """A one-time password for ``user`` to change at their next sign-in; shown once."""
+    password = secrets.token_urlsafe(12)
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
-        record_event("admin.password_set", actor=by, target=f"user:{user.pk}")
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        end_user_sessions(user)
+        record_event("admin.temporary_password_issued", actor=by, target=f"user:{user.pk}")
+    return password
+
+
+def change_own_password(request: HttpRequest, *, user: User, password: str) -> None:
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        record_event("auth.password_changed", actor=user, request=request)
 
 
 def end_user_sessions(user: User) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 
 from fame.web.forms import DatePartsField
 
@@ -146,6 +147,33 @@ class UserForm(forms.ModelForm):
 
     def training_dates(self) -> dict[TrainingCourse, Any]:
         return {course: self.cleaned_data.get(name) for name, course in self.training_fields}
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password", strip=False, error_messages={"required": "Enter a new password"}
+    )
+    confirm = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password, confirm = data.get("password"), data.get("confirm")
+        if password and confirm and password != confirm:
+            self.add_error("confirm", "The passwords do not match")
+        elif password:
+            try:
+                validate_password(password, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password", error.messages[0])
+        return data
 
 
 class ConfirmForm(forms.Form):

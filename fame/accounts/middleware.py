@@ -23,8 +23,11 @@ class SignInRequiredMiddleware:
         if not user.is_authenticated:
             if not path.startswith(PUBLIC_PREFIXES) and path != "/favicon.ico":
                 return redirect(reverse("accounts:sign_in"))
-        elif not user.is_verified() and not path.startswith(  # type: ignore[attr-defined]
-            (*SECOND_FACTOR_PREFIXES, "/healthz", settings.STATIC_URL)
+        elif not user.is_verified():  # type: ignore[attr-defined]
+            if not path.startswith((*SECOND_FACTOR_PREFIXES, "/healthz", settings.STATIC_URL)):
+                return redirect(reverse("accounts:second_factor"))
+        elif getattr(user, "must_change_password", False) and not path.startswith(
+            ("/account/password", "/sign-out", "/healthz", settings.STATIC_URL)
         ):
-            return redirect(reverse("accounts:second_factor"))
+            return redirect(reverse("accounts:change_password"))
         return self.get_response(request)

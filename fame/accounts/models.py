@@ -86,6 +86,7 @@ class User(AbstractUser):
     secure_email = models.EmailField("secure email", blank=True)
     roles = models.JSONField(default=list, blank=True)
     vetting_checked_on = models.DateField("enhanced vetting check", null=True, blank=True)
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]

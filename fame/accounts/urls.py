@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/security-code", views.second_factor, name="second_factor"),
     path("sign-in/set-up-authenticator", views.enrol, name="enrol"),
     path("sign-out", views.sign_out, name="sign_out"),
+    path("account/password", views.change_password, name="change_password"),
     path("manage/organisations", views.organisations, name="organisations"),
     path("manage/organisations/new", views.organisation_edit, name="organisation_new"),
     path(

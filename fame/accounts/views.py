@@ -6,7 +6,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,7 +21,14 @@ from fame.web.pages import posted, render_page
 
 from . import actions, queries
 from .decorators import requires
-from .forms import CodeForm, ConfirmForm, OrganisationForm, SignInForm, UserForm
+from .forms import (
+    CodeForm,
+    ConfirmForm,
+    NewPasswordForm,
+    OrganisationForm,
+    SignInForm,
+    UserForm,
+)
 from .models import Organisation, User
 
 ENDED_MESSAGES = {
@@ -126,6 +133,19 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Where a temporary password is replaced (the sign-in door sends people here)."""
+    user: User = request.user  # type: ignore[assignment]
+    form = NewPasswordForm(posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        actions.change_own_password(request, user=user, password=form.cleaned_data["password"])
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password is changed.")
+        return redirect("web:home")
+    return render_page(request, "accounts/change_password.html", {"form": form})
+
+
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         actions.end_session(request, reason="signed out")
@@ -227,6 +247,10 @@ USER_ACTIONS = {
         "when they next sign in.",
     ),
     "unlock": ("Unlock this account", "The account is unlocked."),
+    "temporary-password": (
+        "Give a temporary password",
+        "",
+    ),
 }
 
 
@@ -244,6 +268,13 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
             actions.set_active(user=person, active=action == "enable", by=by)
         elif action == "reset-2fa":
             actions.reset_two_factor(user=person, by=by)
+        elif action == "temporary-password":
+            password = actions.issue_temporary_password(user=person, by=by)
+            return render_page(
+                request,
+                "accounts/temporary_password.html",
+                {"person": person, "password": password, "nav_active": "users"},
+            )
         else:
             actions.unlock(user=person, by=by)
         messages.success(request, done)

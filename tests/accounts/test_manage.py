@@ -182,3 +182,33 @@ def test_users_list_finds_by_organisation(isa_officer, school_teacher, health_vi
     response = signed_in_client(isa_officer).get("/manage/users?q=sch-001")
     assert b"alice" in response.content
     assert b"bob" not in response.content
+
+
+def test_temporary_password_is_shown_once_and_must_be_changed(administrator, isa_officer, school):
+    from django.test import Client
+
+    from ..conftest import authenticator, current_code
+
+    gita = User.objects.create(username="gita", organisation=school, roles=["practitioner"])
+    gita.set_unusable_password()
+    gita.save()
+    page = signed_in_client(administrator).post(f"/manage/users/{gita.pk}/temporary-password")
+    password = page.content.split(b'id="temporary-password">')[1].split(b"<")[0].decode()
+    assert AuditEvent.objects.filter(action="admin.temporary_password_issued").exists()
+    assert password not in str(AuditEvent.objects.values_list("details", flat=True))
+
+    client = Client()
+    signed = client.post("/sign-in", {"username": "gita", "password": password})
+    assert signed["Location"] == "/sign-in/security-code", signed.content
+    device = authenticator(gita)
+    coded = client.post("/sign-in/security-code", {"code": current_code(device)})
+    assert coded["Location"] == "/", coded.content
+    assert client.get("/")["Location"] == "/account/password"
+    weak = client.post("/account/password", {"password": "short", "confirm": "short"})
+    assert b"There is a problem" in weak.content
+    new = "a sturdy new passphrase"
+    assert client.post("/account/password", {"password": new, "confirm": new}).status_code == 302
+    assert client.get("/").status_code == 200
+    gita.refresh_from_db()
+    assert gita.check_password(new)
+    assert not gita.must_change_password
