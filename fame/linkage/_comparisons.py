@@ -1,0 +1,358 @@
+"""FAME's comparisons for children's records: each level written once in SQL and once in Python.
+
+The SQL goes to Splink (DuckDB) for training and bulk linkage; the Python test
+is what the runtime scorer applies to one pair. They sit side by side so a
+reader can check one against the other, and a test checks them on thousands of
+pairs. Levels are tried in order; the first that holds is the level of the pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from rapidfuzz.distance import DamerauLevenshtein, Jaro
+
+from ._normalise import LinkageRecord
+
+Test = Callable[[LinkageRecord, LinkageRecord], bool]
+
+GIVEN_ELSE_M_PROBABILITY = 1e-12
+"""m of 'given names differ': fixed, not trained (see docs/adr/0006-identity-matching.md).
+
+Twins share surname, birthday and address; only the given name tells them apart.
+EM on pairs blocked by birthday would learn that matches often differ in given
+name (the twins look like matches), so this level's m is set, giving it a weight
+near -40 that outweighs everything twins share (surname, birthday, address: about +35).
+"""
+
+
+def jaro_winkler(left: str, right: str) -> float:
+    """Jaro-Winkler similarity exactly as DuckDB's ``jaro_winkler_similarity`` computes it.
+
+    The Jaro part is rapidfuzz's (the same algorithm DuckDB embeds, bit for bit).
+    DuckDB's build fuses the Winkler step ``jaro + prefix * 0.1 * (1 - jaro)`` into
+    one multiply-add with a single rounding; rapidfuzz rounds twice and so is
+    sometimes one unit in the last place lower. Exact fractions reproduce DuckDB.
+    """
+    if not left or not right:
+        return 0.0
+    similarity = Jaro.similarity(left, right)
+    if similarity <= 0.7:
+        return similarity
+    prefix = 0
+    for a, b in zip(left[:4], right[:4], strict=False):
+        if a != b:
+            break
+        prefix += 1
+    return float(Fraction(similarity) + Fraction(prefix * 0.1) * Fraction(1.0 - similarity))
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: a label for people, SQL for Splink, a test for the scorer."""
+
+    label: str
+    sql: str
+    test: Test
+    is_null: bool = False
+    tf_column: str | None = None
+    fixed_m: float | None = None
+
+    def as_splink(self) -> dict[str, Any]:
+        level: dict[str, Any] = {"sql_condition": self.sql, "label_for_charts": self.label}
+        if self.is_null:
+            level["is_null_level"] = True
+        if self.tf_column:
+            level["tf_adjustment_column"] = self.tf_column
+            level["tf_adjustment_weight"] = 1.0
+        if self.fixed_m is not None:
+            level["m_probability"] = self.fixed_m
+            level["fix_m_probability"] = True
+        return level
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An ordered list of levels over one aspect of a record (its name in Splink's output)."""
+
+    name: str
+    description: str
+    levels: tuple[Level, ...]
+
+    def as_splink(self) -> dict[str, Any]:
+        return {
+            "output_column_name": self.name,
+            "comparison_description": self.description,
+            "comparison_levels": [level.as_splink() for level in self.levels],
+        }
+
+    def level_of(self, left: LinkageRecord, right: LinkageRecord) -> int:
+        """The index of the first level that holds (the last level is 'else')."""
+        for index, level in enumerate(self.levels):
+            if level.test(left, right):
+                return index
+        raise AssertionError(f"no level of {self.name} holds; the last must be 'else'")
+
+
+def _else(label: str = "else", fixed_m: float | None = None) -> Level:
+    return Level(label, "ELSE", lambda left, right: True, fixed_m=fixed_m)
+
+
+def _null(column: str) -> Level:
+    return Level(
+        "null",
+        f"{column}_l IS NULL OR {column}_r IS NULL",
+        lambda left, right: getattr(left, column) is None or getattr(right, column) is None,
+        is_null=True,
+    )
+
+
+def _jw(column: str, threshold: float) -> Level:
+    def test(left: LinkageRecord, right: LinkageRecord) -> bool:
+        return jaro_winkler(getattr(left, column), getattr(right, column)) >= threshold
+
+    return Level(
+        f"Jaro-Winkler >= {threshold}",
+        f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}",
+        test,
+    )
+
+
+def _one_in_others(one: str, many: str) -> Test:
+    """The ``one`` field of either record is in the ``many`` field of the other."""
+
+    def test(left: LinkageRecord, right: LinkageRecord) -> bool:
+        return getattr(left, one) in getattr(right, many) or getattr(right, one) in getattr(
+            left, many
+        )
+
+    return test
+
+
+def _one_in_others_sql(one: str, many: str) -> str:
+    return f"list_contains({many}_r, {one}_l) OR list_contains({many}_l, {one}_r)"
+
+
+GIVEN_NAME = Comparison(
+    "given_name",
+    "Given name: exact, nickname, spelling, middle name used as given name",
+    (
+        _null("given_name"),
+        Level(
+            "exact",
+            "given_name_l = given_name_r",
+            lambda left, right: left.given_name == right.given_name,
+            tf_column="given_name",
+        ),
+        Level(
+            "nickname",
+            "list_has_any(given_aliases_l, given_aliases_r)",
+            lambda left, right: not set(left.given_aliases).isdisjoint(right.given_aliases),
+        ),
+        _jw("given_name", 0.92),
+        _jw("given_name", 0.88),
+        Level(
+            "one letter different",
+            "damerau_levenshtein(given_name_l, given_name_r) <= 1",
+            lambda left, right: (
+                DamerauLevenshtein.distance(left.given_name or "", right.given_name or "") <= 1
+            ),
+        ),
+        Level(
+            "middle name as given name",
+            _one_in_others_sql("given_name", "middle_names"),
+            _one_in_others("given_name", "middle_names"),
+        ),
+        Level(
+            "given and family names swapped",
+            "given_name_l = family_name_r OR given_name_r = family_name_l",
+            lambda left, right: (
+                left.given_name == right.family_name or right.given_name == left.family_name
+            ),
+        ),
+        _else("different given names", fixed_m=GIVEN_ELSE_M_PROBABILITY),
+    ),
+)
+
+MIDDLE_NAMES = Comparison(
+    "middle_names",
+    "Middle names, where both records have some",
+    (
+        Level(
+            "null",
+            "len(middle_names_l) = 0 OR len(middle_names_r) = 0",
+            lambda left, right: not left.middle_names or not right.middle_names,
+            is_null=True,
+        ),
+        Level(
+            "same middle names",
+            "middle_names_l = middle_names_r",
+            lambda left, right: left.middle_names == right.middle_names,
+        ),
+        Level(
+            "a middle name in common",
+            "list_has_any(middle_names_l, middle_names_r)",
+            lambda left, right: not set(left.middle_names).isdisjoint(right.middle_names),
+        ),
+        _else("different middle names"),
+    ),
+)
+
+FAMILY_NAME = Comparison(
+    "family_name",
+    "Family name: exact, previous name, part of a double-barrelled name, spelling",
+    (
+        _null("family_name"),
+        Level(
+            "exact",
+            "family_name_l = family_name_r",
+            lambda left, right: left.family_name == right.family_name,
+            tf_column="family_name",
+        ),
+        Level(
+            "previous family name",
+            _one_in_others_sql("family_name", "previous_family_names"),
+            _one_in_others("family_name", "previous_family_names"),
+        ),
+        Level(
+            "part of a double-barrelled name",
+            "list_has_any(family_parts_l, family_parts_r)",
+            lambda left, right: not set(left.family_parts).isdisjoint(right.family_parts),
+        ),
+        _jw("family_name", 0.92),
+        _jw("family_name", 0.88),
+        _else("different family names"),
+    ),
+)
+
+
+def _days_apart(left: LinkageRecord, right: LinkageRecord) -> int:
+    assert left.date_of_birth is not None and right.date_of_birth is not None
+    return abs((left.date_of_birth - right.date_of_birth).days)
+
+
+def _one_digit_off(left: LinkageRecord, right: LinkageRecord) -> bool:
+    assert left.dob_digits is not None and right.dob_digits is not None
+    return sum(a != b for a, b in zip(left.dob_digits, right.dob_digits, strict=True)) == 1
+
+
+_DAYS_APART_SQL = "abs(date_diff('day', date_of_birth_l, date_of_birth_r))"
+
+DATE_OF_BIRTH = Comparison(
+    "date_of_birth",
+    "Date of birth: exact, day and month swapped, one digit off, within a month, a year",
+    (
+        _null("date_of_birth"),
+        Level(
+            "exact",
+            "date_of_birth_l = date_of_birth_r",
+            lambda left, right: left.date_of_birth == right.date_of_birth,
+        ),
+        Level(
+            "day/month swapped",
+            "dob_swapped_l = dob_digits_r",
+            lambda left, right: (
+                left.dob_swapped is not None and left.dob_swapped == right.dob_digits
+            ),
+        ),
+        Level("one digit off", "hamming(dob_digits_l, dob_digits_r) = 1", _one_digit_off),
+        Level(
+            "within a month",
+            f"{_DAYS_APART_SQL} <= 31",
+            lambda left, right: _days_apart(left, right) <= 31,
+        ),
+        Level(
+            "within a year",
+            f"{_DAYS_APART_SQL} <= 366",
+            lambda left, right: _days_apart(left, right) <= 366,
+        ),
+        _else("different dates of birth"),
+    ),
+)
+
+SEX = Comparison(
+    "sex",
+    "Sex (U is treated as unknown)",
+    (
+        _null("sex"),
+        Level("exact", "sex_l = sex_r", lambda left, right: left.sex == right.sex),
+        _else("different sex"),
+    ),
+)
+
+
+def _same(column: str) -> Test:
+    def test(left: LinkageRecord, right: LinkageRecord) -> bool:
+        value = getattr(left, column)
+        return value is not None and value == getattr(right, column)
+
+    return test
+
+
+POSTCODE = Comparison(
+    "postcode",
+    "Postcode: full, sector, district",
+    (
+        _null("postcode"),
+        Level("full postcode", "postcode_l = postcode_r", _same("postcode")),
+        Level("sector", "postcode_sector_l = postcode_sector_r", _same("postcode_sector")),
+        Level("district", "postcode_district_l = postcode_district_r", _same("postcode_district")),
+        _else("different postcode districts"),
+    ),
+)
+
+
+def _postcodes_differ(left: LinkageRecord, right: LinkageRecord) -> bool:
+    return left.postcode is None or right.postcode is None or left.postcode != right.postcode
+
+
+_POSTCODES_DIFFER_SQL = "(postcode_l IS NULL OR postcode_r IS NULL OR postcode_l <> postcode_r)"
+
+ADDRESS = Comparison(
+    "address",
+    "First line of the address, where the postcode does not already agree",
+    (
+        _null("address"),
+        Level(
+            "same line, other postcode",
+            f"address_l = address_r AND {_POSTCODES_DIFFER_SQL}",
+            lambda left, right: left.address == right.address and _postcodes_differ(left, right),
+        ),
+        Level(
+            "similar line, other postcode",
+            f"jaro_winkler_similarity(address_l, address_r) >= 0.9 AND {_POSTCODES_DIFFER_SQL}",
+            lambda left, right: (
+                jaro_winkler(left.address, right.address) >= 0.9  # type: ignore[arg-type]
+                and _postcodes_differ(left, right)
+            ),
+        ),
+        _else("no further evidence (same postcode, or lines differ)"),
+    ),
+)
+"""The address line speaks only when the postcode has not already said 'same place':
+both agree for nearly every pair at one address, so counting both would add the
+same evidence twice (+13 and +13) and make brothers and sisters look like one child."""
+
+COMPARISONS: tuple[Comparison, ...] = (
+    GIVEN_NAME,
+    MIDDLE_NAMES,
+    FAMILY_NAME,
+    DATE_OF_BIRTH,
+    SEX,
+    POSTCODE,
+    ADDRESS,
+)
+"""FAME's comparisons, in the order Splink's settings and the scorer's explanation use."""
+
+TF_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        level.tf_column
+        for comparison in COMPARISONS
+        for level in comparison.levels
+        if level.tf_column
+    )
+)
+"""Columns whose exact-match weight is adjusted for how common the value is."""
