@@ -17,8 +17,16 @@ from .models import TrainingCourse, User, add_months
 
 @dataclass(frozen=True)
 class ChildDataAccess:
-    allowed: bool
+    """Whether a person may reach child data, each condition on its own, and what to put right."""
+
+    accredited: bool
+    vetted: bool
+    trained: bool
     problems: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.accredited and self.vetted and self.trained
 
 
 def _day(value: date) -> str:
@@ -30,6 +38,8 @@ def child_data_access(user: User, *, on: date | None = None) -> ChildDataAccess:
     today = on or timezone.localdate()
     problems: list[str] = []
     organisation = user.organisation
+    accredited = organisation is not None and organisation.is_accredited
+    vetted = user.vetting_checked_on is not None
     if organisation is None:
         problems.append("Your account does not belong to an organisation. Ask an administrator.")
     elif not organisation.is_accredited:
@@ -46,18 +56,24 @@ def child_data_access(user: User, *, on: date | None = None) -> ChildDataAccess:
     else:
         expires = add_months(user.vetting_checked_on, 12 * settings.FAME_VETTING_VALID_YEARS)
         if expires <= today:
+            vetted = False
             problems.append(
                 f"Your enhanced vetting check expired on {_day(expires)}. "
                 "Renew it and ask an administrator to record the new date."
             )
+    trained = True
     completed = {record.course_id: record for record in user.training.select_related("course")}
     for course in TrainingCourse.objects.filter(required=True):
         record = completed.get(course.pk)
         if record is None:
+            trained = False
             problems.append(f"You have not completed the required training: {course.name}.")
         elif record.expires_on() <= today:
+            trained = False
             problems.append(
                 f"Your training “{course.name}” expired on {_day(record.expires_on())}. "
                 "Complete it again and ask an administrator to record it."
             )
-    return ChildDataAccess(allowed=not problems, problems=tuple(problems))
+    return ChildDataAccess(
+        accredited=accredited, vetted=vetted, trained=trained, problems=tuple(problems)
+    )

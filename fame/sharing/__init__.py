@@ -1,0 +1,96 @@
+"""Information sharing: protocols, consents and the one policy decision point.
+
+Other apps use only what ``__all__`` names::
+
+    from fame.sharing import permission
+    decision = permission(user, child_ref=uid, holder="hlt-001", purpose="early_help",
+                          category="assessment", shielded=False, mfa=True)
+    record_decision(decision=decision, child_ref=uid, holder="hlt-001",
+                    purpose="early_help", category="assessment", by=user, request=request)
+    if decision.permitted: ...
+
+Names that need Django's models are imported lazily, so importing this package
+never disturbs app loading.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from fame.sharing._facts import (
+    AccessRequest,
+    ChildFacts,
+    ConsentFacts,
+    Decision,
+    Facts,
+    OrganisationFacts,
+    ProtocolFacts,
+    UserFacts,
+)
+from fame.sharing._pdp import decide
+from fame.sharing._vocabulary import (
+    ALL_ORGANISATIONS,
+    DATA_CATEGORIES,
+    PURPOSES,
+    DataCategory,
+    Purpose,
+)
+
+__all__ = [
+    "ALL_ORGANISATIONS",
+    "DATA_CATEGORIES",
+    "PURPOSES",
+    "AccessRequest",
+    "ChildFacts",
+    "Consent",
+    "ConsentFacts",
+    "DataCategory",
+    "Decision",
+    "Facts",
+    "OrganisationFacts",
+    "Protocol",
+    "ProtocolFacts",
+    "ProtocolVersion",
+    "Purpose",
+    "UserFacts",
+    "create_protocol",
+    "decide",
+    "facts_for",
+    "new_protocol_version",
+    "permission",
+    "record_consent",
+    "record_decision",
+    "withdraw_consent",
+]
+
+_LAZY = {
+    "Consent": "fame.sharing.models",
+    "Protocol": "fame.sharing.models",
+    "ProtocolVersion": "fame.sharing.models",
+    "create_protocol": "fame.sharing.actions",
+    "new_protocol_version": "fame.sharing.actions",
+    "record_consent": "fame.sharing.actions",
+    "record_decision": "fame.sharing.actions",
+    "withdraw_consent": "fame.sharing.actions",
+    "facts_for": "fame.sharing.queries",
+    "permission": "fame.sharing.permissions",
+}
+
+if TYPE_CHECKING:
+    from fame.sharing.actions import (
+        create_protocol,
+        new_protocol_version,
+        record_consent,
+        record_decision,
+        withdraw_consent,
+    )
+    from fame.sharing.models import Consent, Protocol, ProtocolVersion
+    from fame.sharing.permissions import permission
+    from fame.sharing.queries import facts_for
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

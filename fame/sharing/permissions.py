@@ -1,0 +1,63 @@
+"""The door other apps use: may this person see this part of a child's record, now, for this?"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from fame.accounts.models import Organisation, User
+
+from ._facts import AccessRequest, Decision
+from ._pdp import decide
+from .queries import facts_for, user_id
+
+
+def permission(
+    user: User,
+    *,
+    child_ref: str,
+    holder: Organisation | str,
+    purpose: str,
+    category: str,
+    shielded: bool,
+    mfa: bool,
+    override_reason: str | None = None,
+    override_authorised_by: User | None = None,
+    authoriser_mfa: bool = False,
+    on: date | None = None,
+) -> Decision:
+    """Ask the policy decision point whether ``user`` may see ``category`` of a child's record.
+
+    ``holder`` is the organisation (or its agency ID) that holds the record;
+    ``shielded`` whether the Child Index shields the child; ``mfa`` whether the
+    user has used their second factor in this session (``request.user.is_verified()``).
+    For a safeguarding override, ``override_authorised_by`` is the manager or
+    ISA officer who authorised it and ``authoriser_mfa`` whether they did so in a
+    session with their second factor. Raises ValueError for an unknown purpose
+    or category. Record the disclosure with ``decision.decision_id``.
+    """
+    today = on or timezone.localdate()
+    holder_id = holder.agency_id if isinstance(holder, Organisation) else holder
+    facts = facts_for(
+        user,
+        child_ref,
+        holder_id,
+        today,
+        mfa=mfa,
+        shielded=shielded,
+        override_authorised_by=override_authorised_by,
+        authoriser_mfa=authoriser_mfa,
+    )
+    request = AccessRequest(
+        user=user_id(user),
+        child=child_ref,
+        purpose=purpose,
+        category=category,
+        on=today,
+        override_reason=override_reason,
+        override_authorised_by=(
+            user_id(override_authorised_by) if override_authorised_by is not None else None
+        ),
+    )
+    return decide(request, facts)

@@ -1,0 +1,123 @@
+"""Reads from the sharing registers, and the facts one decision needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from fame.accounts.access import child_data_access
+from fame.accounts.models import Organisation, User
+
+from ._facts import ChildFacts, ConsentFacts, Facts, OrganisationFacts, ProtocolFacts, UserFacts
+from .models import Consent, Protocol, ProtocolVersion
+
+NO_ORGANISATION = "(no organisation)"
+
+
+def current_protocol_versions(naming: Iterable[str] | None = None) -> list[ProtocolVersion]:
+    """The current (latest) version of each protocol, optionally only those naming an agency."""
+    latest = (
+        ProtocolVersion.objects.filter(protocol=OuterRef("protocol"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    versions = ProtocolVersion.objects.filter(number=Subquery(latest)).select_related("protocol")
+    if naming is None:
+        return list(versions)
+    wanted = set(naming)
+    # Parties are a JSON list; a region has tens of protocols, so filter here
+    # rather than rely on JSON containment, which SQLite lacks.
+    return [version for version in versions if wanted.intersection(version.parties)]
+
+
+def protocol_versions(protocol: Protocol) -> QuerySet[ProtocolVersion]:
+    """Every version of a protocol, first to latest."""
+    return protocol.versions.order_by("number")
+
+
+def consents_for(child_ref: str) -> QuerySet[Consent]:
+    """Every consent recorded about a child, withdrawn ones included."""
+    return Consent.objects.filter(child_ref=child_ref).order_by("recorded_at", "pk")
+
+
+def user_id(user: User) -> str:
+    return str(user.pk)
+
+
+def user_facts(user: User, *, on: date, mfa: bool) -> UserFacts:
+    """Rule 1 as accounts sees it on ``on``: vetting and training from child_data_access."""
+    access = child_data_access(user, on=on)
+    organisation = user.organisation
+    return UserFacts(
+        id=user_id(user),
+        organisation=organisation.agency_id if organisation else NO_ORGANISATION,
+        roles=frozenset(user.roles or ()),
+        mfa=mfa,
+        vetted=access.vetted,
+        trained=access.trained,
+    )
+
+
+def facts_for(
+    user: User,
+    child_ref: str,
+    holder_agency_id: str,
+    on: date,
+    *,
+    mfa: bool,
+    shielded: bool,
+    override_authorised_by: User | None = None,
+    authoriser_mfa: bool = False,
+) -> Facts:
+    """Everything the decision point needs to decide ``user``'s request about one child.
+
+    Only the child's consents, the protocols naming either organisation and the
+    people involved: a small snapshot keeps each decision fast.
+    """
+    people = {user_id(user): user_facts(user, on=on, mfa=mfa)}
+    if override_authorised_by is not None:
+        authoriser = user_facts(override_authorised_by, on=on, mfa=authoriser_mfa)
+        if authoriser.id == user_id(user):
+            authoriser = people[authoriser.id]
+        people[authoriser.id] = authoriser
+    agency_ids = {holder_agency_id, *(person.organisation for person in people.values())}
+    organisations = {
+        organisation.agency_id: OrganisationFacts(
+            id=organisation.agency_id, accredited=organisation.is_accredited
+        )
+        for organisation in Organisation.objects.filter(agency_id__in=agency_ids)
+    }
+    requester = people[user_id(user)].organisation
+    protocols = [
+        ProtocolFacts(
+            id=f"{version.protocol.reference}@{version.number}",
+            parties=frozenset(version.parties),
+            purposes=frozenset(version.purposes),
+            categories=frozenset(version.data_categories),
+            starts=version.in_force_from,
+            ends=version.in_force_to,
+        )
+        for version in current_protocol_versions(naming={requester, holder_agency_id})
+    ]
+    consents = [
+        ConsentFacts(
+            id=str(consent.pk),
+            decision="permit" if consent.decision == "permit" else "deny",
+            organisations=frozenset(consent.organisations),
+            purposes=frozenset(consent.purposes),
+            categories=frozenset(consent.data_categories),
+            starts=consent.in_force_from,
+            ends=consent.in_force_to,
+            withdrawn_on=consent.withdrawn_on,
+        )
+        for consent in consents_for(child_ref)
+    ]
+    return Facts(
+        child=ChildFacts(id=child_ref, holder=holder_agency_id, shielded=shielded),
+        organisations=organisations,
+        users=people,
+        protocols=protocols,
+        consents=consents,
+    )
