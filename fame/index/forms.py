@@ -9,12 +9,12 @@ from django import forms
 from fame.records import normalise_postcode
 from fame.web.forms import DatePartsField
 
-REASONS = [
-    ("working_with_child", "I am working with this child now"),
-    ("starting_work", "I am about to start working with this child"),
-    ("caf", "For a Common Assessment Framework assessment or review"),
-    ("safeguarding", "A safeguarding concern"),
-    ("other", "Another reason"),
+PURPOSES = [
+    ("service_coordination", "Co-ordinating services: I work with this child or am about to"),
+    ("early_help", "Early help, including a Common Assessment Framework assessment or review"),
+    ("safeguarding", "Safeguarding: I am concerned for this child's safety"),
+    ("education_welfare", "Education welfare"),
+    ("health_care", "Health care"),
 ]
 
 
@@ -53,24 +53,18 @@ class SearchForm(forms.Form):
 
 
 class OpenRecordForm(forms.Form):
-    reason = forms.ChoiceField(
+    purpose = forms.ChoiceField(
         label="Why do you need to see this record?",
-        choices=REASONS,
+        choices=PURPOSES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select why you need to see this record"},
     )
     detail = forms.CharField(
-        label="Tell us more (optional, or needed for another reason)",
+        label="Tell us more (optional)",
         max_length=500,
         required=False,
         widget=forms.Textarea,
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("reason") == "other" and not data.get("detail", "").strip():
-            self.add_error("detail", "Say why you need to see this record")
-        return data
 
 
 class InvolvementForm(forms.Form):

@@ -161,13 +161,14 @@ class ChildSummary:
 
 
 def child_summary(
-    person: Person, *, show_contact: bool, show_sensitive_of: int | None
+    person: Person, *, show_contact: bool, show_involvement: bool, show_sensitive_of: set[int]
 ) -> ChildSummary:
-    """The record page's content.
+    """The record page's content, as the sharing decisions allow.
 
-    Involvement with sensitive services shows only to the organisation that has
-    it (``show_sensitive_of``) until the child's consent says more; nothing on
-    the page hints that such an involvement exists.
+    Involvement with a sensitive service shows only where the decision point
+    permitted ``sensitive`` for the organisation that has it
+    (``show_sensitive_of``, organisation keys); nothing on the page hints that
+    a hidden one exists.
     """
     records = [from_row(r.data) for r in person.records.order_by("-updated_at")]
     latest = records[0]
@@ -183,7 +184,11 @@ def child_summary(
             "ended_on", "-started_on"
         )
     )
-    shown = [i for i in involvements if not i.sensitive or i.organisation_id == show_sensitive_of]
+    shown = [
+        i
+        for i in involvements
+        if (i.organisation_id in show_sensitive_of if i.sensitive else show_involvement)
+    ]
     return ChildSummary(
         names=names,
         date_of_birth=latest.date_of_birth,

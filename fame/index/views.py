@@ -15,18 +15,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fame.accounts.decorators import acting_user, child_data_required, requires
+from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
 from fame.web.pages import posted, render_page
 
 from . import actions, queries
-from .forms import REASONS, InvolvementForm, OpenRecordForm, SearchForm, SplitForm
+from .forms import PURPOSES, InvolvementForm, OpenRecordForm, SearchForm, SplitForm
 from .models import Involvement, LinkDecision, Person, ReviewItem, ReviewStatus, SourceRecord
+from .sharing import RecordSharing
 from .source import from_row
 
 RESULTS = "index_results"  # session: handle -> person pk, for the last search
 OPENED = "index_opened"  # session: handle -> person pk, records opened with a reason
 QUERY = "index_query"
+PURPOSE = "index_purposes"  # session: record handle -> the purpose it was opened for
 
 
 def _handle() -> str:
@@ -38,6 +41,17 @@ def _person_for(request: HttpRequest, key: str, handle: str) -> Person:
     if person_pk is None:
         raise Http404("That record is not open in this session.")
     return get_object_or_404(Person, pk=person_pk)
+
+
+def opened_person(request: HttpRequest, handle: str) -> Person:
+    """The person a record handle in this session stands for (404 if it is not open)."""
+    return _person_for(request, OPENED, handle)
+
+
+def handle_for(request: HttpRequest, person: Person) -> str | None:
+    """The handle under which ``person``'s record is open in this session, if it is."""
+    opened = request.session.get(OPENED, {})
+    return next((h for h, pk in opened.items() if pk == person.pk), None)
 
 
 @child_data_required
@@ -89,12 +103,16 @@ def open_record(request: HttpRequest, handle: str) -> HttpResponse:
         record_handle = _handle()
         opened[record_handle] = person.pk
         request.session[OPENED] = opened
+        purposes = request.session.get(PURPOSE, {})
+        purposes[record_handle] = form.cleaned_data["purpose"]
+        request.session[PURPOSE] = purposes
         record_event(
             "index.record_opened",
             actor=acting_user(request),
             target=f"person:{person.uid}",
             details={
-                "reason": dict(REASONS)[form.cleaned_data["reason"]],
+                "purpose": form.cleaned_data["purpose"],
+                "reason": dict(PURPOSES)[form.cleaned_data["purpose"]],
                 "detail": form.cleaned_data["detail"],
                 "query": request.session.get(QUERY, {}),
                 "results_shown": len(request.session.get(RESULTS, {})),
@@ -109,18 +127,19 @@ def open_record(request: HttpRequest, handle: str) -> HttpResponse:
 def record(request: HttpRequest, handle: str) -> HttpResponse:
     user = acting_user(request)
     person = _person_for(request, OPENED, handle)
-    own = person.records.filter(organisation=user.organisation_id).exists()
-    show_contact = not person.shielded or own or can(user, "see_shielded_contact")
+    purpose = request.session.get(PURPOSE, {}).get(handle, "service_coordination")
+    sharing = RecordSharing(person, user, purpose=purpose, mfa=user.is_verified())  # type: ignore[attr-defined]
+    basic = sharing.decide("basic")
+    if not basic.permitted:
+        sharing.audit(request)
+        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
     summary = queries.child_summary(
-        person, show_contact=show_contact, show_sensitive_of=user.organisation_id
+        person,
+        show_contact=sharing.decide("contact").permitted,
+        show_involvement=sharing.decide("involvement").permitted,
+        show_sensitive_of=sharing.sensitive_permitted(),
     )
-    record_event(
-        "index.record_viewed",
-        actor=user,
-        target=f"person:{person.uid}",
-        details={"contact_shown": show_contact},
-        request=request,
-    )
+    sharing.audit(request)
     return render_page(
         request,
         "index/record.html",
@@ -130,9 +149,16 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "person": person,
             "can_shield": can(user, "shield_records"),
             "can_review": can(user, "review_matches"),
+            "askable": _other_agencies(summary.involvements, user),
             "nav_active": "search",
         },
     )
+
+
+def _other_agencies(involvements: list[Involvement], user: User) -> list[Organisation]:
+    """The agencies involved with the child that the practitioner could ask for more."""
+    found = {i.organisation.pk: i.organisation for i in involvements}
+    return [org for pk, org in found.items() if pk != user.organisation_id]
 
 
 @child_data_required

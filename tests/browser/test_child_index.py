@@ -40,7 +40,7 @@ def test_practitioner_finds_child_and_opens_record(page, school_teacher, health_
     page.check()
     page.get_by_role("link", name="Olivia Hartley").click()
     page.check()
-    page.get_by_label("I am working with this child now").check()
+    page.get_by_label("Co-ordinating services", exact=False).check()
     page.get_by_role("button", name="Open the record").click()
     page.check()
     assert page.get_by_role("heading", name="Olivia Hartley").is_visible()

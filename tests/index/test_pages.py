@@ -34,10 +34,10 @@ def olivia(agencies):
     return Person.objects.get()
 
 
-def open_first_result(client, reason="working_with_child") -> str:
+def open_first_result(client, purpose="service_coordination") -> str:
     results = client.post("/children", SEARCH)
     handle = re.search(rb'href="/children/results/([^"]+)"', results.content).group(1).decode()
-    response = client.post(f"/children/results/{handle}", {"reason": reason})
+    response = client.post(f"/children/results/{handle}", {"purpose": purpose})
     assert response.status_code == 302, response.content
     return response["Location"]
 
@@ -91,7 +91,7 @@ def test_record_page_shows_involvement_and_is_audited(school_teacher, olivia):
     assert b"12 Mill Lane" in page.content
     assert str(olivia.uid).encode() not in page.content
     opened = AuditEvent.objects.get(action="index.record_opened")
-    assert opened.details["reason"] == "I am working with this child now"
+    assert opened.details["purpose"] == "service_coordination"
     assert opened.details["query"]["family_name"] == "Hartley"
     assert AuditEvent.objects.filter(action="index.record_viewed").count() == 1
 
@@ -174,3 +174,56 @@ def test_practitioner_cannot_end_anothers_involvement(health_visitor, school_tea
 
 def test_review_queue_refuses_practitioner(school_teacher):
     assert signed_in_client(school_teacher).get("/matches").status_code == 403
+
+
+def _protocol_and_consent(olivia, isa_officer, *, decision="permit"):
+    from datetime import date
+
+    from fame.sharing.actions import create_protocol, record_consent
+
+    create_protocol(
+        reference="northmoor-early-help",
+        title="Northmoor early help",
+        scope="regional",
+        parties=["sch-001", "hlt-001"],
+        purposes=["service_coordination"],
+        data_categories=["sensitive"],
+        lawful_basis="Consent of the young person; Children Act 2004 s.10",
+        in_force_from=date(2026, 1, 1),
+        by=isa_officer,
+    )
+    record_consent(
+        child_ref=str(olivia.uid),
+        grantor="child",
+        decision=decision,
+        organisations=["sch-001"],
+        purposes=["service_coordination"],
+        data_categories=["sensitive"],
+        in_force_from=date(2026, 1, 1),
+        recorded_how="written",
+        by=isa_officer,
+    )
+
+
+def test_sensitive_involvement_shown_with_protocol_and_consent(school_teacher, isa_officer, olivia):
+    _protocol_and_consent(olivia, isa_officer)
+    client = signed_in_client(school_teacher)
+    page = client.get(open_first_result(client))
+    assert b"Sexual health" in page.content
+
+
+def test_sensitive_involvement_hidden_when_consent_denies(school_teacher, isa_officer, olivia):
+    _protocol_and_consent(olivia, isa_officer, decision="deny")
+    client = signed_in_client(school_teacher)
+    page = client.get(open_first_result(client))
+    assert b"Sexual health" not in page.content
+
+
+def test_record_view_audits_each_sharing_decision(school_teacher, olivia):
+    client = signed_in_client(school_teacher)
+    client.get(open_first_result(client))
+    viewed = AuditEvent.objects.get(action="index.record_viewed")
+    decisions = viewed.details["decisions"]
+    assert decisions["basic"]["decision"] == "permit"
+    assert decisions["sensitive:hlt-001"]["decision"] == "deny"
+    assert len(decisions["contact"]["id"]) == 32

@@ -1,0 +1,73 @@
+"""What of a child's index record a practitioner may see: every part asked of the sharing
+policy decision point, and every decision recorded in the audit log."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from fame.accounts.models import User
+from fame.audit import record_event
+from fame.sharing import Decision, permission
+
+from .models import Person
+
+
+class RecordSharing:
+    """The decisions behind one view of one child's record, for one purpose."""
+
+    def __init__(self, person: Person, user: User, *, purpose: str, mfa: bool) -> None:
+        self.person = person
+        self.user = user
+        self.purpose = purpose
+        self.mfa = mfa
+        holders = set(person.records.values_list("organisation__agency_id", flat=True))
+        own = user.organisation.agency_id if user.organisation else None
+        # The index's copy is held for the agencies that supplied it: the viewer's own
+        # organisation when it is one of them (rule 2), otherwise any of them.
+        self.holder = own if own in holders else min(holders)
+        self.decisions: dict[str, Decision] = {}
+
+    def _ask(self, key: str, *, holder: str, category: str) -> Decision:
+        if key not in self.decisions:
+            self.decisions[key] = permission(
+                self.user,
+                child_ref=str(self.person.uid),
+                holder=holder,
+                purpose=self.purpose,
+                category=category,
+                shielded=self.person.shielded,
+                mfa=self.mfa,
+            )
+        return self.decisions[key]
+
+    def decide(self, category: str) -> Decision:
+        return self._ask(category, holder=self.holder, category=category)
+
+    def sensitive_permitted(self) -> set[int]:
+        """Keys of the organisations whose sensitive involvement this viewer may see."""
+        involved = self.person.involvements.filter(sensitive=True).select_related("organisation")
+        return {
+            i.organisation_id
+            for i in involved
+            if self._ask(
+                f"sensitive:{i.organisation.agency_id}",
+                holder=i.organisation.agency_id,
+                category="sensitive",
+            ).permitted
+        }
+
+    def audit(self, request: HttpRequest) -> None:
+        record_event(
+            "index.record_viewed",
+            actor=self.user,
+            target=f"person:{self.person.uid}",
+            outcome="success" if self.decisions["basic"].permitted else "refused",
+            details={
+                "purpose": self.purpose,
+                "decisions": {
+                    key: {"decision": d.decision, "id": d.decision_id, "policies": list(d.policies)}
+                    for key, d in self.decisions.items()
+                },
+            },
+            request=request,
+        )
