@@ -14,6 +14,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({Role.ADMINISTRATOR, Role.ISA_OFFICER}),
     "view_audit": frozenset({Role.AUDITOR, Role.ADMINISTRATOR}),
     "review_matches": frozenset({Role.ISA_OFFICER}),
+    "manage_protocols": frozenset({Role.ISA_OFFICER}),
     "shield_records": frozenset({Role.SHIELDING_OFFICER}),
     "see_shielded_contact": frozenset({Role.SHIELDING_OFFICER}),
 }

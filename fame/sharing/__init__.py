@@ -54,6 +54,7 @@ __all__ = [
     "ProtocolVersion",
     "Purpose",
     "UserFacts",
+    "consents_for",
     "create_protocol",
     "decide",
     "facts_for",
@@ -74,6 +75,7 @@ _LAZY = {
     "record_decision": "fame.sharing.actions",
     "withdraw_consent": "fame.sharing.actions",
     "facts_for": "fame.sharing.queries",
+    "consents_for": "fame.sharing.queries",
     "permission": "fame.sharing.permissions",
 }
 
@@ -87,7 +89,7 @@ if TYPE_CHECKING:
     )
     from fame.sharing.models import Consent, Protocol, ProtocolVersion
     from fame.sharing.permissions import permission
-    from fame.sharing.queries import facts_for
+    from fame.sharing.queries import consents_for, facts_for
 
 
 def __getattr__(name: str) -> Any:

@@ -46,6 +46,12 @@ def test_practitioner_finds_child_and_opens_record(page, school_teacher, health_
     assert page.get_by_role("heading", name="Olivia Hartley").is_visible()
     page.get_by_role("button", name="Record my involvement").click()
     page.check()
+    page.go_back()
+    page.get_by_role("button", name="Record a consent decision").click()
+    page.check()
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+    assert page.title() == "Error: Record a consent decision – FAME"
 
 
 def test_isa_officer_reviews_possible_match(page, isa_officer, school, health_trust, monkeypatch):
@@ -69,3 +75,5 @@ def test_isa_officer_reviews_possible_match(page, isa_officer, school, health_tr
     page.check()
     assert ReviewItem.objects.get().status == "linked"
     page.visit("/matches/decisions")
+    page.visit("/sharing/protocols")
+    page.visit("/sharing/protocols/new")
