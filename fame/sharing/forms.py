@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -97,7 +97,7 @@ class ProtocolForm(_RegisterForm):
 
     def __init__(self, *args: Any, new_version_of: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties"].choices = _organisation_choices()
+        cast(forms.MultipleChoiceField, self.fields["parties"]).choices = _organisation_choices()
         if new_version_of:
             for name in ("reference", "title", "scope"):
                 self.fields[name].required = False
@@ -150,7 +150,7 @@ class ConsentForm(_RegisterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["organisations"]).choices = [
             (ALL_ORGANISATIONS, "All organisations"),
             *_organisation_choices(),
         ]
