@@ -1,5 +1,5 @@
 # One command set for people, hooks and CI.
-#   make run    the platform on http://127.0.0.1:8000 with a seeded demo region
+#   make run    a federated demo region: the hub on http://127.0.0.1:8000 and five agency nodes
 #   make test   lint, type checks and every test (SQLite, then PostgreSQL if DATABASE_URL is set)
 
 SHELL := /bin/bash
@@ -24,7 +24,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 run: install
-	$(BIN)/fame run
+	$(BIN)/fame demo
 
 lint: install
 	$(BIN)/ruff check .

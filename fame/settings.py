@@ -61,6 +61,15 @@ ALLOWED_HOSTS = get_env_var(
 FAME_ROLE = os.environ.get("FAME_ROLE", "both")
 if FAME_ROLE not in {"hub", "node", "both"}:
     raise ImproperlyConfigured(f"FAME_ROLE is {FAME_ROLE!r}; set it to hub, node or both.")
+# Federation: this process's name as a node (the audience of user assertions),
+# the origin it answers on (a request signed for another is wrongly addressed),
+# and, for a node, where the hub is.
+FAME_NODE_NAME = os.environ.get("FAME_NODE_NAME", "embedded")
+FAME_PUBLIC_URL = os.environ.get("FAME_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+FAME_HUB_URL = os.environ.get("FAME_HUB_URL", FAME_PUBLIC_URL).rstrip("/")
+FAME_FEDERATION_TIMEOUT = float(os.environ.get("FAME_FEDERATION_TIMEOUT", "1.5"))
+FAME_OUTBOX_MAX_BACKOFF = float(os.environ.get("FAME_OUTBOX_MAX_BACKOFF", "30"))
+FAME_OUTBOX_BATCH = int(os.environ.get("FAME_OUTBOX_BATCH", "500"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -75,13 +84,17 @@ INSTALLED_APPS = [
     "fame.audit",
     "fame.accounts",
     "fame.synth",
+    "fame.linkage",
     "fame.sharing",
     "fame.index",
+    "fame.federation",
+    "fame.node",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fame.federation.middleware.FederationApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

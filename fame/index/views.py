@@ -18,6 +18,7 @@ from fame.accounts.decorators import acting_user, child_data_required, requires
 from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
+from fame.sharing import consents_for
 from fame.web.pages import posted, render_page
 
 from . import actions, queries
@@ -148,6 +149,7 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "handle": handle,
             "person": person,
             "can_shield": can(user, "shield_records"),
+            "consents": list(consents_for(str(person.uid))),
             "can_review": can(user, "review_matches"),
             "askable": _other_agencies(summary.involvements, user),
             "nav_active": "search",

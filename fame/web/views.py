@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fame.accounts.access import child_data_access
 from fame.accounts.permissions import can
+from fame.federation.queries import node_statuses
+from fame.node.queries import node_health
 
 from .pages import render_page
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer without sign-in: which role this process plays and that it is up."""
-    return JsonResponse({"role": settings.FAME_ROLE, "status": "ok"})
+    """Answer without sign-in: role and status; a hub lists its nodes, a node its agencies."""
+    answer: dict[str, Any] = {"role": settings.FAME_ROLE, "status": "ok"}
+    if settings.FAME_ROLE in {"hub", "both"}:
+        answer["nodes"] = node_statuses()
+    if settings.FAME_ROLE in {"node", "both"}:
+        answer.update(node_health())
+    return JsonResponse(answer)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_without_sign_in():
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"role": "both", "status": "ok"}
+    answer = response.json()
+    assert (answer["role"], answer["status"]) == ("both", "ok")
+    assert answer["nodes"] == []  # the hub lists the nodes it knows (none yet)
+    assert answer["agencies"] == []  # the node names the agencies it hosts
 
 
 def test_pages_are_never_cached(school_teacher):

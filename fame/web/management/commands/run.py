@@ -1,16 +1,24 @@
-"""`fame run`: the platform on loopback with a seeded demo region, ready to sign in to."""
+"""`fame run`: the platform in one process (hub and node) with a seeded demo region.
+
+The federated demo (a hub and five node processes) is `fame demo`, which
+`make run` starts; this is the single-process option.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fame.accounts.seeding import RegionFileError, demo_logins, load_region, read_region
+from fame.federation.actions import register_node
+from fame.federation.keys import public_pem
+from fame.node.actions import host_agencies, trust_key
+from fame.node.outbox import OutboxWorker
 
-DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - printed for the made-up demo region
+from ._region import login_lines, make_region, seed_accounts
 
 
 class Command(BaseCommand):
@@ -38,34 +46,34 @@ class Command(BaseCommand):
         self.stdout.write("Preparing the database…")
         call_command("migrate", verbosity=0)
         region_dir = settings.DATA_DIR / "demo-region"
-        if not (region_dir / "region.json").exists():
-            self.stdout.write(f"Making a demo region of {options['children']:,} children…")
-            call_command(
-                "synth", children=options["children"], seed=options["seed"], out=str(region_dir)
-            )
-        try:
-            region = read_region(region_dir / "region.json")
-            personas = frozenset(region.get("demo_logins", {}).values())
-            load_region(region, demo_password=DEMO_PASSWORD, authenticators_for=personas)
-        except RegionFileError as error:
-            raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
-        self.stdout.write("Loading the agencies' records into the Child Index…")
-        call_command("index", "load", str(region_dir))
-        self._print_logins(region, port)
+        make_region(
+            region_dir, children=options["children"], seed=options["seed"], say=self.stdout.write
+        )
+        region = seed_accounts(region_dir)
+        self._embed_node(region, region_dir, port)
+        for line in login_lines(region, f"http://127.0.0.1:{port}/", self.style):
+            self.stdout.write(line)
         if not options["no_serve"]:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            self.stdout.write("The node delivers its records to the index in the background.")
+            worker = OutboxWorker(heartbeat_every=60.0)
+            worker.start()
+            try:
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            finally:
+                worker.stop()
 
-    def _print_logins(self, region: dict[str, Any], port: int) -> None:
-        out = self.stdout.write
-        out("")
-        out(self.style.SUCCESS(f"FAME is starting on http://127.0.0.1:{port}/"))
-        out("")
-        out(self.style.WARNING("DEMO ONLY: made-up people and shared secrets; never use for real."))
-        out(f"Password for every demo login: {DEMO_PASSWORD}")
-        out("Security code: add the secret to an authenticator app, or run `fame totp USERNAME`.")
-        out("")
-        out(f"{'who':<20} {'username':<32} {'authenticator secret':<34} organisation")
-        for login in demo_logins(region):
-            row = f"{login.persona:<20} {login.username:<32} {login.totp_secret:<34}"
-            out(f"{row} {login.organisation}")
-        out("")
+    def _embed_node(self, region: dict[str, Any], region_dir: Path, port: int) -> None:
+        """This process as the node of every agency: the same federation path as `fame demo`."""
+        settings.FAME_PUBLIC_URL = settings.FAME_HUB_URL = f"http://127.0.0.1:{port}"
+        agencies = {org["agency_id"]: org["name"] for org in region["organisations"]}
+        register_node(
+            name=settings.FAME_NODE_NAME,
+            base_url=settings.FAME_PUBLIC_URL,
+            agencies=list(agencies),
+            public_key=public_pem(),
+            by="fame run",
+        )
+        trust_key(name="hub", public_key=public_pem(), base_url=settings.FAME_PUBLIC_URL)
+        host_agencies(agencies=agencies, by="fame run")
+        self.stdout.write("Importing the agencies' records into their node…")
+        call_command("node", "import", str(region_dir), stdout=self.stdout)

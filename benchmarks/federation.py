@@ -1,0 +1,236 @@
+"""Federation benchmarks: `python benchmarks/federation.py [--children N] [--latency-nodes 20]`.
+
+1. Index-update throughput: a hub process and 5 node processes on loopback,
+   each node's outbox filled by `fame node import` from a synthetic region;
+   all 5 `fame worker`s start together and the clock runs until the hub has
+   applied every update (counted from the hub's receipts).
+2. Detail-request latency: 20 node processes, one of them stopped; this
+   process acts as the hub (same data folder and key) and times
+   ``ask_for_detail`` (record, sign, assert, send over HTTP, node decides and
+   logs, answer kept and audited) for random children and involved agencies.
+
+Prints one JSON object. Everything lives under var/bench/federation/ and is
+started afresh each run (the region is reused). Not run in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fame.web.management.commands import _processes as processes  # noqa: E402
+
+BENCH = ROOT / "var" / "bench" / "federation"
+FAME = [sys.executable, "-m", "fame.cli"]
+
+
+def fame(spec: processes.ProcessSpec, hub_url: str, *args: str) -> None:
+    env = processes.environment(spec, hub_url=hub_url)
+    subprocess.run([*FAME, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def receipts(hub: processes.ProcessSpec) -> int:
+    with sqlite3.connect(hub.data_dir / "fame.sqlite3", timeout=30) as db:
+        return int(db.execute("select count(*) from federation_hubreceipt").fetchone()[0])
+
+
+def split(agencies: list[str], parts: int) -> list[tuple[str, ...]]:
+    return [tuple(agencies[i::parts]) for i in range(parts)]
+
+
+def make_region(children: int) -> tuple[Path, list[str]]:
+    region = BENCH / f"region-{children}"
+    if not (region / "region.json").exists():
+        env = dict(os.environ, FAME_DATA_DIR=str(BENCH / "synth"))
+        subprocess.run(
+            [*FAME, "synth", "--children", str(children), "--seed", "11", "--out", str(region)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    data = json.loads((region / "region.json").read_text())
+    return region, [o["agency_id"] for o in data["organisations"]]
+
+
+def prepare(hub: processes.ProcessSpec, nodes: list[processes.ProcessSpec], region: Path) -> Path:
+    """Fresh data folders: keys, plan, the hub seeded and each node's records imported."""
+    for spec in [hub, *nodes]:
+        shutil.rmtree(spec.data_dir, ignore_errors=True)
+    processes.make_keys([hub, *nodes], hub_url=hub.url)
+    plan = BENCH / "plan.json"
+    processes.write_plan(plan, hub, nodes)
+    preparing = [
+        subprocess.Popen(
+            [*FAME, "serve", "--role", spec.role, "--name", spec.name, "--port", str(spec.port)]
+            + ["--plan", str(plan), "--region", str(region), "--prepare-only"]
+            + (["--agencies", ",".join(spec.agencies)] if spec.agencies else []),
+            env=processes.environment(spec, hub_url=hub.url),
+            stdout=subprocess.DEVNULL,
+        )
+        for spec in [hub, *nodes]
+    ]
+    for process in preparing:
+        if process.wait() != 0:
+            raise SystemExit("preparing a process failed")
+    return plan
+
+
+def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, float]:
+    hub = processes.ProcessSpec("hub", "hub", base_port, BENCH / "hub")
+    nodes = [
+        processes.ProcessSpec(f"node-{i}", "node", base_port + 1 + i, BENCH / f"node-{i}", part)
+        for i, part in enumerate(split(agencies, 5))
+    ]
+    plan = prepare(hub, nodes, region)
+    total = 0
+    for node in nodes:
+        with sqlite3.connect(node.data_dir / "fame.sqlite3") as db:
+            total += int(db.execute("select count(*) from node_outbox").fetchone()[0])
+    server = processes.start(hub, hub_url=hub.url, plan=plan, region=None)
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        processes.wait_healthy([hub], {"hub": server}, timeout=120)
+        started = time.perf_counter()
+        workers = [
+            subprocess.Popen(
+                [*FAME, "worker"],
+                env=processes.environment(node, hub_url=hub.url),
+                stdout=subprocess.DEVNULL,
+            )
+            for node in nodes
+        ]
+        while receipts(hub) < total:
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        processes.stop(workers)
+        # The same updates again: the hub answers "duplicate" to each, so this is the
+        # protocol's own rate (signatures, receipts, transport) without the matching.
+        for node in nodes:
+            with sqlite3.connect(node.data_dir / "fame.sqlite3") as db:
+                db.execute("update node_outbox set delivered_at = null")
+        started = time.perf_counter()
+        workers = [
+            subprocess.Popen(
+                [*FAME, "worker"],
+                env=processes.environment(node, hub_url=hub.url),
+                stdout=subprocess.DEVNULL,
+            )
+            for node in nodes
+        ]
+        while sum(undelivered(node) for node in nodes):
+            time.sleep(0.1)
+        redelivery = time.perf_counter() - started
+    finally:
+        processes.stop([*workers, server])
+    return {
+        "updates": total,
+        "index_updates_per_s": round(total / elapsed, 1),
+        "redelivered_updates_per_s": round(total / redelivery, 1),
+    }
+
+
+def undelivered(node: processes.ProcessSpec) -> int:
+    with sqlite3.connect(node.data_dir / "fame.sqlite3", timeout=30) as db:
+        query = "select count(*) from node_outbox where delivered_at is null"
+        return int(db.execute(query).fetchone()[0])
+
+
+def index_filled(hub: processes.ProcessSpec) -> bool:
+    """Whether every node has been heard from and has nothing left to deliver."""
+    answer = processes.health(hub.url)
+    nodes = answer.get("nodes") if answer else None
+    if not isinstance(nodes, list) or not nodes:
+        return False
+    return all(n.get("last_contact") and not n.get("outbox_backlog") for n in nodes)
+
+
+def latency(
+    region: Path, agencies: list[str], base_port: int, nodes_count: int, requests: int
+) -> dict[str, float]:
+    hub = processes.ProcessSpec("hub", "hub", base_port, BENCH / "hub")
+    nodes = [
+        processes.ProcessSpec(f"node-{i}", "node", base_port + 1 + i, BENCH / f"node-{i}", part)
+        for i, part in enumerate(split(agencies, nodes_count))
+    ]
+    plan = prepare(hub, nodes, region)
+    running = {n.name: processes.start(n, hub_url=hub.url, plan=plan, region=None) for n in nodes}
+    try:
+        processes.wait_healthy(nodes, running, timeout=300)
+        # Fill the hub's index from the nodes (the hub is this process from here on).
+        server = processes.start(hub, hub_url=hub.url, plan=plan, region=None)
+        running["hub"] = server
+        processes.wait_healthy([hub], running, timeout=120)
+        while not index_filled(hub):
+            time.sleep(1)
+        processes.stop([running.pop("hub")])
+        down = nodes[-1]
+        processes.stop([running.pop(down.name)])
+        return measure_in_process(hub, requests)
+    finally:
+        processes.stop(list(running.values()))
+
+
+def measure_in_process(hub: processes.ProcessSpec, requests: int) -> dict[str, float]:
+    os.environ.update(processes.environment(hub, hub_url=hub.url))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "fame.settings"
+    import django
+
+    django.setup()
+    from fame.accounts.models import User
+    from fame.federation.detail import ask_for_detail
+    from fame.index.models import Involvement
+
+    rng = random.Random(5)
+    asker = User.objects.filter(organisation__isnull=False).order_by("pk").first()
+    assert asker is not None, "the hub has no practitioners"
+    involvements = list(Involvement.objects.select_related("person", "organisation")[:5000])
+    timings = []
+    for _ in range(requests):
+        involvement = rng.choice(involvements)
+        started = time.perf_counter()
+        ask_for_detail(
+            person=involvement.person,
+            agency=involvement.organisation,
+            by=asker,
+            purpose="early_help",
+            categories=["case"],
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(timings, n=100)
+    return {
+        "detail_request_p50_ms": round(cuts[49], 1),
+        "detail_request_p95_ms": round(cuts[94], 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--latency-nodes", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=8700)
+    args = parser.parse_args()
+    BENCH.mkdir(parents=True, exist_ok=True)
+    region, agencies = make_region(args.children)
+    result: dict[str, object] = {"nodes": 5, "children": args.children}
+    result.update(throughput(region, agencies, args.port))
+    sys.stderr.write(f"throughput: {json.dumps(result)}\n")
+    result.update(latency(region, agencies, args.port, args.latency_nodes, args.requests))
+    result.update({"nodes_for_latency": args.latency_nodes, "down_nodes": 1})
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

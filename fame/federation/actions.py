@@ -1,0 +1,53 @@
+"""Writes to the hub's register of nodes, each audited in its transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fame.audit import record_event
+
+from .keys import load_public_pem
+from .models import FederationNode
+
+
+def register_node(
+    *, name: str, base_url: str, agencies: list[str], public_key: str, by: str = "cli"
+) -> FederationNode:
+    """Add a node to the register, or update it (its URL, agencies or key). Audited."""
+    load_public_pem(public_key)  # refuse a key that is not an Ed25519 public key
+    agencies = sorted(set(agencies))
+    claimed = {
+        agency: node.name
+        for node in FederationNode.objects.exclude(name=name)
+        for agency in node.agencies
+        if agency in agencies
+    }
+    if claimed:
+        taken = ", ".join(f"{agency} ({node})" for agency, node in sorted(claimed.items()))
+        raise ValueError(f"Other nodes already host {taken}.")
+    wanted = {"base_url": base_url.rstrip("/"), "agencies": agencies, "public_key": public_key}
+    with transaction.atomic():
+        node = FederationNode.objects.select_for_update().filter(name=name).first()
+        if node is not None and all(getattr(node, k) == v for k, v in wanted.items()):
+            return node  # registered already, as it is: nothing to change or audit
+        created = node is None
+        node, _ = FederationNode.objects.update_or_create(name=name, defaults=wanted)
+        record_event(
+            "federation.node_registered" if created else "federation.node_updated",
+            target=f"node:{name}",
+            details={"url": node.base_url, "agencies": agencies, "by": by},
+        )
+    return node
+
+
+def note_failure(node: FederationNode, error: str) -> None:
+    """Count a failed call to ``node`` for the technology view."""
+    FederationNode.objects.filter(pk=node.pk).update(
+        errors=F("errors") + 1, last_error=error[:300], last_error_at=timezone.now()
+    )
+
+
+def note_contact(node: FederationNode) -> None:
+    FederationNode.objects.filter(pk=node.pk).update(last_contact=timezone.now())

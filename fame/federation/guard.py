@@ -1,0 +1,132 @@
+"""The door in front of every /federation/v1/ endpoint: a signed request, or 401 and an audit event.
+
+A refused request changes nothing but the audit log: its nonce is not even
+remembered. An accepted request's nonce (and its assertion's id) are
+remembered until they could no longer be valid, so a replay is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+from fame.audit import record_event
+
+from ._assertions import AssertionRefused, UserAssertion, read_assertion
+from ._signatures import ASSERTION_HEADER, SignatureRefused, verify_request
+from .models import SeenNonce
+
+KeyLookup = Callable[[str], Ed25519PublicKey | None]
+REMEMBER_FOR = timedelta(minutes=5)
+"""Longer than any signature or assertion lives, plus clock skew."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an accepted request (their key id) and the person behind it, if any."""
+
+    key_id: str
+    assertion: UserAssertion | None = None
+
+
+def refuse(
+    request: HttpRequest, reason: str, *, key_id: str = "", status: int = 401
+) -> JsonResponse:
+    """Answer 401 (or 403) with the reason, and audit it; nothing else changes."""
+    record_event(
+        "federation.refused",
+        target=request.path,
+        outcome="refused",
+        details={
+            "reason": reason,
+            "key_id": key_id,
+            "method": request.method or "",
+            "status": status,
+        },
+        request=request,
+    )
+    return JsonResponse({"error": "refused", "reason": reason}, status=status)
+
+
+def _remember_once(values: list[str], *, until: Any) -> bool:
+    """Remember every value, or none if any was already seen (a replay)."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            SeenNonce.objects.filter(expires_at__lt=now).delete()
+            SeenNonce.objects.bulk_create(SeenNonce(value=v, expires_at=until) for v in values)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _already_seen(values: list[str]) -> bool:
+    return SeenNonce.objects.filter(value__in=values).exists()
+
+
+def _received_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
+def check_request(
+    request: HttpRequest, *, keys: KeyLookup, assertion_key: KeyLookup | None = None
+) -> Caller:
+    """The caller of a signed request, or raise ``SignatureRefused``/``AssertionRefused``."""
+    signature = verify_request(
+        method=request.method or "",
+        url=_received_url(request),
+        headers=request.headers.items(),
+        body=request.body,
+        public_key_for=keys,
+        origin=settings.FAME_PUBLIC_URL,
+    )
+    remembered = [f"nonce:{signature.key_id}:{signature.nonce}"]
+    assertion = None
+    if assertion_key is not None:
+        token = request.headers.get(ASSERTION_HEADER, "")
+        if not token or not signature.covers_assertion:
+            raise AssertionRefused("a signed user assertion is required")
+        issuer_key = assertion_key(signature.key_id)
+        if issuer_key is None:
+            raise AssertionRefused(f"{signature.key_id} may not make user assertions")
+        assertion = read_assertion(token, public_key=issuer_key, audience=settings.FAME_NODE_NAME)
+        remembered.append(f"jti:{assertion.assertion_id}")
+    if _already_seen(remembered) or not _remember_once(
+        remembered, until=timezone.now() + REMEMBER_FOR
+    ):
+        raise SignatureRefused(
+            "replayed: this nonce or assertion was used before", key_id=signature.key_id
+        )
+    return Caller(key_id=signature.key_id, assertion=assertion)
+
+
+def signed_endpoint(
+    keys: KeyLookup, *, assertion_key: KeyLookup | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Wrap a view so that it runs only for a correctly signed request, given the ``Caller``."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != "POST":
+                return JsonResponse({"error": "use POST"}, status=405)
+            try:
+                caller = check_request(request, keys=keys, assertion_key=assertion_key)
+            except SignatureRefused as refused:
+                return refuse(request, refused.reason, key_id=refused.key_id)
+            except AssertionRefused as refused:
+                return refuse(request, refused.reason)
+            return view(request, caller, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

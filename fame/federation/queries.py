@@ -1,0 +1,53 @@
+"""Reads of the hub's register of nodes: what /healthz and the technology view show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from ._breaker import breakers
+from .models import FederationNode
+
+SILENT_AFTER = timedelta(seconds=30)
+"""A node not heard from (heartbeat or delivery) for this long is shown as silent."""
+
+
+def node_status(node: FederationNode) -> str:
+    """``ok``, ``unreachable`` (its circuit is open, or the last call failed), ``silent``
+    (not heard from lately) or ``never seen``."""
+    failed_last = node.last_error_at is not None and (
+        node.last_contact is None or node.last_error_at > node.last_contact
+    )
+    if breakers.state(node.name) == "open" or failed_last:
+        return "unreachable"
+    if node.last_contact is None:
+        return "never seen"
+    if timezone.now() - node.last_contact > SILENT_AFTER:
+        return "silent"
+    return "ok"
+
+
+def node_statuses() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": node.name,
+            "url": node.base_url,
+            "agencies": node.agencies,
+            "status": node_status(node),
+            "last_contact": node.last_contact.isoformat() if node.last_contact else None,
+            "outbox_backlog": node.outbox_backlog,
+            "errors": node.errors,
+            "last_error": node.last_error,
+        }
+        for node in FederationNode.objects.all()
+    ]
+
+
+def node_for_agency(agency_id: str) -> FederationNode | None:
+    """The node hosting ``agency_id`` (searched in Python: there are few nodes)."""
+    for node in FederationNode.objects.all():
+        if node.hosts(agency_id):
+            return node
+    return None

@@ -1,0 +1,85 @@
+"""Detail request pages: ask an agency for more information, see its answer, try again.
+
+Thin: parse, check the door, call one action, render. A request's page is
+shown only to the practitioner who made it.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_http_methods
+
+from fame.accounts.decorators import acting_user, child_data_required
+from fame.accounts.models import Organisation
+from fame.audit import record_event
+from fame.index.models import Person
+from fame.index.views import handle_for, opened_person
+from fame.web.pages import posted, render_page
+
+from .detail import ask_for_detail, send_detail_request
+from .forms import DetailRequestForm
+from .models import DetailRequest
+
+
+def _involved_agency(person: Person, agency_id: str) -> Organisation:
+    agency = get_object_or_404(Organisation, agency_id=agency_id)
+    if not person.involvements.filter(organisation=agency).exists():
+        raise Http404("That agency is not involved with this child.")
+    return agency
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest, handle: str, agency_id: str) -> HttpResponse:
+    person = opened_person(request, handle)
+    agency = _involved_agency(person, agency_id)
+    form = DetailRequestForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        detail = ask_for_detail(
+            person=person, agency=agency, by=acting_user(request), **form.cleaned_data
+        )
+        return redirect("federation:detail_request", uid=detail.uid)
+    return render_page(
+        request,
+        "federation/ask.html",
+        {"form": form, "agency": agency, "handle": handle, "nav_active": "search"},
+    )
+
+
+def _own_request(request: HttpRequest, uid: str) -> DetailRequest | HttpResponse:
+    detail = get_object_or_404(DetailRequest.objects.select_related("agency", "person"), uid=uid)
+    user = acting_user(request)
+    if detail.requested_by_id != user.pk:
+        record_event(
+            "access.refused",
+            actor=user,
+            target=f"detail-request:{detail.uid}",
+            outcome="refused",
+            details={"action": "see another practitioner's detail request"},
+            request=request,
+        )
+        return render_page(request, "accounts/refused.html", status=403)
+    return detail
+
+
+@child_data_required
+def detail_request(request: HttpRequest, uid: str) -> HttpResponse:
+    detail = _own_request(request, uid)
+    if isinstance(detail, HttpResponse):
+        return detail
+    return render_page(
+        request,
+        "federation/detail_request.html",
+        {"detail": detail, "handle": handle_for(request, detail.person), "nav_active": "search"},
+    )
+
+
+@child_data_required
+@require_http_methods(["POST"])
+def retry(request: HttpRequest, uid: str) -> HttpResponse:
+    detail = _own_request(request, uid)
+    if isinstance(detail, HttpResponse):
+        return detail
+    send_detail_request(detail=detail, by=acting_user(request))
+    return redirect("federation:detail_request", uid=detail.uid)

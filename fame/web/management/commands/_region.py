@@ -1,0 +1,56 @@
+"""What `fame run`, `fame serve` and `fame demo` share: seeding a demo region and its logins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.core.management.color import Style
+
+from fame.accounts.models import Organisation
+from fame.accounts.seeding import RegionFileError, demo_logins, load_region, read_region
+
+DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - printed for the made-up demo region
+
+
+def make_region(region_dir: Path, *, children: int, seed: int, say: Any) -> None:
+    """Write a synthetic region into ``region_dir`` unless one is already there."""
+    if not (region_dir / "region.json").exists():
+        say(f"Making a demo region of {children:,} children…")
+        call_command("synth", children=children, seed=seed, out=str(region_dir))
+
+
+def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
+    """Load the region's organisations and practitioners (demo password, demo authenticators).
+
+    With ``again=False`` a register that already has organisations is left as it is.
+    """
+    try:
+        region = read_region(region_dir / "region.json")
+        if again or not Organisation.objects.exists():
+            personas = frozenset(region.get("demo_logins", {}).values())
+            load_region(region, demo_password=DEMO_PASSWORD, authenticators_for=personas)
+    except RegionFileError as error:
+        raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
+    return region
+
+
+def login_lines(region: dict[str, Any], url: str, style: Style) -> list[str]:
+    """The lines that tell a person where FAME is and how to sign in to the demo."""
+    lines = [
+        "",
+        style.SUCCESS(f"FAME is starting on {url}"),
+        "",
+        style.WARNING("DEMO ONLY: made-up people and shared secrets; never use for real."),
+        f"Password for every demo login: {DEMO_PASSWORD}",
+        "Security code: add the secret to an authenticator app, or run `fame totp USERNAME`.",
+        "",
+        f"{'who':<20} {'username':<32} {'authenticator secret':<34} organisation",
+    ]
+    for login in demo_logins(region):
+        row = f"{login.persona:<20} {login.username:<32} {login.totp_secret:<34}"
+        lines.append(f"{row} {login.organisation}")
+    lines.append("")
+    return lines

@@ -1,0 +1,137 @@
+"""`fame serve`: run this process as the hub or as an agency node, on a production WSGI server.
+
+    fame serve --role hub  --port 8000 [--region DIR] [--plan plan.json]
+    fame serve --role node --name police --agencies pol-001,yot-001 --port 8104
+               --hub-url http://127.0.0.1:8000 [--region DIR] [--plan plan.json]
+
+Before serving it prepares what is missing, and only that: the database, the
+process key, the hosted agencies (node), their records from the region's CSVs
+(node, ``--region``), the demo accounts (hub, ``--region``) and the
+registrations in ``--plan`` (the hub registers each node; a node trusts the
+hub). A node also delivers its outbox to the hub from a background thread.
+SIGTERM or Ctrl-C stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.wsgi import get_wsgi_application
+
+from fame.federation.actions import register_node
+from fame.federation.keys import process_key
+from fame.node.actions import trust_key
+
+from ._region import login_lines, seed_accounts
+
+LOGINS_FILE = "demo-logins.txt"
+
+
+class Command(BaseCommand):
+    help = "Serve FAME as the hub or as an agency node (waitress), preparing what is missing first."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--role", choices=["hub", "node", "both"], default=settings.FAME_ROLE)
+        parser.add_argument("--name", default=settings.FAME_NODE_NAME, help="the node's name")
+        parser.add_argument("--agencies", default="", help="agency ids this node hosts, a,b,c")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--hub-url", default=settings.FAME_HUB_URL)
+        parser.add_argument("--region", help="a `fame synth` folder: accounts, agencies, records")
+        parser.add_argument("--plan", help="a JSON plan of the region's processes and keys")
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true", help="do not deliver the outbox")
+        parser.add_argument("--prepare-only", action="store_true", help="prepare, do not serve")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        role, port = options["role"], options["port"]
+        if not 1 <= port <= 65535:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        # This process's identity, whatever the environment said.
+        settings.FAME_ROLE = role
+        settings.FAME_NODE_NAME = options["name"]
+        settings.FAME_PUBLIC_URL = f"http://{options['host']}:{port}"
+        settings.FAME_HUB_URL = options["hub_url"].rstrip("/")
+        call_command("migrate", verbosity=0)
+        process_key()
+        region_dir = Path(options["region"]) if options["region"] else None
+        if role in {"node", "both"}:
+            self._prepare_node(options["agencies"], region_dir)
+        if role in {"hub", "both"} and region_dir is not None:
+            region = seed_accounts(region_dir, again=False)
+            lines = login_lines(region, f"{settings.FAME_PUBLIC_URL}/", self.style)
+            (settings.DATA_DIR / LOGINS_FILE).write_text("\n".join(lines), encoding="utf-8")
+        if options["plan"]:
+            self._register_from_plan(Path(options["plan"]), role)
+        if not options["prepare_only"]:
+            self._serve(
+                options["host"],
+                port,
+                options["threads"],
+                worker=role != "hub" and not options["no_worker"],
+            )
+
+    def _prepare_node(self, agencies: str, region_dir: Path | None) -> None:
+        wanted = [a.strip() for a in agencies.split(",") if a.strip()]
+        if wanted:
+            args = ["node", "host", "--agencies", ",".join(wanted)]
+            if region_dir is not None:
+                args += ["--region", str(region_dir / "region.json")]
+            call_command(*args, stdout=self.stdout)
+        if region_dir is not None:
+            call_command("node", "import", str(region_dir), stdout=self.stdout)
+
+    def _register_from_plan(self, plan_file: Path, role: str) -> None:
+        plan = json.loads(plan_file.read_text(encoding="utf-8"))
+        if role in {"hub", "both"}:
+            for node in plan["nodes"]:
+                register_node(
+                    name=node["name"],
+                    base_url=node["url"],
+                    agencies=node["agencies"],
+                    public_key=Path(node["public_key_file"]).read_text(encoding="ascii"),
+                    by="plan",
+                )
+        if role in {"node", "both"}:
+            hub = plan["hub"]
+            trust_key(
+                name="hub",
+                public_key=Path(hub["public_key_file"]).read_text(encoding="ascii"),
+                base_url=hub["url"],
+                by="plan",
+            )
+
+    def _serve(self, host: str, port: int, threads: int, *, worker: bool) -> None:
+        from waitress import create_server
+
+        from fame.node.outbox import OutboxWorker
+
+        server = create_server(get_wsgi_application(), host=host, port=port, threads=threads)
+        outbox = OutboxWorker() if worker else None
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        if outbox is not None:
+            outbox.start()
+        self.stdout.write(
+            f"FAME {settings.FAME_ROLE} {settings.FAME_NODE_NAME} on http://{host}:{port}/"
+        )
+        sys.stdout.flush()
+        try:
+            server.run()
+        finally:
+            if outbox is not None:
+                outbox.stop()
+            server.close()
+            self.stdout.write("Stopped.")
