@@ -13,9 +13,9 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_FLAGS) -r requirements-dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(BIN)/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
 	$(BIN)/pip install $(PIP_FLAGS) --no-deps -e . 2>&1 | { grep -v "^WARNING: Location\|BuildBackendWarning\|^ *\(!!\|\*\*\*\|with strategy\|Please be careful\|name as your\)" || true; }
 	$(BIN)/python -c "import django, fame" && touch $@
 
