@@ -44,15 +44,8 @@ from fame.linkage import (  # noqa: E402
     read_truth,
     train_model,
 )
-from fame.linkage._bulk import candidate_pairs  # noqa: E402
+from fame.linkage._bulk import candidate_pairs, scored_edges  # noqa: E402
 from fame.linkage._clustering import cluster  # noqa: E402
-from fame.linkage._splink import (  # noqa: E402
-    new_linker,
-    predict_pairs,
-    quiet_splink,
-    records_table,
-    register_term_frequencies,
-)
 from fame.records import AgencyRecord  # noqa: E402
 from fame.synth import generate_region, write_region  # noqa: E402
 
@@ -96,19 +89,7 @@ class Baseline:
     ) -> dict[float, dict[Key, str]]:
         linkage = [LinkageRecord.from_agency_record(record) for record in records]
         pairs, _ = candidate_pairs(linkage)
-        linker, db_api = new_linker(records_table(linkage), model.splink_settings)
-        register_term_frequencies(linker, db_api, model.term_frequencies)
-        with quiet_splink():
-            scored = predict_pairs(linker, db_api, pairs, threshold_match_weight=min(thresholds))
-            table = scored.as_pyarrow_table()
-        edges = list(
-            zip(
-                table.column("unique_id_l").to_pylist(),
-                table.column("unique_id_r").to_pylist(),
-                table.column("match_weight").to_pylist(),
-                strict=True,
-            )
-        )
+        edges = scored_edges(linkage, pairs, model, threshold=min(thresholds))
         results = {}
         for threshold in thresholds:
             labels = cluster(

@@ -63,6 +63,8 @@ def build_index(people: int, *, seed: int, progress: Callable[[str], None]) -> i
     existing = Person.objects.count()
     if existing and marker.exists() and json.loads(marker.read_text()).get("children") == people:
         progress(f"Reusing the index of {existing:,} people.")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return existing
     if existing:
         raise ValueError(
@@ -91,6 +93,8 @@ def build_index(people: int, *, seed: int, progress: Callable[[str], None]) -> i
     for start in range(0, len(records), BATCH):
         _insert(records[start : start + BATCH], organisations)
         progress(f"  {min(start + BATCH, len(records)):,} / {len(records):,}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics for the freshly loaded tables
     marker.write_text(json.dumps({"children": people, "people": len(records)}))
     return len(records)
 

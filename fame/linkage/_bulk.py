@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -88,6 +89,26 @@ def _person_id(key: tuple[str, str]) -> str:
     return f"p{digest}"
 
 
+def scored_edges(
+    linkage_records: list[LinkageRecord], pairs: Any, model: LinkageModel, *, threshold: float
+) -> list[tuple[int, int, float]]:
+    """Splink's match weight for each candidate pair at or above ``threshold``, as
+    (left index, right index, weight)."""
+    linker, db_api = new_linker(records_table(linkage_records), model.splink_settings)
+    register_term_frequencies(linker, db_api, model.term_frequencies)
+    with quiet_splink():
+        scored = predict_pairs(linker, db_api, pairs, threshold_match_weight=threshold)
+        table = scored.as_pyarrow_table()
+    return list(
+        zip(
+            table.column("unique_id_l").to_pylist(),
+            table.column("unique_id_r").to_pylist(),
+            table.column("match_weight").to_pylist(),
+            strict=True,
+        )
+    )
+
+
 def link_records(
     records: Sequence[AgencyRecord | LinkageRecord],
     model: LinkageModel,
@@ -117,19 +138,7 @@ def link_records(
     say(f"Scoring {pairs.num_rows:,} candidate pairs with Splink")
     edges: list[tuple[int, int, float]] = []
     if pairs.num_rows:
-        linker, db_api = new_linker(records_table(linkage_records), model.splink_settings)
-        register_term_frequencies(linker, db_api, model.term_frequencies)
-        with quiet_splink():
-            scored = predict_pairs(linker, db_api, pairs, threshold_match_weight=edge_weight)
-            table = scored.as_pyarrow_table()
-        edges = list(
-            zip(
-                table.column("unique_id_l").to_pylist(),
-                table.column("unique_id_r").to_pylist(),
-                table.column("match_weight").to_pylist(),
-                strict=True,
-            )
-        )
+        edges = scored_edges(linkage_records, pairs, model, threshold=edge_weight)
     say(f"Clustering {len(edges):,} pairs at or above weight {edge_weight:g}")
     different_given = len(GIVEN_NAME.levels) - 1
 
