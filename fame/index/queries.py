@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from fame.accounts.models import Organisation, User
+from fame.audit import events_for
 from fame.linkage import LinkageRecord, blocking_keys
 from fame.records import AgencyRecord, normalise_postcode
 
@@ -201,3 +203,45 @@ def child_summary(
         caf_holder=person.caf_holder.name if person.caf_holder else "",
         lead_professional=person.lead_professional.display_name if person.lead_professional else "",
     )
+
+
+@dataclass(frozen=True)
+class AccessReportLine:
+    when: datetime
+    who: str
+    organisation: str
+    what: str
+
+
+ACCESS_REPORT_ACTIONS = {
+    "index.record_opened": "Opened the child's record",
+    "federation.detail_requested": "Asked an agency for more information",
+    "federation.detail_answered": "Received an agency's answer",
+}
+
+
+def access_report(person: Person) -> list[AccessReportLine]:
+    """Who looked at or received information about the child, and when, from the audit log."""
+    events = events_for(target=f"person:{person.uid}").filter(
+        action__in=list(ACCESS_REPORT_ACTIONS)
+    )
+    organisations = dict(Organisation.objects.values_list("agency_id", "name"))
+    people = {
+        u.pk: u.display_name
+        for u in User.objects.filter(pk__in={e.actor_id for e in events if e.actor_id})
+    }
+    lines = []
+    for event in events:
+        what = ACCESS_REPORT_ACTIONS[event.action]
+        purpose = event.details.get("purpose")
+        if purpose:
+            what += f" for {purpose.replace('_', ' ')}"
+        lines.append(
+            AccessReportLine(
+                when=event.time,
+                who=people.get(event.actor_id or 0, event.actor_username or "The system"),
+                organisation=organisations.get(event.organisation, event.organisation),
+                what=what,
+            )
+        )
+    return lines

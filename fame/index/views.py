@@ -151,6 +151,7 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "can_shield": can(user, "shield_records"),
             "consents": list(consents_for(str(person.uid))),
             "can_review": can(user, "review_matches"),
+            "can_report": can(user, "family_report"),
             "askable": _other_agencies(summary.involvements, user),
             "nav_active": "search",
         },
@@ -210,6 +211,39 @@ def shield(request: HttpRequest, handle: str) -> HttpResponse:
         request, "The record is shielded." if person.shielded else "The shield is removed."
     )
     return redirect("index:record", handle=handle)
+
+
+@child_data_required
+def access_report(request: HttpRequest, handle: str) -> HttpResponse:
+    """For the family: who has looked at or received information about the child."""
+    person = _person_for(request, OPENED, handle)
+    user = acting_user(request)
+    if not can(user, "family_report"):
+        record_event(
+            "access.refused",
+            actor=user,
+            target=f"person:{person.uid}",
+            outcome="refused",
+            details={"action": "family_report"},
+            request=request,
+        )
+        return render_page(request, "accounts/refused.html", status=403)
+    lines = queries.access_report(person)
+    record_event(
+        "index.access_report_made",
+        actor=user,
+        target=f"person:{person.uid}",
+        details={"lines": len(lines)},
+        request=request,
+    )
+    names = queries.child_summary(
+        person, show_contact=False, show_involvement=False, show_sensitive_of=set()
+    ).names
+    return render_page(
+        request,
+        "index/access_report.html",
+        {"lines": lines, "name": names[0], "handle": handle, "nav_active": "search"},
+    )
 
 
 # Review of possible matches (ISA officers) ------------------------------------

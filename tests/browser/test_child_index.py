@@ -76,4 +76,5 @@ def test_isa_officer_reviews_possible_match(page, isa_officer, school, health_tr
     assert ReviewItem.objects.get().status == "linked"
     page.visit("/matches/decisions")
     page.visit("/sharing/protocols")
+    page.visit("/children")
     page.visit("/sharing/protocols/new")

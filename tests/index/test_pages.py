@@ -227,3 +227,22 @@ def test_record_view_audits_each_sharing_decision(school_teacher, olivia):
     assert decisions["basic"]["decision"] == "permit"
     assert decisions["sensitive:hlt-001"]["decision"] == "deny"
     assert len(decisions["contact"]["id"]) == 32
+
+
+def test_family_report_lists_who_opened_the_record(school_teacher, isa_officer, olivia):
+    teacher = signed_in_client(school_teacher)
+    open_first_result(teacher)
+    officer = signed_in_client(isa_officer)
+    location = open_first_result(officer, purpose="early_help")
+    report = officer.get(f"{location}/access-report")
+    assert report.status_code == 200
+    assert b"Alice" in report.content
+    assert b"Hollins Lane Primary School" in report.content
+    assert b"Opened the child&#39;s record for service coordination" in report.content
+    assert AuditEvent.objects.filter(action="index.access_report_made").exists()
+
+
+def test_family_report_refuses_practitioner(school_teacher, olivia):
+    client = signed_in_client(school_teacher)
+    location = open_first_result(client)
+    assert client.get(f"{location}/access-report").status_code == 403
