@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from fame.accounts.models import Organisation
 from fame.audit import record_event
-from fame.index.actions import ingest_record
-from fame.index.models import SourceRecord
+from fame.index.actions import ingest_record, set_caf_status
 from fame.index.source import from_row
 from fame.records import COLUMNS, AgencyRecord
 
@@ -96,19 +95,12 @@ def _record(update: IndexUpdate) -> AgencyRecord:
 
 
 def _set_caf(update: IndexUpdate, organisation: Organisation) -> str:
-    local_id = update.payload.get("local_id")
-    source = (
-        SourceRecord.objects.select_related("person")
-        .filter(organisation=organisation, local_id=local_id)
-        .first()
-    )
-    if source is None:
+    local_id = str(update.payload.get("local_id", ""))
+    status = CAF_KINDS[update.kind]
+    person = set_caf_status(organisation=organisation, local_id=local_id, status=status, by=None)
+    if person is None:
         raise UpdateRejected(f"the index has no record {update.agency_id}:{local_id} yet")
-    person = source.person
-    person.caf_status = CAF_KINDS[update.kind]
-    person.caf_holder = organisation
-    person.save(update_fields=["caf_status", "caf_holder"])
-    return f"caf {person.caf_status}"
+    return f"caf {status}"
 
 
 def _apply(update: IndexUpdate, organisation: Organisation) -> str:

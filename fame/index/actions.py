@@ -296,6 +296,32 @@ def end_involvement(*, involvement: Involvement, by: User, ended_on: date) -> No
         )
 
 
+def set_caf_status(
+    *, organisation: Organisation, local_id: str, status: str, by: User | None
+) -> Person | None:
+    """What the index shows of a CAF held at ``organisation`` for the child behind its record
+    ``local_id``: "open" or "closed". None when the index has no such record yet."""
+    with transaction.atomic():
+        source = (
+            SourceRecord.objects.select_related("person")
+            .filter(organisation=organisation, local_id=local_id)
+            .first()
+        )
+        if source is None:
+            return None
+        person = source.person
+        person.caf_status = status
+        person.caf_holder = organisation
+        person.save(update_fields=["caf_status", "caf_holder"])
+        record_event(
+            f"index.caf_{status}",
+            actor=by,
+            organisation=organisation,
+            target=f"person:{person.uid}",
+        )
+    return person
+
+
 def set_shielded(*, person: Person, shielded: bool, by: User) -> None:
     with transaction.atomic():
         person.shielded = shielded
