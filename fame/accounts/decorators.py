@@ -18,6 +18,19 @@ from .permissions import can
 View = Callable[..., HttpResponse]
 
 
+def refuse(request: HttpRequest, *, action: str, target: str = "") -> HttpResponse:
+    """The 403 page for a permission refusal, recorded in the audit log."""
+    record_event(
+        "access.refused",
+        actor=request.user,
+        target=target or request.path,
+        outcome="refused",
+        details={"action": action},
+        request=request,
+    )
+    return render_page(request, "accounts/refused.html", {"action": action}, status=403)
+
+
 def requires(action: str) -> Callable[[View], View]:
     """Refuse (403, audited) anyone for whom ``can(user, action)`` is false."""
 
@@ -25,15 +38,7 @@ def requires(action: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not can(request.user, action):  # type: ignore[arg-type]
-                record_event(
-                    "access.refused",
-                    actor=request.user,
-                    target=request.path,
-                    outcome="refused",
-                    details={"action": action},
-                    request=request,
-                )
-                return render_page(request, "accounts/refused.html", {"action": action}, status=403)
+                return refuse(request, action=action)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fame.accounts.decorators import acting_user, child_data_required, requires
+from fame.accounts.decorators import acting_user, child_data_required, refuse, requires
 from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
@@ -182,15 +182,11 @@ def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> H
     person = _person_for(request, OPENED, handle)
     involvement = get_object_or_404(Involvement, pk=involvement_id, person=person)
     if involvement.practitioner_id != request.user.pk:
-        record_event(
-            "access.refused",
-            actor=acting_user(request),
+        return refuse(
+            request,
+            action="end another practitioner's involvement",
             target=f"involvement:{involvement.pk}",
-            outcome="refused",
-            details={"action": "end another practitioner's involvement"},
-            request=request,
         )
-        return render_page(request, "accounts/refused.html", status=403)
     actions.end_involvement(
         involvement=involvement, by=acting_user(request), ended_on=timezone.localdate()
     )
@@ -203,7 +199,7 @@ def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> H
 def shield(request: HttpRequest, handle: str) -> HttpResponse:
     person = _person_for(request, OPENED, handle)
     if not can(acting_user(request), "shield_records"):
-        return render_page(request, "accounts/refused.html", status=403)
+        return refuse(request, action="shield_records", target=f"person:{person.uid}")
     actions.set_shielded(
         person=person, shielded=request.POST.get("shielded") == "1", by=acting_user(request)
     )
@@ -219,15 +215,7 @@ def access_report(request: HttpRequest, handle: str) -> HttpResponse:
     person = _person_for(request, OPENED, handle)
     user = acting_user(request)
     if not can(user, "family_report"):
-        record_event(
-            "access.refused",
-            actor=user,
-            target=f"person:{person.uid}",
-            outcome="refused",
-            details={"action": "family_report"},
-            request=request,
-        )
-        return render_page(request, "accounts/refused.html", status=403)
+        return refuse(request, action="family_report", target=f"person:{person.uid}")
     lines = queries.access_report(person)
     record_event(
         "index.access_report_made",

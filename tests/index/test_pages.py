@@ -246,3 +246,12 @@ def test_family_report_refuses_practitioner(school_teacher, olivia):
     client = signed_in_client(school_teacher)
     location = open_first_result(client)
     assert client.get(f"{location}/access-report").status_code == 403
+
+
+def test_shield_refused_to_practitioner_and_audited(school_teacher, olivia):
+    client = signed_in_client(school_teacher)
+    location = open_first_result(client)
+    assert client.post(f"{location}/shield", {"shielded": "1"}).status_code == 403
+    olivia.refresh_from_db()
+    assert not olivia.shielded
+    assert AuditEvent.objects.get(action="access.refused").details["action"] == "shield_records"
