@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "fame.index",
     "fame.federation",
     "fame.node",
+    "fame.caf",
 ]
 
 MIDDLEWARE = [

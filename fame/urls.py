@@ -11,9 +11,10 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.sharing.urls")),
         path("", include("fame.federation.urls")),
         path("", include("fame.federation.api_urls")),
+        path("", include("fame.caf.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
-    urlpatterns += [path("", include("fame.node.urls"))]
+    urlpatterns += [path("", include("fame.node.urls")), path("", include("fame.caf.api_urls"))]
 
 handler404 = "fame.web.views.not_found"
 handler500 = "fame.web.views.server_error"

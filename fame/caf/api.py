@@ -1,0 +1,224 @@
+"""The node's CAF endpoints, /federation/v1/node/cafs/: signed by the hub, with a user assertion.
+
+Only the holder agency's practitioners come through this door: the assertion's
+organisation must be the agency that holds the CAF, and its child must be the
+agency's record the CAF is about. Writes (start, save, complete or review)
+need the assessor or the Lead Professional. Practitioners elsewhere read a CAF
+only through a detail request. Every refusal is audited (``refuse``); every
+read and write is audited here as well as at the hub.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from fame.audit import record_event
+from fame.federation import Caller, UserAssertion, refuse, signed_endpoint
+from fame.node.api import hub_key, trusted_key
+from fame.node.models import NodeAgency, NodeRecord
+
+from . import actions, queries, structure
+from .models import Assessment
+
+
+def _json(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"null")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _bad(reason: str) -> JsonResponse:
+    return JsonResponse({"error": "bad request", "reason": reason}, status=400)
+
+
+def _not_found(reason: str) -> JsonResponse:
+    return JsonResponse({"error": "not found", "reason": reason}, status=404)
+
+
+def _actor(assertion: UserAssertion) -> actions.Actor:
+    return actions.Actor(
+        username=assertion.subject, name=assertion.name, organisation=assertion.organisation
+    )
+
+
+def _holder_only(
+    request: HttpRequest, caller: Caller, *, agency_id: str, local_id: str
+) -> HttpResponse | UserAssertion:
+    """The assertion, if it is about this record and from the holder agency; else a refusal."""
+    assertion = caller.assertion
+    if assertion is None:  # (the guard demands one; this keeps the type checker honest)
+        return refuse(request, "a user assertion is required", key_id=caller.key_id)
+    if assertion.child != f"{agency_id}:{local_id}":
+        return refuse(request, "the assertion is about another child", key_id=caller.key_id)
+    if assertion.organisation != agency_id:
+        return refuse(
+            request,
+            "only the holder agency's practitioners open a CAF this way; "
+            "others ask through a detail request",
+            key_id=caller.key_id,
+            status=403,
+        )
+    return assertion
+
+
+def _read(
+    request: HttpRequest, assessment: Assessment, assertion: UserAssertion, what: str
+) -> None:
+    record_event(
+        "node.caf_read",
+        organisation=assessment.agency_id,
+        target=f"caf:{assessment.uid.hex}",
+        details={"by": assertion.subject, "by_organisation": assertion.organisation, "what": what},
+    )
+
+
+def _assessment(
+    request: HttpRequest, caller: Caller, uid: UUID, *, write: bool
+) -> tuple[Assessment, UserAssertion] | HttpResponse:
+    assessment = Assessment.objects.filter(uid=uid).first()
+    if assessment is None:
+        return _not_found("no such assessment")
+    checked = _holder_only(
+        request, caller, agency_id=assessment.agency_id, local_id=assessment.local_id
+    )
+    if isinstance(checked, HttpResponse):
+        return checked
+    if write and not assessment.may_write(checked.subject):
+        return refuse(
+            request,
+            "only the assessor or the Lead Professional may change this assessment",
+            key_id=caller.key_id,
+            status=403,
+        )
+    return assessment, checked
+
+
+def _record_fields(data: dict[str, Any]) -> tuple[str, str] | None:
+    agency_id, local_id = data.get("agency_id"), data.get("local_id")
+    if not (isinstance(agency_id, str) and agency_id and isinstance(local_id, str) and local_id):
+        return None
+    return agency_id, local_id
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def find(request: HttpRequest, caller: Caller) -> HttpResponse:
+    """The child's open CAF at this agency, or none."""
+    record = _record_fields(_json(request))
+    if record is None:
+        return _bad("agency_id and local_id are needed")
+    checked = _holder_only(request, caller, agency_id=record[0], local_id=record[1])
+    if isinstance(checked, HttpResponse):
+        return checked
+    assessment = queries.open_assessment(*record)
+    if assessment is None:
+        return JsonResponse({"assessment": None})
+    _read(request, assessment, checked, "current")
+    return JsonResponse({"assessment": queries.describe(assessment)})
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def start(request: HttpRequest, caller: Caller) -> HttpResponse:
+    data = _json(request)
+    record = _record_fields(data)
+    if record is None:
+        return _bad("agency_id, local_id and checklist are needed")
+    checked = _holder_only(request, caller, agency_id=record[0], local_id=record[1])
+    if isinstance(checked, HttpResponse):
+        return checked
+    if not NodeAgency.objects.filter(agency_id=record[0]).exists():
+        return _not_found("agency not hosted here")
+    if not NodeRecord.objects.filter(agency_id=record[0], local_id=record[1]).exists():
+        return _not_found("this agency holds no record of that child here")
+    try:
+        assessment = actions.start_assessment(
+            agency_id=record[0],
+            local_id=record[1],
+            checklist=data.get("checklist"),  # type: ignore[arg-type]
+            by=_actor(checked),
+        )
+    except structure.ContentError as error:
+        return _bad(str(error))
+    return JsonResponse({"assessment": queries.describe(assessment)})
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def current(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
+    found = _assessment(request, caller, uid, write=False)
+    if isinstance(found, HttpResponse):
+        return found
+    _read(request, found[0], found[1], "current")
+    return JsonResponse({"assessment": queries.describe(found[0])})
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def save_section(request: HttpRequest, caller: Caller, uid: UUID, section: str) -> HttpResponse:
+    found = _assessment(request, caller, uid, write=True)
+    if isinstance(found, HttpResponse):
+        return found
+    data = _json(request)
+    if section not in structure.SECTION_KEYS:
+        return _not_found("no such section")
+    try:
+        actions.save_section(
+            assessment=found[0],
+            section=section,
+            content=data.get("content"),  # type: ignore[arg-type]
+            complete=bool(data.get("complete")),
+            by=_actor(found[1]),
+        )
+    except structure.ContentError as error:
+        return _bad(str(error))
+    except ValueError as error:
+        return JsonResponse({"error": "conflict", "reason": str(error)}, status=409)
+    return JsonResponse({"assessment": queries.describe(found[0])})
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def complete(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
+    found = _assessment(request, caller, uid, write=True)
+    if isinstance(found, HttpResponse):
+        return found
+    note = _json(request).get("note", "")
+    try:
+        version = actions.complete_assessment(
+            assessment=found[0], by=_actor(found[1]), note=str(note)[:2000]
+        )
+    except actions.NotReady as not_ready:
+        return JsonResponse(
+            {"error": "conflict", "reason": str(not_ready), "sections": not_ready.sections},
+            status=409,
+        )
+    except ValueError as error:
+        return JsonResponse({"error": "conflict", "reason": str(error)}, status=409)
+    return JsonResponse(
+        {"version": queries.version_summary(version), "assessment": queries.describe(found[0])}
+    )
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def versions(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
+    found = _assessment(request, caller, uid, write=False)
+    if isinstance(found, HttpResponse):
+        return found
+    _read(request, found[0], found[1], "versions")
+    return JsonResponse(
+        {"versions": [queries.version_summary(v) for v in found[0].versions.order_by("number")]}
+    )
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def version(request: HttpRequest, caller: Caller, uid: UUID, number: int) -> HttpResponse:
+    found = _assessment(request, caller, uid, write=False)
+    if isinstance(found, HttpResponse):
+        return found
+    kept = found[0].versions.filter(number=number).first()
+    if kept is None:
+        return _not_found("no such version")
+    _read(request, found[0], found[1], f"version {number}")
+    return JsonResponse({"version": {**queries.version_summary(kept), "content": kept.content}})

@@ -1,0 +1,20 @@
+"""The node's CAF API, under /federation/v1/node/cafs/."""
+
+from django.urls import path
+
+from . import api
+
+app_name = "caf_api"
+urlpatterns = [
+    path("federation/v1/node/cafs/find", api.find, name="find"),
+    path("federation/v1/node/cafs/start", api.start, name="start"),
+    path("federation/v1/node/cafs/<uuid:uid>", api.current, name="current"),
+    path(
+        "federation/v1/node/cafs/<uuid:uid>/sections/<slug:section>",
+        api.save_section,
+        name="save_section",
+    ),
+    path("federation/v1/node/cafs/<uuid:uid>/complete", api.complete, name="complete"),
+    path("federation/v1/node/cafs/<uuid:uid>/versions", api.versions, name="versions"),
+    path("federation/v1/node/cafs/<uuid:uid>/versions/<int:number>", api.version, name="version"),
+]

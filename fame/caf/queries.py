@@ -1,0 +1,89 @@
+"""Reads of a node's CAFs: the open one for a child, how far each section has got, its versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import structure
+from .models import Assessment, AssessmentStatus, AssessmentVersion, SectionDraft
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+
+
+def open_assessment(agency_id: str, local_id: str) -> Assessment | None:
+    """The child's CAF at this agency that is not closed, if there is one."""
+    return (
+        Assessment.objects.filter(agency_id=agency_id, local_id=local_id)
+        .exclude(status=AssessmentStatus.CLOSED)
+        .first()
+    )
+
+
+def latest_version(assessment: Assessment) -> AssessmentVersion | None:
+    return assessment.versions.order_by("-number").first()
+
+
+def working_number(assessment: Assessment) -> int:
+    """The version the drafts now being saved will make: 1, or the next review's number."""
+    latest = latest_version(assessment)
+    return latest.number + 1 if latest else 1
+
+
+def _latest_drafts(assessment: Assessment, number: int) -> dict[str, SectionDraft]:
+    latest: dict[str, SectionDraft] = {}
+    for draft in SectionDraft.objects.filter(assessment=assessment, number=number).order_by("id"):
+        latest[draft.section] = draft
+    return latest
+
+
+def working_sections(assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """Each section's answers as they now stand and its state: not started, in progress, completed.
+
+    For a review, a section nobody has changed stands as the last version has it (completed).
+    """
+    number = working_number(assessment)
+    previous = latest_version(assessment)
+    base: dict[str, Any] = previous.content if previous else {}
+    drafts = _latest_drafts(assessment, number)
+    sections: dict[str, dict[str, Any]] = {}
+    for key in structure.SECTION_KEYS:
+        draft = drafts.get(key)
+        if draft is not None:
+            state = COMPLETED if draft.complete else IN_PROGRESS
+            content = draft.content
+        elif key in base:
+            state, content = COMPLETED, base[key]
+        else:
+            state, content = NOT_STARTED, {}
+        sections[key] = {"state": state, "content": content, "changed": draft is not None}
+    return sections
+
+
+def version_summary(version: AssessmentVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "made_by": version.made_by,
+        "made_by_name": version.made_by_name,
+        "made_at": version.made_at.isoformat(),
+        "reason": version.reason,
+        "note": version.note,
+    }
+
+
+def describe(assessment: Assessment) -> dict[str, Any]:
+    """What the hub's pages are told of an assessment (its drafts included, for its holder)."""
+    return {
+        "uid": str(assessment.uid),
+        "agency_id": assessment.agency_id,
+        "local_id": assessment.local_id,
+        "status": assessment.status,
+        "assessor": assessment.assessor,
+        "assessor_name": assessment.assessor_name,
+        "assessor_organisation": assessment.assessor_organisation,
+        "lead_professional": assessment.lead_professional,
+        "lead_professional_name": assessment.lead_professional_name,
+        "created_at": assessment.created_at.isoformat(),
+        "working_number": working_number(assessment),
+        "versions": [version_summary(v) for v in assessment.versions.order_by("number")],
+        "sections": working_sections(assessment),
+    }
