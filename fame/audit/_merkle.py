@@ -4,6 +4,8 @@ Leaf hash ``SHA-256(0x00 || data)``, node hash ``SHA-256(0x01 || left || right)`
 and the tree hash of ``n`` leaves splits at the largest power of two below ``n``
 (no duplicated odd nodes). ``CompactTree`` keeps only the right-edge "frontier"
 of perfect subtrees, so appending a leaf and taking the root are O(log n).
+``consistency_proof`` and ``verify_consistency`` show that one tree is a prefix
+of a later one (RFC 6962 section 2.1.2, verified as RFC 9162 section 2.1.4.2).
 """
 
 from __future__ import annotations
@@ -87,3 +89,56 @@ class CompactTree:
         for subtree in reversed(self.frontier[:-1]):
             root = node_hash(subtree, root)
         return root
+
+
+def consistency_proof(leaf_hashes: Sequence[bytes], first: int) -> list[bytes]:
+    """RFC 6962 section 2.1.2: PROOF(first, D[n]) for the tree of ``leaf_hashes`` (n leaves).
+
+    Proves that the tree of the first ``first`` leaves is a prefix of this one.
+    Costs O(n) hashing: every leaf is hashed into exactly one proof node.
+    """
+    n = len(leaf_hashes)
+    if not 1 <= first <= n:
+        raise ValueError(f"a consistency proof needs 1 <= first <= {n}, not {first}")
+    return _subproof(first, leaf_hashes, complete=True)
+
+
+def _subproof(m: int, leaves: Sequence[bytes], *, complete: bool) -> list[bytes]:
+    n = len(leaves)
+    if m == n:
+        return [] if complete else [merkle_root(leaves)]
+    k = largest_power_of_two_below(n)
+    if m <= k:
+        return [*_subproof(m, leaves[:k], complete=complete), merkle_root(leaves[k:])]
+    return [*_subproof(m - k, leaves[k:], complete=False), merkle_root(leaves[:k])]
+
+
+def verify_consistency(
+    first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """RFC 9162 section 2.1.4.2: does ``proof`` show tree ``first`` is a prefix of ``second``?"""
+    if first < 1 or second < first:
+        return False
+    if first == second:
+        return not proof and first_root == second_root
+    if not proof:
+        return False
+    path = list(proof)
+    if first & (first - 1) == 0:  # an exact power of two: the old root is a node of the new tree
+        path.insert(0, first_root)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    first_hash = second_hash = path[0]
+    for node in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            first_hash = node_hash(node, first_hash)
+            second_hash = node_hash(node, second_hash)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            second_hash = node_hash(second_hash, node)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and first_hash == first_root and second_hash == second_root

@@ -131,3 +131,56 @@ class LogState(models.Model):
 
     def __str__(self) -> str:
         return f"audit log state: {self.tree_size} events"
+
+
+class TrustedLogKey(models.Model):
+    """On a node: an audit log key whose signed tree heads this node witnesses (the hub's)."""
+
+    name = models.CharField(max_length=40, default="hub")
+    key_id = models.CharField(max_length=16, unique=True)
+    public_key = models.TextField(help_text="Ed25519 public key, PEM")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} audit key {self.key_id}"
+
+
+class WitnessStatus(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted: consistent with every head witnessed before"
+    INCONSISTENT = "inconsistent", "Refused: inconsistent with a head witnessed before"
+
+
+class WitnessedTreeHead(AppendOnlyModel):
+    """On a node: a signed tree head the hub sent, kept as a witness of the hub's audit log.
+
+    Accepted heads form one chain, each proved consistent with the latest before
+    it. A refused (inconsistent) head is kept too, with the proof it came with:
+    it is the hub's own signature on a history that contradicts another.
+    """
+
+    tree_size = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    timestamp = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    key_id = models.CharField(max_length=16)
+    status = models.CharField(max_length=12, choices=WitnessStatus.choices)
+    reason = models.TextField(blank=True)
+    checked_against = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="size of the earlier head it was checked against"
+    )
+    proof = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tree_size"],
+                condition=models.Q(status="accepted"),
+                name="one_accepted_witnessed_head_per_size",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "tree_size"], name="audit_witnessed_status")]
+
+    def __str__(self) -> str:
+        return f"witnessed head {self.tree_size}: {self.root_hash[:16]} ({self.status})"

@@ -1,9 +1,10 @@
-"""Reading the audit log, for pages that show who did what."""
+"""Reading the audit log: for pages that show who did what, and for witnesses' proofs."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from fame.audit._merkle import consistency_proof
 from fame.audit.models import AuditEvent, TreeHead
 
 
@@ -34,3 +35,31 @@ def events_for(
 def latest_tree_head() -> TreeHead | None:
     """The signed tree head for the log's current size, or None for an empty log."""
     return TreeHead.objects.order_by("-tree_size").first()
+
+
+class ProofRefused(ValueError):
+    """The log cannot prove consistency between these sizes (it is smaller, or has gaps)."""
+
+
+def consistency_proof_between(first: int, second: int) -> list[bytes]:
+    """RFC 6962 proof that the log at size ``first`` is a prefix of the log at ``second``.
+
+    Built from the stored leaf hashes of events 1 to ``second``: O(second) work.
+    """
+    if not 1 <= first <= second:
+        raise ValueError(f"sizes must satisfy 1 <= first <= second, not {first} and {second}")
+    stored = list(
+        AuditEvent.objects.filter(seq__lte=second)
+        .order_by("seq")
+        .values_list("leaf_hash", flat=True)
+    )
+    if len(stored) < second:
+        raise ProofRefused(
+            f"the audit log holds {len(stored)} of the events up to {second}, so it cannot "
+            f"vouch for a tree of size {second}"
+        )
+    try:
+        leaves = [bytes.fromhex(h) for h in stored]
+    except (TypeError, ValueError):
+        raise ProofRefused("a stored leaf hash is unreadable") from None
+    return consistency_proof(leaves, first)

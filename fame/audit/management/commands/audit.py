@@ -1,44 +1,173 @@
-"""``fame audit verify``: check that no audit event or tree head was altered or removed."""
+"""``fame audit``: check the audit log, and have the nodes witness it.
+
+fame audit verify [--json] [--witnesses]   check the log (and, on the hub, against the nodes)
+fame audit publish [--json]                on the hub: send the latest signed tree head to nodes
+fame audit key [--public-key-file F]       print the audit log's public key (the hub's, for nodes)
+fame audit trust --public-key-file F       on a node: witness the log signed by that key
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fame.audit.verify import VerificationResult, verify_audit_log
 
-USAGE = "Usage: fame audit verify [--json]  (check the audit log has not been altered)"
+if TYPE_CHECKING:
+    from fame.audit.witness_check import WitnessReport
+
+USAGE = (
+    "Usage: fame audit verify [--json] [--witnesses] | publish [--json] "
+    "| key [--public-key-file F] [--json] | trust --public-key-file F [--name hub]"
+)
+SUBCOMMANDS = ("verify", "publish", "key", "trust")
 PROGRESS_FROM = 10_000  # events; smaller logs verify too quickly to need a bar
+INCOMPLETE = 3
+"""Exit code of `verify --witnesses` when all that answered agree but not every node answered."""
 
 
 class Command(BaseCommand):
-    help = "Work with the audit log. `fame audit verify` checks it has not been altered."
+    help = (
+        "Work with the audit log. `fame audit verify` checks it has not been altered; with "
+        "--witnesses (on the hub) also against the tree heads the nodes keep: exit 1 when "
+        "anything disagrees, 3 when a node did not answer. `publish` sends the latest signed "
+        "tree head to every node; `key` prints the audit public key; `trust` (on a node) "
+        "witnesses the hub's log signed by the given key."
+    )
     # A forensic check needs only the database and the key: let it run even when
     # an unrelated part of the site fails Django's system checks.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", nargs="?", help="verify")
-        parser.add_argument("--json", action="store_true", help="print the result as a JSON object")
+        parser.add_argument("subcommand", nargs="?", help=", ".join(SUBCOMMANDS))
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.add_argument(
+            "--witnesses",
+            action="store_true",
+            help="verify: also check the log against the tree heads each node witnessed (hub)",
+        )
+        parser.add_argument(
+            "--public-key-file", help="key: also write the public key here; trust: read it here"
+        )
+        parser.add_argument("--name", default="hub", help="trust: whose log it is (hub)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
         if subcommand is None:
             raise CommandError(f"Say what to do with the audit log. {USAGE}", returncode=2)
-        if subcommand != "verify":
+        if subcommand not in SUBCOMMANDS:
             raise CommandError(f"Unknown audit command {subcommand!r}. {USAGE}", returncode=2)
+        if options["witnesses"] and subcommand != "verify":
+            raise CommandError(f"--witnesses goes with verify. {USAGE}", returncode=2)
+        options["as_json"] = options.pop("json")
+        getattr(self, f"_{subcommand}")(**options)
+
+    def _verify(self, *, as_json: bool, witnesses: bool, **_: Any) -> None:
+        if witnesses and settings.FAME_ROLE == "node":
+            raise CommandError(
+                "--witnesses runs on the hub, which knows the nodes that witness its log; "
+                "this process is a node.",
+                returncode=2,
+            )
         result = verify_audit_log(progress=self._progress_bar)
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict()))
-        elif result.intact:
-            self.stdout.write(summary(result))
+        report = None
+        if witnesses:
+            from fame.audit.witness_check import check_witnesses
+
+            report = check_witnesses()
+        if as_json:
+            answer = result.as_dict()
+            if report is not None:
+                answer["witnesses"] = report.as_dict()
+            self.stdout.write(json.dumps(answer))
+        else:
+            if result.intact:
+                self.stdout.write(summary(result))
+            if report is not None:
+                for line in witness_lines(report):
+                    self.stdout.write(line)
+        failed = not result.intact
         if not result.intact:
             self.stderr.write(f"Audit log check failed: {result.problem}.")
+        if report is not None:
+            for disagreement in report.disagreements:
+                self.stderr.write(f"Witness check failed: {disagreement.problem}.")
+            failed = failed or not report.agree
+            if not report.nodes:
+                self.stderr.write(
+                    "Witness check incomplete: this hub has no registered nodes to witness its "
+                    "log (`fame node register`)."
+                )
+            for node in report.nodes:
+                if node.status == "no answer":
+                    self.stderr.write(f"Witness check incomplete: {node.node} {node.problem}.")
+            if not failed and not report.complete:
+                raise SystemExit(INCOMPLETE)
+        if failed:
             raise SystemExit(1)
+
+    def _publish(self, *, as_json: bool, **_: Any) -> None:
+        if settings.FAME_ROLE == "node":
+            raise CommandError("publish runs on the hub; this process is a node.", returncode=2)
+        from fame.audit.publish import current_head, publish_tree_head
+
+        head = current_head()
+        results = publish_tree_head()
+        if as_json:
+            answer = {
+                "tree_size": head.tree_size if head else None,
+                "nodes": [r.as_dict() for r in results],
+            }
+            self.stdout.write(json.dumps(answer))
+        elif head is None:
+            self.stdout.write("The audit log is empty: there is no tree head to publish yet.")
+        elif not results:
+            self.stdout.write("No nodes are registered to witness the log (`fame node register`).")
+        else:
+            for r in results:
+                why = f": {r.reason}" if r.reason else ""
+                self.stdout.write(f"{r.node}: {r.status} (tree head {r.tree_size}){why}")
+        if any(not r.kept for r in results):
+            raise SystemExit(1)
+
+    def _key(self, *, as_json: bool, public_key_file: str | None, **_: Any) -> None:
+        from fame.audit._signing import signing_key
+        from fame.federation.keys import public_pem
+
+        key = signing_key("audit")
+        pem = public_pem(key.public_key)
+        if public_key_file:
+            Path(public_key_file).write_text(pem, encoding="ascii")
+        if as_json:
+            self.stdout.write(json.dumps({"key_id": key.key_id, "public_key": pem}))
+            return
+        self.stdout.write(f"Audit log key {key.key_id} in {key.path}")
+        self.stdout.write(pem.rstrip())
+
+    def _trust(self, *, public_key_file: str | None, name: str, **_: Any) -> None:
+        from fame.audit.witness import trust_log_key
+        from fame.federation.keys import PublicKeyError
+
+        if not public_key_file:
+            raise CommandError(
+                "Say which key to trust: fame audit trust --public-key-file FILE (the hub's "
+                "audit public key, from `fame audit key` on the hub).",
+                returncode=2,
+            )
+        try:
+            text = Path(public_key_file).read_text(encoding="ascii")
+            entry = trust_log_key(public_key=text, name=name)
+        except (OSError, UnicodeDecodeError, PublicKeyError) as error:
+            raise CommandError(
+                f"{public_key_file}: not an Ed25519 public key file ({error})"
+            ) from None
+        self.stdout.write(f"This node now witnesses the audit log of {name} (key {entry.key_id}).")
 
     def _progress_bar(self, events: Iterable[Any], total: int) -> Iterable[Any]:
         return tqdm(
@@ -59,3 +188,22 @@ def summary(result: VerificationResult) -> str:
         f"Audit log intact: {result.events:,} {events}, {result.tree_heads:,} {heads}, "
         f"root {result.root[:16]}…"
     )
+
+
+def witness_lines(report: WitnessReport) -> list[str]:
+    """One line per node: whether the heads it witnessed agree with the log."""
+    lines = []
+    for node in report.nodes:
+        if node.status == "agrees" and node.heads:
+            heads = "head" if node.heads == 1 else "heads"
+            lines.append(
+                f"Witness {node.node} agrees: {node.heads:,} {heads}, up to size "
+                f"{node.latest_size:,}"
+            )
+        elif node.status == "agrees":
+            lines.append(f"Witness {node.node} holds no tree heads yet")
+        elif node.status == "disagrees":
+            lines.append(f"Witness {node.node} DISAGREES with the log")
+        else:
+            lines.append(f"Witness {node.node} did not answer")
+    return lines
