@@ -70,6 +70,7 @@ FAME_HUB_URL = os.environ.get("FAME_HUB_URL", FAME_PUBLIC_URL).rstrip("/")
 FAME_FEDERATION_TIMEOUT = float(os.environ.get("FAME_FEDERATION_TIMEOUT", "1.5"))
 FAME_OUTBOX_MAX_BACKOFF = float(os.environ.get("FAME_OUTBOX_MAX_BACKOFF", "30"))
 FAME_OUTBOX_BATCH = int(os.environ.get("FAME_OUTBOX_BATCH", "500"))
+FAME_AUDIT_PUBLISH_SECONDS = float(os.environ.get("FAME_AUDIT_PUBLISH_SECONDS", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",

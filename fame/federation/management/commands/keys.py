@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from fame.audit._signing import signing_key
 from fame.federation.keys import process_key, public_pem
 
 
@@ -21,12 +22,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--public-key-file", help="also write the public key (PEM) here")
         parser.add_argument("--json", action="store_true", help="print JSON")
+        parser.add_argument(
+            "--audit-public-key-file", help="also write the audit log's public key (PEM) here"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = process_key()
         pem = public_pem()
         if options["public_key_file"]:
             Path(options["public_key_file"]).write_text(pem, encoding="ascii")
+        if options["audit_public_key_file"]:  # the hub's, for the nodes that witness its log
+            audit_pem = public_pem(signing_key("audit").public_key)
+            Path(options["audit_public_key_file"]).write_text(audit_pem, encoding="ascii")
         if options["json"]:
             answer = {"key_id": key.key_id, "path": str(key.path), "public_key": pem}
             self.stdout.write(json.dumps(answer))

@@ -62,6 +62,8 @@ def make_keys(specs: list[ProcessSpec], *, hub_url: str) -> None:
     for spec in specs:
         spec.data_dir.mkdir(parents=True, exist_ok=True)
         command = [*FAME, "keys", "--public-key-file", str(spec.public_key_file)]
+        if spec.role == "hub":  # nodes witness the hub's audit log with its audit key
+            command += ["--audit-public-key-file", str(spec.data_dir / "audit.pub")]
         running.append(
             subprocess.Popen(  # noqa: S603 - our own command line
                 command, env=environment(spec, hub_url=hub_url), stdout=subprocess.DEVNULL
@@ -75,7 +77,11 @@ def make_keys(specs: list[ProcessSpec], *, hub_url: str) -> None:
 def write_plan(path: Path, hub: ProcessSpec, nodes: list[ProcessSpec]) -> None:
     """The plan every process reads at start: who is where, hosting what, with which key."""
     plan = {
-        "hub": {"url": hub.url, "public_key_file": str(hub.public_key_file)},
+        "hub": {
+            "url": hub.url,
+            "public_key_file": str(hub.public_key_file),
+            "audit_public_key_file": str(hub.data_dir / "audit.pub"),
+        },
         "nodes": [
             {
                 "name": n.name,

@@ -8,7 +8,8 @@ Before serving it prepares what is missing, and only that: the database, the
 process key, the hosted agencies (node), their records from the region's CSVs
 (node, ``--region``), the demo accounts (hub, ``--region``) and the
 registrations in ``--plan`` (the hub registers each node; a node trusts the
-hub). A node also delivers its outbox to the hub from a background thread.
+hub). A node also delivers its outbox to the hub from a background thread;
+the hub sends its latest signed audit tree head to the nodes from another.
 SIGTERM or Ctrl-C stops it cleanly.
 """
 
@@ -26,6 +27,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
+from fame.audit.witness import trust_log_key
 from fame.federation.actions import register_node
 from fame.federation.keys import process_key
 from fame.node.actions import trust_key
@@ -48,7 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="a `fame synth` folder: accounts, agencies, records")
         parser.add_argument("--plan", help="a JSON plan of the region's processes and keys")
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true", help="do not deliver the outbox")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="no background thread (outbox; tree heads)"
+        )
         parser.add_argument("--prepare-only", action="store_true", help="prepare, do not serve")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -77,6 +81,7 @@ class Command(BaseCommand):
                 port,
                 options["threads"],
                 worker=role != "hub" and not options["no_worker"],
+                publisher=role == "hub" and not options["no_worker"],
             )
 
     def _prepare_node(self, agencies: str, region_dir: Path | None) -> None:
@@ -108,14 +113,19 @@ class Command(BaseCommand):
                 base_url=hub["url"],
                 by="plan",
             )
+            if hub.get("audit_public_key_file"):  # witness the hub's audit log
+                audit_key = Path(hub["audit_public_key_file"]).read_text(encoding="ascii")
+                trust_log_key(public_key=audit_key, by="plan")
 
-    def _serve(self, host: str, port: int, threads: int, *, worker: bool) -> None:
+    def _serve(self, host: str, port: int, threads: int, *, worker: bool, publisher: bool) -> None:
         from waitress import create_server
 
+        from fame.audit.publish import TreeHeadPublisher
         from fame.node.outbox import OutboxWorker
 
         server = create_server(get_wsgi_application(), host=host, port=port, threads=threads)
         outbox = OutboxWorker() if worker else None
+        heads = TreeHeadPublisher(every=settings.FAME_AUDIT_PUBLISH_SECONDS) if publisher else None
 
         def stop(signum: int, frame: FrameType | None) -> None:
             raise SystemExit(0)
@@ -124,6 +134,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         if outbox is not None:
             outbox.start()
+        if heads is not None:
+            heads.start()
         self.stdout.write(
             f"FAME {settings.FAME_ROLE} {settings.FAME_NODE_NAME} on http://{host}:{port}/"
         )
@@ -133,5 +145,7 @@ class Command(BaseCommand):
         finally:
             if outbox is not None:
                 outbox.stop()
+            if heads is not None:
+                heads.stop()
             server.close()
             self.stdout.write("Stopped.")
