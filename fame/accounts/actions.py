@@ -184,3 +184,31 @@ def end_session(request: HttpRequest, *, reason: str) -> None:
             if request.session.session_key:
                 UserSession.objects.filter(session_key=request.session.session_key).delete()
             record_event("auth.logout", actor=user, details={"reason": reason}, request=request)
+
+
+def confirm_with_code(
+    request: HttpRequest, *, user: User, code: str, for_what: str, by: User
+) -> bool:
+    """``user`` confirms ``for_what`` in someone else's session with their one-time code.
+
+    Used when a manager or ISA officer authorises a safeguarding override at the
+    practitioner's side: the code shows they were there and hold their second
+    factor. Wrong codes count towards django-otp's throttling; both outcomes
+    are audited, naming both people.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    allowed = device is not None and device.verify_is_allowed()[0]
+    ok = bool(allowed and device is not None and device.verify_token(code))
+    record_event(
+        "auth.confirmed_by_code" if ok else "auth.confirmation_failed",
+        actor=by,
+        target=f"user:{user.pk}",
+        outcome="success" if ok else "failure",
+        details={
+            "confirmed_by": user.username,
+            "for": for_what,
+            **({} if ok else {"why": "throttled" if device and not allowed else "wrong code"}),
+        },
+        request=request,
+    )
+    return ok

@@ -75,3 +75,9 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionError("This page needs a signed-in practitioner.")
     return user
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Whether the signed-in person used their second factor in this session."""
+    check = getattr(request.user, "is_verified", None)
+    return bool(callable(check) and check())

@@ -178,3 +178,33 @@ class NewPasswordForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A form with nothing to fill in: the button is the answer."""
+
+
+class FacilitatedForm(forms.Form):
+    """The practitioner without an account an ISA officer is about to act for."""
+
+    name = forms.CharField(
+        label="Practitioner's full name",
+        max_length=120,
+        error_messages={"required": "Enter the practitioner's full name"},
+    )
+    job_title = forms.CharField(
+        label="Job title",
+        max_length=120,
+        error_messages={"required": "Enter the practitioner's job title"},
+    )
+    organisation = forms.CharField(
+        label="Organisation they work for",
+        max_length=200,
+        error_messages={"required": "Enter the organisation they work for"},
+    )
+    contact = forms.CharField(
+        label="Phone number or secure email address",
+        max_length=200,
+        error_messages={"required": "Enter how to contact the practitioner"},
+    )
+    reason = forms.CharField(
+        label="Why are you acting for them?",
+        max_length=500,
+        error_messages={"required": "Enter why you are acting for them"},
+    )

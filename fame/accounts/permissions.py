@@ -16,6 +16,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "review_matches": frozenset({Role.ISA_OFFICER}),
     "manage_protocols": frozenset({Role.ISA_OFFICER}),
     "family_report": frozenset({Role.ISA_OFFICER}),
+    "facilitate_access": frozenset({Role.ISA_OFFICER}),
     "shield_records": frozenset({Role.SHIELDING_OFFICER}),
     "see_shielded_contact": frozenset({Role.SHIELDING_OFFICER}),
 }

@@ -19,4 +19,6 @@ urlpatterns = [
     path("manage/users/<int:user_id>", views.user_detail, name="user"),
     path("manage/users/<int:user_id>/change", views.user_edit, name="user_edit"),
     path("manage/users/<int:user_id>/<slug:action>", views.user_action, name="user_action"),
+    path("acting-for", views.facilitated_start, name="facilitated_start"),
+    path("acting-for/end", views.facilitated_end, name="facilitated_end"),
 ]

@@ -19,11 +19,12 @@ from markupsafe import Markup
 from fame.audit import record_event
 from fame.web.pages import posted, render_page
 
-from . import actions, queries
-from .decorators import requires
+from . import actions, facilitated, queries
+from .decorators import acting_user, requires
 from .forms import (
     CodeForm,
     ConfirmForm,
+    FacilitatedForm,
     NewPasswordForm,
     OrganisationForm,
     SignInForm,
@@ -284,3 +285,33 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
         "accounts/user_action.html",
         {"person": person, "title": title, "action": action, "nav_active": "users"},
     )
+
+
+@requires("facilitate_access")
+@require_http_methods(["GET", "POST"])
+def facilitated_start(request: HttpRequest) -> HttpResponse:
+    """An ISA officer starts acting for a practitioner who has no account."""
+    form = FacilitatedForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        facilitated.start(request, practitioner=form.cleaned_data, by=acting_user(request))
+        messages.success(
+            request,
+            f"You are now acting for {form.cleaned_data['name']}. "
+            "Searches, records opened and requests are recorded in both your names.",
+        )
+        return redirect("index:search")
+    return render_page(
+        request,
+        "accounts/facilitated.html",
+        {"form": form, "acting_for": facilitated.facilitated_for(request)},
+    )
+
+
+@requires("facilitate_access")
+@require_http_methods(["POST"])
+def facilitated_end(request: HttpRequest) -> HttpResponse:
+    acting_for = facilitated.facilitated_for(request)
+    facilitated.end(request, by=acting_user(request))
+    if acting_for:
+        messages.success(request, f"You are no longer acting for {acting_for['name']}.")
+    return redirect("web:home")

@@ -47,6 +47,10 @@ def record_event(
     recorded_details = normalise_details(details)
     if request is not None:
         recorded_details["ip"] = request.META.get("REMOTE_ADDR", "")
+        acting_for = _facilitated_for(request)
+        if acting_for and "on_behalf_of" not in recorded_details:
+            # Facilitated access: an ISA officer acting for a practitioner without an account.
+            recorded_details["on_behalf_of"] = acting_for
     actor_id, actor_username = _describe_actor(actor)
     agency_id = _agency_id(organisation if organisation is not None else _actor_org(actor))
     key = signing_key()
@@ -105,3 +109,9 @@ def _agency_id(organisation: Organisation | str | None) -> str:
     if isinstance(organisation, str):
         return organisation
     return organisation.agency_id
+
+
+def _facilitated_for(request: HttpRequest) -> dict[str, str]:
+    from fame.accounts.facilitated import facilitated_for
+
+    return facilitated_for(request)

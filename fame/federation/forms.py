@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from fame.accounts.models import User
+
 from .models import DataCategory, Purpose
 
 
@@ -31,18 +33,49 @@ class DetailRequestForm(forms.Form):
     consent_reference = forms.CharField(
         label="Consent reference (if the family has agreed)", max_length=100, required=False
     )
+    family_told = forms.TypedChoiceField(
+        label="Has the family been told you are asking for this information?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family has been told"},
+    )
+    family_not_told_reason = forms.CharField(
+        label="Why has the family not been told?", max_length=1000, required=False
+    )
     override_reason = forms.CharField(
         label="If there is no consent: why you must ask without it", max_length=500, required=False
     )
     override_authoriser = forms.CharField(
-        label="Who authorised asking without consent", max_length=120, required=False
+        label="Username of the manager or information-sharing officer who authorised it",
+        max_length=150,
+        required=False,
+    )
+    override_code = forms.CharField(
+        label="Their security code",
+        max_length=6,
+        required=False,
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("family_told") is False and not data.get("family_not_told_reason", "").strip():
+            self.add_error("family_not_told_reason", "Enter why the family has not been told")
         reason = data.get("override_reason", "").strip()
-        if reason and not data.get("override_authoriser", "").strip():
-            self.add_error("override_authoriser", "Enter who authorised asking without consent")
-        if data.get("override_authoriser", "").strip() and not reason:
-            self.add_error("override_reason", "Enter why you must ask without consent")
+        authoriser = data.get("override_authoriser", "").strip()
+        code = data.get("override_code", "").strip()
+        if reason or authoriser or code:
+            if not reason:
+                self.add_error("override_reason", "Enter why you must ask without consent")
+            if not authoriser:
+                self.add_error(
+                    "override_authoriser", "Enter the username of the person who authorised it"
+                )
+            elif not User.objects.filter(username=authoriser, is_active=True).exists():
+                self.add_error("override_authoriser", "There is no active user with that username")
+            if not (len(code) == 6 and code.isdigit()):
+                self.add_error(
+                    "override_code",
+                    "Enter the 6-digit security code from the authoriser's authenticator app",
+                )
         return data

@@ -72,6 +72,9 @@ class Purpose(models.TextChoices):
 
 
 class DataCategory(models.TextChoices):
+    """What a detail request may ask a node for: what the index does not show."""
+
+    SENSITIVE = "sensitive", "Sensitive involvement"
     ASSESSMENT = "assessment", "Assessments"
     CASE = "case", "Case records"
 
@@ -79,6 +82,7 @@ class DataCategory(models.TextChoices):
 class DetailRequestStatus(models.TextChoices):
     SENT = "sent", "Waiting for an answer"
     RELEASED = "released", "Information released"
+    PARTLY_RELEASED = "partly", "Some information released"
     REFUSED = "refused", "Refused"
     NO_RESPONSE = "no_response", "No response"
 
@@ -97,11 +101,20 @@ class DetailRequest(models.Model):
     note = models.TextField(blank=True)
     consent_reference = models.CharField(max_length=100, blank=True)
     override_reason = models.TextField(blank=True)
-    override_authoriser = models.CharField(max_length=120, blank=True)
+    override_authoriser = models.CharField(
+        max_length=150, blank=True, help_text="Username of the manager or ISA officer"
+    )
+    override_confirmed = models.BooleanField(
+        default=False, help_text="The authoriser confirmed with their one-time code"
+    )
+    family_told = models.BooleanField(null=True, blank=True)
+    family_not_told_reason = models.TextField(blank=True)
+    on_behalf_of = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=12, choices=DetailRequestStatus.choices, default=DetailRequestStatus.SENT
     )
     reasons = models.JSONField(default=list)
+    decisions = models.JSONField(default=list, blank=True)
     information = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

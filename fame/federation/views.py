@@ -10,8 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
-from fame.accounts.decorators import acting_user, child_data_required
-from fame.accounts.models import Organisation
+from fame.accounts.actions import confirm_with_code
+from fame.accounts.decorators import acting_user, child_data_required, is_verified
+from fame.accounts.facilitated import facilitated_for
+from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.index.models import Person
 from fame.index.views import handle_for, opened_person
@@ -19,7 +21,7 @@ from fame.web.pages import posted, render_page
 
 from .detail import ask_for_detail, send_detail_request
 from .forms import DetailRequestForm
-from .models import DetailRequest
+from .models import DataCategory, DetailRequest
 
 
 def _involved_agency(person: Person, agency_id: str) -> Organisation:
@@ -35,11 +37,42 @@ def ask(request: HttpRequest, handle: str, agency_id: str) -> HttpResponse:
     person = opened_person(request, handle)
     agency = _involved_agency(person, agency_id)
     form = DetailRequestForm(posted(request))
+    user = acting_user(request)
     if request.method == "POST" and form.is_valid():
-        detail = ask_for_detail(
-            person=person, agency=agency, by=acting_user(request), **form.cleaned_data
-        )
-        return redirect("federation:detail_request", uid=detail.uid)
+        data = form.cleaned_data
+        authoriser = None
+        if data["override_reason"].strip():
+            authoriser = User.objects.get(username=data["override_authoriser"].strip())
+            if not confirm_with_code(
+                request,
+                user=authoriser,
+                code=data["override_code"],
+                for_what=f"asking {agency.agency_id} without consent",
+                by=user,
+            ):
+                form.add_error(
+                    "override_code",
+                    "The security code is not right, or it has been used. "
+                    "Ask them for a new code and try again",
+                )
+        if authoriser is None or not form.errors:
+            detail = ask_for_detail(
+                person=person,
+                agency=agency,
+                by=user,
+                mfa=is_verified(request),
+                purpose=data["purpose"],
+                categories=data["categories"],
+                note=data["note"],
+                consent_reference=data["consent_reference"],
+                override_reason=data["override_reason"],
+                override_authoriser=authoriser,
+                override_confirmed=authoriser is not None,
+                family_told=data["family_told"],
+                family_not_told_reason=data["family_not_told_reason"],
+                on_behalf_of=facilitated_for(request),
+            )
+            return redirect("federation:detail_request", uid=detail.uid)
     return render_page(
         request,
         "federation/ask.html",
@@ -71,7 +104,12 @@ def detail_request(request: HttpRequest, uid: str) -> HttpResponse:
     return render_page(
         request,
         "federation/detail_request.html",
-        {"detail": detail, "handle": handle_for(request, detail.person), "nav_active": "search"},
+        {
+            "detail": detail,
+            "handle": handle_for(request, detail.person),
+            "labels": dict(DataCategory.choices),
+            "nav_active": "search",
+        },
     )
 
 
@@ -81,5 +119,5 @@ def retry(request: HttpRequest, uid: str) -> HttpResponse:
     detail = _own_request(request, uid)
     if isinstance(detail, HttpResponse):
         return detail
-    send_detail_request(detail=detail, by=acting_user(request))
+    send_detail_request(detail=detail, by=acting_user(request), mfa=is_verified(request))
     return redirect("federation:detail_request", uid=detail.uid)

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import User
 from fame.audit import record_event
-from fame.sharing import Decision, permission
+from fame.sharing import Decision, Requester, permission, record_disclosure
 
 from .models import Person
+
+# What the record page shows of each category (the disclosure record's data items).
+SHOWN: dict[str, tuple[str, ...]] = {
+    "basic": ("names", "date_of_birth", "sex", "town"),
+    "contact": ("addresses",),
+    "involvement": ("agency", "practitioner", "service", "role", "phone", "email", "since"),
+    "sensitive": ("agency", "practitioner", "service", "role", "phone", "email", "since"),
+}
 
 
 class RecordSharing:
@@ -26,9 +35,11 @@ class RecordSharing:
         # organisation when it is one of them (rule 2), otherwise any of them.
         self.holder = own if own in holders else min(holders)
         self.decisions: dict[str, Decision] = {}
+        self.asked: dict[str, tuple[str, str]] = {}  # key: (holder, category)
 
     def _ask(self, key: str, *, holder: str, category: str) -> Decision:
         if key not in self.decisions:
+            self.asked[key] = (holder, category)
             self.decisions[key] = permission(
                 self.user,
                 child_ref=str(self.person.uid),
@@ -43,6 +54,10 @@ class RecordSharing:
     def decide(self, category: str) -> Decision:
         return self._ask(category, holder=self.holder, category=category)
 
+    def permits(self, category: str, holder: str) -> bool:
+        """Whether this viewer may see ``category`` of what ``holder`` holds about the child."""
+        return self._ask(f"{category}:{holder}", holder=holder, category=category).permitted
+
     def sensitive_permitted(self) -> set[int]:
         """Keys of the organisations whose sensitive involvement this viewer may see."""
         involved = self.person.involvements.filter(sensitive=True).select_related("organisation")
@@ -56,9 +71,26 @@ class RecordSharing:
             ).permitted
         }
 
-    def audit(self, request: HttpRequest) -> None:
+    def audit(self, request: HttpRequest, *, what: str = "index.record_viewed") -> None:
+        """Audit the view, and keep a disclosure record of each decision behind it."""
+        requester = Requester.of(self.user, on_behalf_of=facilitated_for(request))
+        for key, decision in self.decisions.items():
+            holder, category = self.asked[key]
+            record_disclosure(
+                decision=decision,
+                child_ref=str(self.person.uid),
+                category=category,
+                purpose=self.purpose,
+                requester=requester,
+                holder=holder,
+                request_ref=what,
+                data_items=SHOWN.get(category, ()),
+                by=self.user,
+                request=request,
+                audit=False,  # the view's own event below names every decision
+            )
         record_event(
-            "index.record_viewed",
+            what,
             actor=self.user,
             target=f"person:{self.person.uid}",
             outcome="success" if self.decisions["basic"].permitted else "refused",

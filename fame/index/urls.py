@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("children/record/<str:handle>/shield", views.shield, name="shield"),
     path("children/record/<str:handle>/access-report", views.access_report, name="access_report"),
+    path("children/record/<str:handle>/disclosures", views.disclosures, name="disclosures"),
     path("matches", views.review_queue, name="review_queue"),
     path("matches/decisions", views.review_decisions, name="review_decisions"),
     path("matches/<int:item_id>", views.review_item, name="review_item"),

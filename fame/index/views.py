@@ -18,7 +18,8 @@ from fame.accounts.decorators import acting_user, child_data_required, refuse, r
 from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
-from fame.sharing import consents_for
+from fame.sharing import DataCategory, consents_for
+from fame.sharing.queries import disclosures_about
 from fame.web.pages import posted, render_page
 
 from . import actions, queries
@@ -207,6 +208,38 @@ def shield(request: HttpRequest, handle: str) -> HttpResponse:
         request, "The record is shielded." if person.shielded else "The shield is removed."
     )
     return redirect("index:record", handle=handle)
+
+
+@child_data_required
+def disclosures(request: HttpRequest, handle: str) -> HttpResponse:
+    """Information agencies shared, or refused to share, about the child: each entry shown
+    only where the sharing rules would let this practitioner see that information."""
+    user = acting_user(request)
+    person = _person_for(request, OPENED, handle)
+    purpose = request.session.get(PURPOSE, {}).get(handle, "service_coordination")
+    sharing = RecordSharing(person, user, purpose=purpose, mfa=user.is_verified())  # type: ignore[attr-defined]
+    basic = sharing.decide("basic")
+    if not basic.permitted:
+        sharing.audit(request, what="index.disclosures_viewed")
+        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
+    shown = [
+        d
+        for d in disclosures_about(str(person.uid))
+        if sharing.permits(d.category, d.holder_organisation)
+    ]
+    sharing.audit(request, what="index.disclosures_viewed")
+    names = {o.agency_id: o.name for o in Organisation.objects.all()}
+    return render_page(
+        request,
+        "index/disclosures.html",
+        {
+            "disclosures": shown,
+            "names": names,
+            "labels": dict(DataCategory.choices),
+            "handle": handle,
+            "nav_active": "search",
+        },
+    )
 
 
 @child_data_required

@@ -12,13 +12,17 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from fame.audit import record_event
+from fame.federation import UserAssertion
 from fame.records import COLUMNS, AgencyRecord, record_row
+from fame.sharing import Requester, record_disclosure
 
-from .models import DisclosureLog, NodeAgency, NodeRecord, Outbox, OutboxKind, TrustedKey
+from .disclosure import CategoryDecision, DisclosureRequest
+from .models import NodeAgency, NodeRecord, Outbox, OutboxKind, TrustedKey
 
 CHUNK = 500
 
@@ -174,46 +178,29 @@ def set_caf(*, agency_id: str, local_id: str, status: str, by: str) -> NodeRecor
     return record
 
 
-def log_disclosure(
-    *,
-    request_id: str,
-    assertion_id: str,
-    agency_id: str,
-    local_id: str,
-    requester: str,
-    requester_organisation: str,
-    purpose: str,
-    categories: list[str],
-    decision: str,
-    reasons: list[str],
-) -> DisclosureLog:
-    """Keep this node's own record of a detail request and its decision, and audit it."""
+def record_disclosures(
+    *, assertion: UserAssertion, wanted: DisclosureRequest, decisions: list[CategoryDecision]
+) -> None:
+    """Keep this node's own disclosure record of each decision (golden rule 7), audited."""
+    held = NodeRecord.objects.filter(agency_id=wanted.agency_id, local_id=wanted.local_id).first()
+    requester = Requester(assertion.subject, assertion.name, assertion.organisation)
     with transaction.atomic():
-        entry = DisclosureLog.objects.create(
-            request_id=request_id,
-            assertion_id=assertion_id,
-            agency_id=agency_id,
-            local_id=local_id,
-            requester=requester,
-            requester_organisation=requester_organisation,
-            purpose=purpose,
-            categories=categories,
-            decision=decision,
-            reasons=reasons,
-        )
-        record_event(
-            "node.disclosure_decided",
-            organisation=agency_id,
-            target=f"record:{agency_id}:{local_id}",
-            outcome="success" if decision == "released" else "refused",
-            details={
-                "request": request_id,
-                "requester": requester,
-                "requester_organisation": requester_organisation,
-                "purpose": purpose,
-                "categories": categories,
-                "decision": decision,
-                "reasons": reasons,
-            },
-        )
-    return entry
+        for answer in decisions:
+            record_disclosure(
+                decision=answer.decision,
+                child_ref=wanted.child,
+                category=answer.category,
+                purpose=wanted.purpose,
+                requester=requester,
+                holder=wanted.agency_id,
+                end=settings.FAME_NODE_NAME,
+                request_ref=wanted.request_id,
+                data_items=answer.items,
+                holding_practitioner=held.data.get("practitioner_email", "") if held else "",
+                override_reason=assertion.override_reason,
+                override_authoriser=assertion.override_authoriser,
+                told=wanted.family_told,
+                why_not_told=wanted.family_not_told_reason,
+                by=None,
+                organisation=wanted.agency_id,
+            )

@@ -18,9 +18,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from fame.federation import Caller, refuse, signed_endpoint
 from fame.federation.keys import PublicKeyError, load_public_pem
 from fame.records import RecordFileError, read_records
+from fame.sharing import DATA_CATEGORIES
 
 from . import actions
-from .disclosure import DisclosureRequest, decide_disclosure
+from .disclosure import (
+    DisclosureRequest,
+    FactsRefused,
+    decide_disclosure,
+    released_information,
+)
 from .models import NodeAgency, NodeRecord, TrustedKey
 
 HUB = "hub"
@@ -94,11 +100,13 @@ def caf(request: HttpRequest, caller: Caller) -> HttpResponse:
 
 
 def _disclosure_request(data: dict[str, Any]) -> DisclosureRequest | None:
-    categories = data.get("categories")
+    categories, facts = data.get("categories"), data.get("facts")
     fields = [data.get(name) for name in ("request_id", "agency_id", "local_id", "purpose")]
-    if not all(isinstance(value, str) and value for value in fields) or not isinstance(
-        categories, list
-    ):
+    if not all(isinstance(value, str) and value for value in fields):
+        return None
+    if not isinstance(categories, list) or not categories or not isinstance(facts, dict):
+        return None
+    if not all(c in DATA_CATEGORIES for c in categories) or len(set(categories)) != len(categories):
         return None
     return DisclosureRequest(
         request_id=data["request_id"],
@@ -107,55 +115,36 @@ def _disclosure_request(data: dict[str, Any]) -> DisclosureRequest | None:
         purpose=data["purpose"],
         categories=tuple(str(c) for c in categories),
         note=str(data.get("note", "")),
+        facts=facts,
+        family_told=told if isinstance(told := data.get("family_told"), bool) else None,
+        family_not_told_reason=str(data.get("family_not_told_reason") or ""),
     )
 
 
 @signed_endpoint(trusted_key, assertion_key=hub_key)
 def detail_requests(request: HttpRequest, caller: Caller) -> HttpResponse:
-    """Decide a detail request for one of this node's records, log it, and answer."""
+    """Decide a detail request for one of this node's records, category by category,
+    record each decision, and answer with what is released."""
     assertion = caller.assertion
     wanted = _disclosure_request(_json(request))
     if assertion is None or wanted is None:
-        return _bad("request_id, agency_id, local_id, purpose and categories are needed")
-    if assertion.child != f"{wanted.agency_id}:{wanted.local_id}":
+        return _bad(
+            "request_id, agency_id, local_id, purpose, categories (distinct data categories) "
+            "and facts are needed"
+        )
+    if assertion.child != wanted.child:
         return refuse(request, "the assertion is about another child", key_id=caller.key_id)
     if not NodeAgency.objects.filter(agency_id=wanted.agency_id).exists():
         return JsonResponse({"error": "not found", "reason": "agency not hosted here"}, status=404)
     held = NodeRecord.objects.filter(agency_id=wanted.agency_id, local_id=wanted.local_id).first()
-    if held is not None:
-        decision, reasons = decide_disclosure(assertion, wanted)
-    else:
-        decision, reasons = "refused", ["This agency holds no record for that child"]
-    actions.log_disclosure(
-        request_id=wanted.request_id,
-        assertion_id=assertion.assertion_id,
-        agency_id=wanted.agency_id,
-        local_id=wanted.local_id,
-        requester=assertion.subject,
-        requester_organisation=assertion.organisation,
-        purpose=wanted.purpose,
-        categories=list(wanted.categories),
-        decision=decision,
-        reasons=reasons,
-    )
+    try:
+        decisions = decide_disclosure(assertion, wanted, held)
+    except FactsRefused as refused:
+        return refuse(request, str(refused), key_id=caller.key_id, status=400)
+    actions.record_disclosures(assertion=assertion, wanted=wanted, decisions=decisions)
     answer: dict[str, Any] = {
         "request_id": wanted.request_id,
-        "decision": decision,
-        "reasons": reasons,
+        "decisions": [decision.as_answer() for decision in decisions],
+        "information": released_information(held, decisions) if held is not None else {},
     }
-    if decision == "released" and held is not None:
-        answer["information"] = released_information(held)
     return JsonResponse(answer)
-
-
-def released_information(record: NodeRecord) -> dict[str, str]:
-    """What a released answer carries: the agency's involvement and its own case summary."""
-    row = record.data
-    return {
-        "service": row.get("service", ""),
-        "role": row.get("role", ""),
-        "started_on": row.get("started_on", ""),
-        "ended_on": row.get("ended_on", ""),
-        "caf": record.caf_status,
-        "case_summary": record.case_summary,
-    }

@@ -1,18 +1,30 @@
-"""This node's decision on a detail request: release or refuse, with the reasons.
+"""This node's decision on a detail request: each category released or refused, with reasons.
 
-Until the information-sharing rules (the sharing app's Cedar policy decision
-point) are in force on nodes, every request is refused with a reason the
-practitioner can read. The sharing work replaces the body of
-``decide_disclosure``; its signature and the shape of its answer stay.
+The hub forwards, with the signed request, the facts the decision needs from
+the regional registers (the requester's standing, the protocols naming either
+organisation, the child's consents and shield) as a ``fame sharing explain``
+scenario. The node checks those facts against the signed user assertion and
+its own knowledge (it holds the record; the requester is who the assertion
+says), then decides each category with the same Cedar policy decision point
+the hub uses. The hub's registers are read at the moment of the request, so a
+consent withdrawn on the hub refuses on every node at once. See
+docs/adr/0012-nodes-decide-on-the-hubs-signed-facts.md.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from fame.federation import UserAssertion
+from fame.sharing import AccessRequest, Decision, Scenario, ScenarioError, decide, load_scenario
 
-RULES_NOT_IN_FORCE = "The information-sharing rules are not in force on this node yet"
+from .models import NodeRecord
+
+
+class FactsRefused(ValueError):
+    """The facts sent with a request do not fit it: nothing is decided or released."""
 
 
 @dataclass(frozen=True)
@@ -25,10 +37,120 @@ class DisclosureRequest:
     purpose: str
     categories: tuple[str, ...]
     note: str
+    facts: dict[str, Any]
+    family_told: bool | None = None
+    family_not_told_reason: str = ""
+
+    @property
+    def child(self) -> str:
+        return f"{self.agency_id}:{self.local_id}"
+
+
+@dataclass(frozen=True)
+class CategoryDecision:
+    category: str
+    decision: Decision
+    items: tuple[str, ...]  # what is released when permitted
+
+    def as_answer(self) -> dict[str, Any]:
+        grounds = self.decision.grounds
+        return {
+            "category": self.category,
+            "decision": self.decision.decision,
+            "decision_id": self.decision.decision_id,
+            "policies": list(self.decision.policies),
+            "reasons": list(self.decision.reasons),
+            "lawful_basis": grounds.lawful_basis if grounds else "",
+            "protocol": grounds.protocol if grounds else "",
+            "consents": list(grounds.consents) if grounds else [],
+            "items": list(self.items) if self.decision.permitted else [],
+        }
+
+
+# What each category releases from the agency's record, by field.
+RELEASES: dict[str, tuple[str, ...]] = {
+    "basic": ("given_name", "middle_names", "family_name", "sex", "date_of_birth", "town"),
+    "contact": ("address_line_1", "address_line_2", "town", "postcode"),
+    "involvement": ("service", "role", "practitioner_email", "started_on", "ended_on"),
+    "sensitive": ("service", "role", "practitioner_email", "started_on", "ended_on"),
+    "assessment": ("caf",),
+    "case": ("case_summary",),
+}
+
+
+def _check(
+    assertion: UserAssertion, wanted: DisclosureRequest
+) -> tuple[Scenario, dict[str, AccessRequest]]:
+    """The scenario's requests by category, each checked against the assertion."""
+    try:
+        scenario = load_scenario(json.dumps(wanted.facts))
+    except ScenarioError as error:
+        raise FactsRefused(f"the facts are not a valid scenario: {error.problems[0]}") from None
+    if list(scenario.children) != [wanted.child]:
+        raise FactsRefused("the facts are about another child")
+    if scenario.children[wanted.child].holder != wanted.agency_id:
+        raise FactsRefused("the facts name another organisation as holder")
+    requests = {request.category: request for request in scenario.requests}
+    if sorted(requests) != sorted(set(wanted.categories)) or len(requests) != len(
+        scenario.requests
+    ):
+        raise FactsRefused("the facts ask about other categories than the request")
+    for request in requests.values():
+        user = scenario.users[request.user]
+        if request.user != assertion.subject or user.organisation != assertion.organisation:
+            raise FactsRefused("the facts are about another requester than the assertion")
+        if sorted(user.roles) != sorted(assertion.roles):
+            raise FactsRefused("the facts give the requester other roles than the assertion")
+        if request.purpose != wanted.purpose or request.purpose != assertion.purpose:
+            raise FactsRefused("the facts are for another purpose than the request")
+        reason = (request.override_reason or "").strip()
+        if reason != assertion.override_reason.strip() or (
+            (request.override_authorised_by or "") != assertion.override_authoriser
+        ):
+            raise FactsRefused("the facts' override does not match the assertion")
+    return scenario, requests
 
 
 def decide_disclosure(
-    assertion: UserAssertion, request: DisclosureRequest
-) -> tuple[str, list[str]]:
-    """``("released" | "refused", reasons)`` for ``request`` made by the person in ``assertion``."""
-    return "refused", [RULES_NOT_IN_FORCE]
+    assertion: UserAssertion, wanted: DisclosureRequest, held: NodeRecord | None
+) -> list[CategoryDecision]:
+    """Each category asked for, decided on the checked facts; ``FactsRefused`` if they do not fit.
+
+    A category is released only on a permit, and only the fields ``RELEASES``
+    names for it (sensitive involvement only where this agency's service is one).
+    """
+    scenario, requests = _check(assertion, wanted)
+    answers = []
+    for category in wanted.categories:
+        if held is None:
+            decision = Decision(
+                decision="deny",
+                policies=[],
+                reasons=["Refused: this agency holds no record for that child."],
+            )
+        else:
+            request = requests[category]
+            decision = decide(request, scenario.facts_for(request))
+        answers.append(CategoryDecision(category, decision, RELEASES.get(category, ())))
+    return answers
+
+
+def released_information(record: NodeRecord, decisions: list[CategoryDecision]) -> dict[str, Any]:
+    """What a node sends back: for each permitted category, only that category's fields."""
+    row = record.data
+    values: dict[str, Any] = {
+        **{name: row.get(name, "") for name in row},
+        "caf": record.caf_status,
+        "case_summary": record.case_summary,
+    }
+    sensitive = str(row.get("sensitive", "")).lower() == "true"
+    released: dict[str, Any] = {}
+    for answer in decisions:
+        if not answer.decision.permitted:
+            continue
+        if answer.category == "involvement" and sensitive:
+            continue  # a sensitive service's involvement is released only as "sensitive"
+        if answer.category == "sensitive" and not sensitive:
+            continue
+        released[answer.category] = {name: values.get(name, "") for name in answer.items}
+    return released

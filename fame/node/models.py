@@ -1,4 +1,7 @@
-"""What an agency node keeps in its own database: its agencies' records, outbox and disclosures.
+"""What an agency node keeps in its own database: its agencies' records and outbox.
+
+Its disclosure records are ``fame.sharing.models.Disclosure`` rows, the same shape
+as the hub's.
 
 The index knows who; the agencies keep what. Nothing here is stored at the hub.
 """
@@ -73,25 +76,6 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.idempotency_key}"
-
-
-class DisclosureLog(models.Model):
-    """Every detail request this node answered: who asked, for what, and what it decided."""
-
-    request_id = models.CharField(max_length=64, db_index=True)
-    assertion_id = models.CharField(max_length=64)
-    received_at = models.DateTimeField(auto_now_add=True)
-    agency_id = models.CharField(max_length=40)
-    local_id = models.CharField(max_length=64)
-    requester = models.CharField(max_length=150)
-    requester_organisation = models.CharField(max_length=40)
-    purpose = models.CharField(max_length=30)
-    categories = models.JSONField(default=list)
-    decision = models.CharField(max_length=12)
-    reasons = models.JSONField(default=list)
-
-    class Meta:
-        ordering = ["-received_at"]
 
 
 class TrustedKey(models.Model):

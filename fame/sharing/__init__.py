@@ -5,8 +5,9 @@ Other apps use only what ``__all__`` names::
     from fame.sharing import permission
     decision = permission(user, child_ref=uid, holder="hlt-001", purpose="early_help",
                           category="assessment", shielded=False, mfa=True)
-    record_decision(decision=decision, child_ref=uid, holder="hlt-001",
-                    purpose="early_help", category="assessment", by=user, request=request)
+    record_disclosure(decision=decision, child_ref=uid, category="assessment",
+                      purpose="early_help", requester=Requester.of(user), holder="hlt-001",
+                      by=user, request=request)
     if decision.permitted: ...
 
 Names that need Django's models are imported lazily, so importing this package
@@ -24,6 +25,7 @@ from fame.sharing._facts import (
     ConsentFacts,
     Decision,
     Facts,
+    Grounds,
     OrganisationFacts,
     ProtocolFacts,
     UserFacts,
@@ -47,21 +49,28 @@ __all__ = [
     "ConsentFacts",
     "DataCategory",
     "Decision",
+    "Disclosure",
     "Facts",
+    "Grounds",
     "OrganisationFacts",
     "Protocol",
     "ProtocolFacts",
     "ProtocolVersion",
     "Purpose",
+    "Requester",
+    "Scenario",
+    "ScenarioError",
     "UserFacts",
     "consents_for",
     "create_protocol",
     "decide",
     "facts_for",
+    "load_scenario",
     "new_protocol_version",
     "permission",
     "record_consent",
-    "record_decision",
+    "record_disclosure",
+    "scenario_document",
     "withdraw_consent",
 ]
 
@@ -72,7 +81,13 @@ _LAZY = {
     "create_protocol": "fame.sharing.actions",
     "new_protocol_version": "fame.sharing.actions",
     "record_consent": "fame.sharing.actions",
-    "record_decision": "fame.sharing.actions",
+    "record_disclosure": "fame.sharing.actions",
+    "load_scenario": "fame.sharing._scenario",
+    "scenario_document": "fame.sharing._scenario",
+    "Scenario": "fame.sharing._scenario",
+    "ScenarioError": "fame.sharing._scenario",
+    "Requester": "fame.sharing.actions",
+    "Disclosure": "fame.sharing.models",
     "withdraw_consent": "fame.sharing.actions",
     "facts_for": "fame.sharing.queries",
     "consents_for": "fame.sharing.queries",
@@ -80,14 +95,16 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from fame.sharing._scenario import Scenario, ScenarioError, load_scenario, scenario_document
     from fame.sharing.actions import (
+        Requester,
         create_protocol,
         new_protocol_version,
         record_consent,
-        record_decision,
+        record_disclosure,
         withdraw_consent,
     )
-    from fame.sharing.models import Consent, Protocol, ProtocolVersion
+    from fame.sharing.models import Consent, Disclosure, Protocol, ProtocolVersion
     from fame.sharing.permissions import permission
     from fame.sharing.queries import consents_for, facts_for
 

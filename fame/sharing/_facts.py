@@ -110,6 +110,16 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Grounds:
+    """What a permit rests on, for the disclosure record: the lawful basis in plain
+    English, and the protocol (``reference@version``) and consents it used, if any."""
+
+    lawful_basis: str
+    protocol: str = ""
+    consents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Decision:
     """The answer: permit or deny, the policies that fired and why, in plain English."""
 
@@ -117,6 +127,11 @@ class Decision:
     policies: list[str]
     reasons: list[str]
     decision_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    grounds: Grounds | None = None
+
+    @property
+    def lawful_basis(self) -> str:
+        return self.grounds.lawful_basis if self.grounds else ""
 
     @property
     def permitted(self) -> bool:

@@ -26,7 +26,15 @@ from typing import Any
 
 import cedarpy
 
-from ._facts import AccessRequest, ConsentFacts, Decision, Facts, ProtocolFacts, UserFacts
+from ._facts import (
+    AccessRequest,
+    ConsentFacts,
+    Decision,
+    Facts,
+    Grounds,
+    ProtocolFacts,
+    UserFacts,
+)
 from ._reasons import explain_refusal, reason_for
 from ._vocabulary import ALL_ORGANISATIONS
 
@@ -215,6 +223,7 @@ def decide(request: AccessRequest, facts: Facts) -> Decision:
             decision="permit",
             policies=ordered,
             reasons=[reason_for(policy_id, request, facts) for policy_id in ordered],
+            grounds=grounds(ordered, request, facts),
         )
     if ordered:
         return Decision(
@@ -227,3 +236,64 @@ def decide(request: AccessRequest, facts: Facts) -> Decision:
         policies=[],
         reasons=explain_refusal(request, facts, protocols=given.protocols, consents=given.consents),
     )
+
+
+LAWFUL_BASIS = {
+    "rule2-permit-holding-organisation": "The holding organisation's own record.",
+    "rule3-permit-basic-and-involvement": (
+        "Statutory basis: basic details and involvement are shared for a listed purpose "
+        "(Children Act 2004, section 12)."
+    ),
+    "rule4-permit-contact": (
+        "Statutory basis: contact details are shared for a listed purpose "
+        "(Children Act 2004, section 12)."
+    ),
+    "rule4-permit-shielded-contact-to-shielding-officer": (
+        "Statutory basis: a shielding officer may see a shielded child's contact details."
+    ),
+}
+
+
+def grounds(fired: list[str], request: AccessRequest, facts: Facts) -> Grounds:
+    """What a permit rests on, read from the same facts Cedar was given (explains, never decides).
+
+    The first permitting policy in file order names the basis; for rules 5 and 6
+    the protocols in force covering the request, and for rule 5 the permit
+    consents in force covering it, are named.
+    """
+    requester = facts.users[request.user].organisation
+    holder = facts.child.holder
+    for policy_id in fired:
+        if policy_id in LAWFUL_BASIS:
+            return Grounds(lawful_basis=LAWFUL_BASIS[policy_id])
+        if policy_id in {"rule5-permit-protocol-and-consent", "rule6-permit-safeguarding-override"}:
+            protocols = [
+                p.id
+                for p in facts.protocols
+                if all(protocol_fact(p, request, requester, holder).values())
+            ]
+            protocol = protocols[0] if protocols else ""
+            if policy_id.startswith("rule6"):
+                return Grounds(
+                    lawful_basis=(
+                        f"Safeguarding override under information-sharing protocol {protocol}: "
+                        f"{request.reason_given}"
+                    ),
+                    protocol=protocol,
+                )
+            consents = tuple(
+                c.id
+                for c in facts.consents
+                if c.decision == "permit"
+                and all(
+                    value is True
+                    for key, value in consent_fact(c, request, requester).items()
+                    if key != "decision"
+                )
+            )
+            return Grounds(
+                lawful_basis=f"Consent, under information-sharing protocol {protocol}.",
+                protocol=protocol,
+                consents=consents,
+            )
+    return Grounds(lawful_basis="")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,6 +73,86 @@ class Scenario:
             protocols=[p for p in self.protocols if named & p.parties],
             consents=self.consents.get(child.id, []),
         )
+
+
+def _period(starts: date, ends: date | None) -> dict[str, str | None]:
+    return {"from": starts.isoformat(), "to": ends.isoformat() if ends else None}
+
+
+def scenario_document(
+    facts: Facts,
+    requests: Iterable[AccessRequest],
+    *,
+    child_id: str | None = None,
+    user_ids: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """``facts`` and ``requests`` as a scenario: what ``load_scenario`` reads back.
+
+    The hub sends a detail request's facts to the holding node in this shape, so
+    the node decides on exactly what an ISA officer can replay with
+    ``fame sharing explain``. ``child_id`` and ``user_ids`` rename the child and
+    the people (the node knows the child by its own record and people by
+    username, not by the hub's identifiers).
+    """
+    child = child_id or facts.child.id
+    names = dict(user_ids or {})
+
+    def user(id_: str | None) -> str | None:
+        return None if id_ is None else names.get(id_, id_)
+
+    return {
+        "organisations": [
+            {"id": o.id, "accredited": o.accredited} for o in facts.organisations.values()
+        ],
+        "users": [
+            {
+                "id": user(u.id),
+                "organisation": u.organisation,
+                "roles": sorted(u.roles),
+                "mfa": u.mfa,
+                "vetted": u.vetted,
+                "trained": u.trained,
+            }
+            for u in facts.users.values()
+        ],
+        "protocols": [
+            {
+                "id": p.id,
+                "parties": sorted(p.parties),
+                "purposes": sorted(p.purposes),
+                "data_categories": sorted(p.categories),
+                **_period(p.starts, p.ends),
+            }
+            for p in facts.protocols
+        ],
+        "children": [{"id": child, "holder": facts.child.holder, "shielded": facts.child.shielded}],
+        "consents": [
+            {
+                "id": c.id,
+                "child": child,
+                "decision": c.decision,
+                "organisations": sorted(c.organisations),
+                "purposes": sorted(c.purposes),
+                "data_categories": sorted(c.categories),
+                **_period(c.starts, c.ends),
+                "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
+            }
+            for c in facts.consents
+        ],
+        "requests": [
+            {
+                "id": r.id,
+                "user": user(r.user),
+                "child": child,
+                "purpose": r.purpose,
+                "data_category": r.category,
+                "on": r.on.isoformat(),
+                "override_reason": r.override_reason,
+                "override_authorised_by": user(r.override_authorised_by),
+            }
+            for r in requests
+        ],
+    }
 
 
 def read_scenario(path: Path) -> Scenario:

@@ -60,3 +60,16 @@ def purpose_name(purpose: str) -> str:
 
 def category_name(category: str) -> str:
     return str(DataCategory(category).label)
+
+
+class FamilyTold(models.TextChoices):
+    """Golden rule 7: record whether the family was told of a share, and if not, why not."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+DISCLOSURE_RETENTION_YEARS = 6
+"""Disclosure records are kept this long after the decision, then purged with the audit
+trail's other personal data (the audit log itself keeps the event)."""

@@ -7,6 +7,7 @@ for the view to ask through the permissions door; these functions record.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Any, Literal
@@ -20,8 +21,8 @@ from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 
 from ._facts import Decision
-from ._vocabulary import ALL_ORGANISATIONS
-from .models import Consent, Protocol, ProtocolVersion
+from ._vocabulary import ALL_ORGANISATIONS, DISCLOSURE_RETENTION_YEARS, FamilyTold
+from .models import Consent, Disclosure, Protocol, ProtocolVersion
 
 
 def _known_agencies(agency_ids: Iterable[str], field: str) -> None:
@@ -209,39 +210,139 @@ def withdraw_consent(*, consent: Consent, by: User) -> Consent:
     return consent
 
 
-def record_decision(
+@dataclass(frozen=True)
+class Requester:
+    """Who asked: the signed-in practitioner, or the person named in a user assertion.
+
+    ``on_behalf_of`` names the practitioner without an account an ISA officer
+    asked for (facilitated access): both identities go in the record.
+    """
+
+    username: str
+    name: str
+    organisation: str
+    on_behalf_of: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, user: User, on_behalf_of: dict[str, str] | None = None) -> Requester:
+        organisation = user.organisation.agency_id if user.organisation else ""
+        return cls(user.get_username(), user.display_name, organisation, on_behalf_of or {})
+
+
+def family_told(decision: Decision, *, told: bool | None, why_not: str = "") -> tuple[str, str]:
+    """Golden rule 7: whether the family was told, or why not, as the record keeps it.
+
+    ``told`` is what the practitioner said (None when they were not asked):
+    nothing needs telling for a refusal, and a share that rests on consent or on
+    the statutory basis is one the family's report lists.
+    """
+    if not decision.permitted:
+        return FamilyTold.NOT_APPLICABLE, "Nothing was shared."
+    if told is True:
+        return FamilyTold.YES, ""
+    if told is False:
+        return FamilyTold.NO, why_not.strip() or "No reason was given."
+    if decision.grounds and decision.grounds.consents:
+        return FamilyTold.YES, ""
+    return (
+        FamilyTold.NOT_APPLICABLE,
+        "Shared on a statutory basis; the family's report lists who saw the record.",
+    )
+
+
+def record_disclosure(
     *,
     decision: Decision,
     child_ref: str,
-    holder: str,
-    purpose: str,
     category: str,
-    override_reason: str | None = None,
-    override_authorised_by: User | None = None,
-    by: User,
+    purpose: str,
+    requester: Requester,
+    holder: str,
+    end: str = "hub",
+    request_ref: str = "",
+    data_items: Iterable[str] = (),
+    holding_practitioner: str = "",
+    override_reason: str = "",
+    override_authoriser: str = "",
+    told: bool | None = None,
+    why_not_told: str = "",
+    by: User | None,
+    organisation: str | None = None,
     request: HttpRequest | None = None,
-) -> None:
-    """Put a sharing decision in the audit log: who asked what, the answer and why."""
-    details: dict[str, Any] = {
-        "decision_id": decision.decision_id,
-        "child": child_ref,
-        "holder": holder,
-        "purpose": purpose,
-        "category": category,
-        "decision": decision.decision,
-        "policies": list(decision.policies),
-        "reasons": list(decision.reasons),
-    }
-    if override_authorised_by is not None or (override_reason or "").strip():
-        details["override_reason"] = (override_reason or "").strip()
-        details["override_authorised_by"] = (
-            override_authorised_by.get_username() if override_authorised_by else ""
+    audit: bool = True,
+) -> Disclosure:
+    """Record one sharing decision, share or refuse, and audit it, in one transaction.
+
+    ``end`` is ``hub`` or the recording node's name; ``by`` the signed-in user
+    where there is one; a node, which has no signed-in user, names the holding
+    ``organisation`` for the audit event instead. ``audit=False`` when the
+    caller's own audit event names the decision (a record page view).
+    """
+    grounds = decision.grounds
+    told_code, told_why = family_told(decision, told=told, why_not=why_not_told)
+    with transaction.atomic():
+        disclosure = Disclosure.objects.create(
+            recorded_at_end=end,
+            decision_id=decision.decision_id,
+            request_ref=request_ref,
+            decision=decision.decision,
+            policies=list(decision.policies),
+            reasons=list(decision.reasons),
+            child_ref=child_ref,
+            category=category,
+            data_items=list(data_items) if decision.permitted else [],
+            purpose=purpose,
+            lawful_basis=grounds.lawful_basis if grounds else "",
+            protocol=grounds.protocol if grounds else "",
+            consent_references=list(grounds.consents) if grounds else [],
+            override_reason=override_reason.strip(),
+            override_authoriser=override_authoriser,
+            requester=requester.username,
+            requester_name=requester.name,
+            requester_organisation=requester.organisation,
+            on_behalf_of=requester.on_behalf_of,
+            holder_organisation=holder,
+            holding_practitioner=holding_practitioner,
+            family_told=told_code,
+            family_not_told_reason=told_why,
+            retain_until=_retention_end(timezone.localdate()),
         )
-    record_event(
-        "sharing.decision",
-        actor=by,
-        target=f"child:{child_ref}",
-        outcome="success" if decision.permitted else "refused",
-        details=details,
-        request=request,
-    )
+        details: dict[str, Any] = {
+            "disclosure": disclosure.pk,
+            "decision_id": decision.decision_id,
+            "end": end,
+            "child": child_ref,
+            "holder": holder,
+            "purpose": purpose,
+            "category": category,
+            "decision": decision.decision,
+            "policies": list(decision.policies),
+            "requester": requester.username,
+            "requester_organisation": requester.organisation,
+        }
+        if request_ref:
+            details["request"] = request_ref
+        if requester.on_behalf_of:
+            details["on_behalf_of"] = dict(requester.on_behalf_of)
+        if override_reason.strip():
+            details["override_reason"] = override_reason.strip()
+            details["override_authorised_by"] = override_authoriser
+        if not audit:
+            return disclosure
+        record_event(
+            "sharing.disclosure",
+            actor=by,
+            organisation=organisation,
+            target=f"child:{child_ref}",
+            outcome="success" if decision.permitted else "refused",
+            details=details,
+            request=request,
+        )
+    return disclosure
+
+
+def _retention_end(day: date) -> date:
+    try:
+        return day.replace(year=day.year + DISCLOSURE_RETENTION_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + DISCLOSURE_RETENTION_YEARS, day=28)

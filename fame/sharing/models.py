@@ -21,8 +21,11 @@ from ._vocabulary import (
     DATA_CATEGORIES,
     PURPOSES,
     ConsentDecision,
+    DataCategory,
+    FamilyTold,
     Grantor,
     ProtocolScope,
+    Purpose,
     RecordedHow,
 )
 
@@ -180,3 +183,65 @@ class Consent(models.Model):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+
+class Disclosure(models.Model):
+    """One sharing decision, share or refuse, recorded at one end (golden rule 7).
+
+    The hub records the decisions it makes on its own pages and, for a detail
+    request, the holding node's decision; the node records the same decision
+    (the same ``decision_id``) in its own database. ``recorded_at_end`` says
+    which end a row belongs to: ``hub`` or the node's name. Kept, never changed.
+    """
+
+    recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    recorded_at_end = models.CharField(max_length=40)
+    decision_id = models.CharField(max_length=64, db_index=True)
+    request_ref = models.CharField(
+        max_length=64, blank=True, help_text="The detail request or record view it answered"
+    )
+    decision = models.CharField(max_length=10, choices=ConsentDecision.choices)
+    policies = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    child_ref = models.CharField(
+        max_length=140, db_index=True, help_text="Child Index person, or agency:local id"
+    )
+    category = models.CharField(max_length=20, choices=DataCategory.choices)
+    data_items = models.JSONField(default=list, help_text="What was released, by field name")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    lawful_basis = models.TextField(blank=True)
+    protocol = models.CharField(max_length=80, blank=True, help_text="reference@version")
+    consent_references = models.JSONField(default=list)
+    override_reason = models.TextField(blank=True)
+    override_authoriser = models.CharField(max_length=150, blank=True)
+    requester = models.CharField(max_length=150)
+    requester_name = models.CharField(max_length=200, blank=True)
+    requester_organisation = models.CharField(max_length=40)
+    on_behalf_of = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Facilitated access: the practitioner without an account",
+    )
+    holder_organisation = models.CharField(max_length=40)
+    holding_practitioner = models.CharField(max_length=200, blank=True)
+    family_told = models.CharField(max_length=16, choices=FamilyTold.choices)
+    family_not_told_reason = models.TextField(blank=True)
+    retain_until = models.DateField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.category} of {self.child_ref} to {self.requester}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("A disclosure record is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("A disclosure record is removed only by the retention purge.")
+
+    @property
+    def permitted(self) -> bool:
+        return self.decision == ConsentDecision.PERMIT

@@ -11,7 +11,7 @@ from fame.accounts.access import child_data_access
 from fame.accounts.models import Organisation, User
 
 from ._facts import ChildFacts, ConsentFacts, Facts, OrganisationFacts, ProtocolFacts, UserFacts
-from .models import Consent, Protocol, ProtocolVersion
+from .models import Consent, Disclosure, Protocol, ProtocolVersion
 
 NO_ORGANISATION = "(no organisation)"
 
@@ -120,4 +120,15 @@ def facts_for(
         users=people,
         protocols=protocols,
         consents=consents,
+    )
+
+
+def disclosures_about(child_ref: str, *, end: str = "hub") -> QuerySet[Disclosure]:
+    """What agencies shared or refused about a child in answer to requests, newest first.
+
+    Record page views are left out (the family report lists who looked); so are
+    other ends' copies.
+    """
+    return Disclosure.objects.filter(child_ref=child_ref, recorded_at_end=end).exclude(
+        request_ref__startswith="index."
     )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 
 def page_context(request: HttpRequest) -> dict[str, Any]:
+    from fame.accounts.facilitated import facilitated_for
     from fame.accounts.permissions import can
 
     user = request.user
@@ -21,4 +22,6 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "signed_in": signed_in,
         "can_manage": signed_in and can(user, "manage_users"),  # type: ignore[arg-type]
         "can_review": signed_in and can(user, "review_matches"),  # type: ignore[arg-type]
+        "can_facilitate": signed_in and can(user, "facilitate_access"),  # type: ignore[arg-type]
+        "acting_for": facilitated_for(request) if signed_in else {},
     }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from fame.audit.models import AuditEvent
 from fame.federation import client as federation_client_module
@@ -13,15 +15,22 @@ from fame.federation._breaker import breakers
 from fame.federation.models import DetailRequest, FederationNode
 from fame.federation.transports import DjangoClientTransport, UnreachableTransport
 from fame.index.actions import ingest_record
-from fame.node.models import DisclosureLog, NodeRecord
+from fame.index.models import Person
+from fame.node.models import NodeRecord
+from fame.sharing import Disclosure, create_protocol, record_consent, withdraw_consent
 
-from ..conftest import signed_in_client
+from ..conftest import UserFactory, authenticator, current_code, signed_in_client
 from ..index.conftest import record
 from ..index.test_pages import open_first_result
 
 pytestmark = pytest.mark.django_db
 
-ASK = {"purpose": "early_help", "categories": ["case", "assessment"], "note": "Attendance"}
+ASK = {
+    "purpose": "early_help",
+    "categories": ["case", "assessment"],
+    "note": "Attendance",
+    "family_told": "yes",
+}
 
 
 @pytest.fixture
@@ -33,7 +42,45 @@ def olivia(embedded_node, agencies):
         organisation=agencies["hlt-001"],
         by=None,
     )
-    NodeRecord.objects.create(agency_id="sch-001", local_id="UPN-1001", data={}, content_hash="")
+    NodeRecord.objects.create(
+        agency_id="sch-001",
+        local_id="UPN-1001",
+        data={},
+        content_hash="",
+        caf_status="open",
+        case_summary="Attendance 71% this term; two exclusions.",
+    )
+
+
+@pytest.fixture
+def assessment_protocol(isa_officer, agencies):
+    """Schools and health may share assessments (not case records) for early help and
+    safeguarding."""
+    return create_protocol(
+        reference="assessments",
+        title="Sharing assessments",
+        scope="regional",
+        parties=["sch-001", "hlt-001"],
+        purposes=["early_help", "safeguarding"],
+        data_categories=["assessment"],
+        lawful_basis="Consent; Children Act 2004 s10",
+        in_force_from=timezone.localdate() - timedelta(days=30),
+        by=isa_officer,
+    )
+
+
+def consent_for_health(by, decision: str = "permit"):
+    return record_consent(
+        child_ref=str(Person.objects.get().uid),
+        grantor="parent",
+        decision=decision,
+        organisations=["hlt-001"],
+        purposes=["early_help", "safeguarding"],
+        data_categories=["assessment", "case"],
+        in_force_from=timezone.localdate() - timedelta(days=1),
+        recorded_how="written",
+        by=by,
+    )
 
 
 def ask_school(client, **form) -> object:
@@ -52,39 +99,162 @@ def test_record_page_offers_to_ask_each_other_agency(health_visitor, olivia):
     assert b"Ask Northmoor Community Health for more information" not in page.content
 
 
-def test_detail_request_is_refused_with_the_nodes_reason(health_visitor, olivia):
+def test_without_protocol_or_consent_each_category_is_refused_and_recorded_at_both_ends(
+    health_visitor, olivia
+):
     client = signed_in_client(health_visitor)
     response = ask_school(client)
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert b"Hollins Lane Primary School refused your request" in page.content
-    assert b"The information-sharing rules are not in force on this node yet" in page.content
+    assert b"no information-sharing protocol in force covers both organisations" in page.content
+    assert b"two exclusions" not in page.content
     detail = DetailRequest.objects.get()
     assert detail.status == "refused"
-    log = DisclosureLog.objects.get()
-    assert (log.requester, log.purpose, log.categories) == ("bob", "early_help", ASK["categories"])
-    assert log.local_id == "UPN-1001"
+    assert detail.information == {}
+    hub = Disclosure.objects.filter(recorded_at_end="hub")
+    node = Disclosure.objects.exclude(recorded_at_end="hub")
+    assert sorted(hub.values_list("category", flat=True)) == ["assessment", "case"]
+    assert sorted(hub.values_list("decision_id", flat=True)) == sorted(
+        node.values_list("decision_id", flat=True)
+    )
+    at_node = node.get(category="case")
+    assert (at_node.requester, at_node.purpose, at_node.child_ref) == (
+        "bob",
+        "early_help",
+        "sch-001:UPN-1001",
+    )
+    at_hub = hub.get(category="case")
+    assert at_hub.child_ref == str(Person.objects.get().uid)
+    assert at_hub.request_ref == detail.uid.hex
+    assert (at_hub.decision, at_hub.data_items, at_hub.family_told) == ("deny", [], "not_applicable")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {
-        "federation.detail_requested",
-        "federation.detail_answered",
-        "node.disclosure_decided",
-    } <= actions
+    assert {"federation.detail_requested", "federation.detail_answered", "sharing.disclosure"} <= (
+        actions
+    )
+
+
+def test_protocol_and_consent_release_only_the_categories_they_cover(
+    health_visitor, olivia, assessment_protocol
+):
+    consent = consent_for_health(health_visitor)
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_school(client)["Location"])
+
+    detail = DetailRequest.objects.get()
+    assert detail.status == "partly"
+    assert detail.information == {"assessment": {"caf": "open"}}
+    assert b"Hollins Lane Primary School shared some information" in page.content
+    assert b"two exclusions" not in page.content  # case records: no protocol covers them
+    shared = Disclosure.objects.get(recorded_at_end="hub", category="assessment")
+    assert shared.decision == "permit"
+    assert shared.protocol == "assessments@1"
+    assert shared.consent_references == [str(consent.pk)]
+    assert shared.data_items == ["caf"]
+    assert shared.family_told == "yes"
+    at_node = Disclosure.objects.exclude(recorded_at_end="hub").get(category="assessment")
+    assert (at_node.decision_id, at_node.protocol) == (shared.decision_id, "assessments@1")
+
+
+def test_a_withdrawn_consent_refuses_at_once_on_the_node(
+    health_visitor, olivia, assessment_protocol
+):
+    consent = consent_for_health(health_visitor)
+    client = signed_in_client(health_visitor)
+    ask_school(client, categories=["assessment"])
+    assert DetailRequest.objects.get().status == "released"
+
+    withdraw_consent(consent=consent, by=health_visitor)
+    ask_school(client, categories=["assessment"])
+
+    latest = DetailRequest.objects.order_by("-created_at", "-pk").first()
+    assert (latest.status, latest.information) == ("refused", {})
+    assert latest.reasons[0].startswith("Refused: no consent in force permits")
+
+
+def test_a_deny_consent_is_set_aside_by_an_authorised_safeguarding_override(
+    health_visitor, olivia, assessment_protocol
+):
+    consent_for_health(health_visitor, decision="deny")
+    manager = UserFactory(
+        username="hana", organisation=health_visitor.organisation, roles=["manager"]
+    )
+    device = authenticator(manager)
+    client = signed_in_client(health_visitor)
+    ask_school(
+        client,
+        purpose="safeguarding",
+        categories=["assessment"],
+        family_told="no",
+        family_not_told_reason="Telling the family may put the child at risk",
+        override_reason="Bruising seen at clinic today",
+        override_authoriser="hana",
+        override_code=current_code(device),
+    )
+
+    detail = DetailRequest.objects.get()
+    assert (detail.status, detail.override_authoriser, detail.override_confirmed) == (
+        "released",
+        "hana",
+        True,
+    )
+    shared = Disclosure.objects.get(recorded_at_end="hub")
+    assert shared.policies == ["rule6-permit-safeguarding-override"]
+    assert (shared.override_reason, shared.override_authoriser) == (
+        "Bruising seen at clinic today",
+        "hana",
+    )
+    assert (shared.family_told, shared.family_not_told_reason) == (
+        "no",
+        "Telling the family may put the child at risk",
+    )
+    assert AuditEvent.objects.filter(action="auth.confirmed_by_code").exists()
+
+
+def test_an_override_with_a_wrong_code_changes_nothing(health_visitor, olivia):
+    manager = UserFactory(
+        username="hana", organisation=health_visitor.organisation, roles=["manager"]
+    )
+    authenticator(manager)
+    client = signed_in_client(health_visitor)
+    response = ask_school(
+        client,
+        purpose="safeguarding",
+        override_reason="Bruising seen at clinic today",
+        override_authoriser="hana",
+        override_code="000000",
+    )
+    assert response.status_code == 200
+    assert b"The security code is not right" in response.content
+    assert not DetailRequest.objects.exists()
+    assert not Disclosure.objects.exists()
+    assert AuditEvent.objects.filter(action="auth.confirmation_failed").exists()
 
 
 def test_the_form_needs_a_purpose_and_what_is_wanted(health_visitor, olivia):
     client = signed_in_client(health_visitor)
-    response = ask_school(client, purpose="", categories=[])
+    response = ask_school(client, purpose="", categories=[], family_told="")
     assert response.status_code == 200
     assert b"Select why you need more information" in response.content
+    assert b"Select whether the family has been told" in response.content
     assert b"Error: " in response.content
     assert not DetailRequest.objects.exists()
 
 
-def test_an_override_needs_who_authorised_it(health_visitor, olivia):
+def test_the_family_not_told_needs_a_reason(health_visitor, olivia):
+    response = ask_school(signed_in_client(health_visitor), family_told="no")
+    assert b"Enter why the family has not been told" in response.content
+    assert not DetailRequest.objects.exists()
+
+
+def test_an_override_needs_who_authorised_it_and_their_code(health_visitor, olivia):
     client = signed_in_client(health_visitor)
     response = ask_school(client, override_reason="Risk of harm tonight")
-    assert b"Enter who authorised asking without consent" in response.content
+    assert b"Enter the username of the person who authorised it" in response.content
+    assert b"Enter the 6-digit security code" in response.content
+    response = ask_school(client, override_reason="Risk", override_authoriser="nobody")
+    assert b"There is no active user with that username" in response.content
+    assert not DetailRequest.objects.exists()
 
 
 def test_node_down_answers_quickly_naming_the_agency(health_visitor, olivia):
@@ -113,6 +283,7 @@ def test_retry_reaches_the_node_once_it_is_back(health_visitor, olivia):
     client.post(retry_url.decode())
     detail = DetailRequest.objects.get()
     assert (detail.status, detail.attempts) == ("refused", 2)
+    assert Disclosure.objects.filter(recorded_at_end="hub").count() == 2  # one per category
 
 
 def test_circuit_opens_after_repeated_failures(health_visitor, olivia):

@@ -16,7 +16,8 @@ from fame.federation.keys import private_key
 from fame.federation.models import HubReceipt
 from fame.index.models import SourceRecord
 from fame.node.actions import record_as_row
-from fame.node.models import DisclosureLog, NodeRecord
+from fame.node.models import NodeRecord
+from fame.sharing import Disclosure
 
 from ..index.conftest import record
 from .conftest import NODE, signed_post
@@ -52,7 +53,7 @@ def assert_refused(response, reason: str) -> None:
     assert refusals() and refusals()[-1].startswith(reason)
     assert not SourceRecord.objects.exists()
     assert not HubReceipt.objects.exists()
-    assert not DisclosureLog.objects.exists()
+    assert not Disclosure.objects.exists()
 
 
 def test_signed_index_update_is_accepted(embedded_node):
@@ -135,7 +136,38 @@ def test_update_for_an_agency_the_node_does_not_host_is_forbidden(embedded_node)
 # The user assertion on detail requests ------------------------------------------------
 
 
-def detail(local_id: str = "UPN-1001") -> dict[str, object]:
+def facts(child: str = "sch-001:UPN-1001", **request) -> dict[str, object]:
+    """The hub's facts for bob (health visitor) asking the school for case information."""
+    return {
+        "organisations": [{"id": "hlt-001", "accredited": True}],
+        "users": [
+            {
+                "id": "bob",
+                "organisation": "hlt-001",
+                "roles": ["practitioner"],
+                "mfa": True,
+                "vetted": True,
+                "trained": True,
+            }
+        ],
+        "protocols": [],
+        "children": [{"id": child, "holder": "sch-001", "shielded": False}],
+        "consents": [],
+        "requests": [
+            {
+                "id": "case",
+                "user": "bob",
+                "child": child,
+                "purpose": "early_help",
+                "data_category": "case",
+                "on": "2026-11-23",
+                **request,
+            }
+        ],
+    }
+
+
+def detail(local_id: str = "UPN-1001", **changes) -> dict[str, object]:
     return {
         "request_id": uuid.uuid4().hex,
         "agency_id": "sch-001",
@@ -143,6 +175,8 @@ def detail(local_id: str = "UPN-1001") -> dict[str, object]:
         "purpose": "early_help",
         "categories": ["case"],
         "note": "",
+        "facts": facts(f"sch-001:{local_id}"),
+        **changes,
     }
 
 
@@ -172,17 +206,44 @@ def held_record(embedded_node):
 def test_detail_request_with_assertion_is_answered_and_logged(held_record):
     response = signed_post(DETAIL, detail(), key_id="hub", assertion=assertion())
     assert response.status_code == 200, response.content
-    assert response.json()["decision"] == "refused"
-    assert response.json()["reasons"] == [
-        "The information-sharing rules are not in force on this node yet"
-    ]
-    log = DisclosureLog.objects.get()
-    assert (log.requester, log.requester_organisation, log.decision) == (
-        "bob",
-        "hlt-001",
-        "refused",
+    [decided] = response.json()["decisions"]
+    assert (decided["category"], decided["decision"]) == ("case", "deny")
+    assert decided["reasons"][0].startswith("Refused: no information-sharing protocol")
+    assert response.json()["information"] == {}
+    log = Disclosure.objects.get()
+    assert (log.requester, log.requester_organisation, log.decision) == ("bob", "hlt-001", "deny")
+    assert (log.recorded_at_end, log.child_ref, log.decision_id) == (
+        NODE,
+        "sch-001:UPN-1001",
+        decided["decision_id"],
     )
-    assert AuditEvent.objects.filter(action="node.disclosure_decided", outcome="refused").exists()
+    assert AuditEvent.objects.filter(action="sharing.disclosure", outcome="refused").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"facts": facts("sch-001:OTHER")}, "the facts are about another child"),
+        ({"categories": ["case", "assessment"]}, "the facts ask about other categories"),
+        ({"facts": facts(purpose="safeguarding")}, "the facts are for another purpose"),
+        ({"facts": {"children": []}}, "the facts are not a valid scenario"),
+        ({"facts": facts(user="nobody")}, "the facts are not a valid scenario"),
+    ],
+)
+def test_detail_request_whose_facts_do_not_fit_is_refused(held_record, changes, reason):
+    response = signed_post(DETAIL, detail(**changes), key_id="hub", assertion=assertion())
+    assert response.status_code == 400, response.content
+    assert response.json()["reason"].startswith(reason)
+    assert refusals()[-1].startswith(reason)
+    assert not Disclosure.objects.exists()
+
+
+def test_facts_about_someone_other_than_the_asserted_user_are_refused(held_record):
+    token = assertion(subject="mallory")
+    response = signed_post(DETAIL, detail(), key_id="hub", assertion=token)
+    assert response.status_code == 400
+    assert "another requester" in response.json()["reason"]
+    assert not Disclosure.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -207,7 +268,7 @@ def test_detail_request_with_a_bad_assertion_is_refused(held_record, token, reas
     assert response.status_code == 401, response.content
     assert response.json()["reason"].startswith(reason)
     assert refusals()[-1].startswith(reason)
-    assert not DisclosureLog.objects.exists()
+    assert not Disclosure.objects.exists()
 
 
 def test_replayed_assertion_is_refused(held_record):
@@ -216,7 +277,7 @@ def test_replayed_assertion_is_refused(held_record):
     again = signed_post(DETAIL, detail(), key_id="hub", assertion=token)
     assert again.status_code == 401
     assert again.json()["reason"].startswith("replayed")
-    assert DisclosureLog.objects.count() == 1
+    assert Disclosure.objects.count() == 1
 
 
 def test_assertion_from_an_agency_system_is_refused(held_record):

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from fame.audit import AuditEvent
 from fame.sharing import (
+    Disclosure,
     ProtocolVersion,
+    Requester,
     create_protocol,
     facts_for,
     new_protocol_version,
     record_consent,
-    record_decision,
+    record_disclosure,
     withdraw_consent,
 )
 from fame.sharing.models import AppendOnlyError
@@ -214,16 +216,18 @@ def test_consent_with_bad_organisations_is_refused(
 def test_refused_decision_is_recorded_with_its_reasons(ask, school_teacher) -> None:
     decision = ask(school_teacher, "case", mfa=False)
 
-    record_decision(
+    disclosure = record_disclosure(
         decision=decision,
         child_ref=OLIVIA,
-        holder="hlt-001",
-        purpose="early_help",
         category="case",
+        purpose="early_help",
+        requester=Requester.of(school_teacher),
+        holder="hlt-001",
+        data_items=["case_summary"],
         by=school_teacher,
     )
 
-    event = AuditEvent.objects.get(action="sharing.decision")
+    event = AuditEvent.objects.get(action="sharing.disclosure")
     assert (event.outcome, event.target, event.actor_username) == (
         "refused",
         f"child:{OLIVIA}",
@@ -231,3 +235,39 @@ def test_refused_decision_is_recorded_with_its_reasons(ask, school_teacher) -> N
     )
     assert event.details["decision_id"] == decision.decision_id
     assert event.details["policies"] == ["rule1-refuse-no-mfa"]
+    assert event.details["disclosure"] == disclosure.pk
+    stored = Disclosure.objects.get()
+    assert (stored.decision, stored.requester, stored.requester_organisation) == (
+        "deny",
+        "alice",
+        "sch-001",
+    )
+    assert stored.reasons == decision.reasons
+    assert stored.data_items == []  # nothing released on a refusal
+    assert (stored.family_told, stored.recorded_at_end) == ("not_applicable", "hub")
+
+
+def test_permitted_share_records_protocol_consent_and_lawful_basis(
+    ask, school_teacher, early_help_protocol, consent_for_school
+) -> None:
+    decision = ask(school_teacher, "assessment")
+    assert decision.permitted
+
+    stored = record_disclosure(
+        decision=decision,
+        child_ref=OLIVIA,
+        category="assessment",
+        purpose="early_help",
+        requester=Requester.of(school_teacher),
+        holder="hlt-001",
+        data_items=["caf"],
+        by=school_teacher,
+    )
+
+    assert stored.protocol == "northmoor-early-help@1"
+    assert stored.consent_references == [str(consent_for_school.pk)]
+    assert "northmoor-early-help@1" in stored.lawful_basis
+    assert stored.data_items == ["caf"]
+    assert stored.family_told == "yes"
+    with pytest.raises(AppendOnlyError):
+        stored.save()
