@@ -21,10 +21,14 @@ __all__ = [
     "AuditEvent",
     "Outcome",
     "TreeHead",
+    "TreeHeadPublisher",
     "VerificationResult",
+    "check_witnesses",
     "events_for",
     "latest_tree_head",
+    "publish_tree_head",
     "record_event",
+    "trust_log_key",
     "verify_audit_log",
 ]
 
@@ -32,18 +36,25 @@ _LAZY = {
     "AuditEvent": "fame.audit.models",
     "Outcome": "fame.audit.models",
     "TreeHead": "fame.audit.models",
+    "TreeHeadPublisher": "fame.audit.publish",
     "VerificationResult": "fame.audit.verify",
+    "check_witnesses": "fame.audit.witness_check",
     "events_for": "fame.audit.queries",
     "latest_tree_head": "fame.audit.queries",
+    "publish_tree_head": "fame.audit.publish",
     "record_event": "fame.audit.actions",
+    "trust_log_key": "fame.audit.witness",
     "verify_audit_log": "fame.audit.verify",
 }
 
 if TYPE_CHECKING:
     from fame.audit.actions import record_event
     from fame.audit.models import AuditEvent, Outcome, TreeHead
+    from fame.audit.publish import TreeHeadPublisher, publish_tree_head
     from fame.audit.queries import events_for, latest_tree_head
     from fame.audit.verify import VerificationResult, verify_audit_log
+    from fame.audit.witness import trust_log_key
+    from fame.audit.witness_check import check_witnesses
 
 
 def __getattr__(name: str) -> Any:

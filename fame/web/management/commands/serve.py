@@ -27,7 +27,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
-from fame.audit.witness import trust_log_key
+from fame.audit import trust_log_key
 from fame.federation.actions import register_node
 from fame.federation.keys import process_key
 from fame.node.actions import trust_key
@@ -120,7 +120,7 @@ class Command(BaseCommand):
     def _serve(self, host: str, port: int, threads: int, *, worker: bool, publisher: bool) -> None:
         from waitress import create_server
 
-        from fame.audit.publish import TreeHeadPublisher
+        from fame.audit import TreeHeadPublisher
         from fame.node.outbox import OutboxWorker
 
         server = create_server(get_wsgi_application(), host=host, port=port, threads=threads)
