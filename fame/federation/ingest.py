@@ -1,18 +1,23 @@
 """The hub applying index updates from nodes: each once, whatever how often it arrives.
 
 Record updates (demographics, involvement started or ended) carry the
-agency's whole record and go through ``fame.index.actions.ingest_record``,
-the one door for agency records: the same matching as a file load. CAF
-updates set what the index shows about a CAF. Each applied update's
-idempotency key is stored (``HubReceipt``) in the same transaction as its
-effect, so a redelivery is acknowledged and changes nothing.
+agency's whole record and go through ``fame.index.actions.ingest_batch``, the
+one door for agency records: the same matching as a file load, each run of
+consecutive record updates together. CAF updates set what the index
+shows about a CAF. Each applied update's idempotency key is stored
+(``HubReceipt``) in the same transaction as its effect, so a redelivery is
+acknowledged and changes nothing. An update that cannot be applied is
+rejected alone: a malformed record before anything is written, and should a
+run meet a conflict in the database (another delivery of the same update at
+the same moment), the run is undone and applied again update by update.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,7 +25,7 @@ from django.utils import timezone
 
 from fame.accounts.models import Organisation
 from fame.audit import record_event
-from fame.index.actions import ingest_record, set_caf_status
+from fame.index.actions import ingest_batch, ingest_record, set_caf_status
 from fame.index.source import from_row
 from fame.records import COLUMNS, AgencyRecord
 
@@ -118,9 +123,9 @@ def apply_batch(
 ) -> list[dict[str, str]]:
     """Apply each update once, in order: applied, duplicate, rejected, or deferred.
 
-    Matching is slow, so a batch holds the write lock for at most ``budget``
-    seconds: updates not reached by then are answered "deferred" and the node
-    sends them again at once (no attempt counted, nothing applied).
+    A batch holds the write lock for at most about ``budget`` seconds: updates
+    not reached by then are answered "deferred" and the node sends them again
+    at once (no attempt counted, nothing applied).
     """
     organisations = {
         o.agency_id: o
@@ -135,16 +140,16 @@ def apply_batch(
             ).values_list("idempotency_key", flat=True)
         )
         deadline = time.monotonic() + (TIME_BUDGET if budget is None else budget)
-        for update in updates:
-            result = {"idempotency_key": update.idempotency_key, "status": "duplicate"}
+        for step in _steps(updates, seen=seen, organisations=organisations):
             if results and time.monotonic() > deadline:  # (the first always goes: progress)
-                result["status"] = "deferred"
-            elif update.idempotency_key not in seen:
-                result = _apply_once(
-                    update, node=node, organisation=organisations.get(update.agency_id)
-                )
-                seen.add(update.idempotency_key)
-            results.append(result)
+                answered = [
+                    {"idempotency_key": u.idempotency_key, "status": "deferred"}
+                    for u in step.updates
+                ]
+            else:
+                answered = step.apply(node=node, deadline=deadline)
+            results.extend(answered)
+        for result in results:
             outcomes[result.get("outcome", result["status"])] += 1
         node.last_contact = timezone.now()
         node.outbox_backlog = max(0, (backlog or 0) - len(updates)) if backlog is not None else None
@@ -155,6 +160,89 @@ def apply_batch(
             details={"updates": len(updates), **dict(outcomes)},
         )
     return results
+
+
+@dataclass
+class _Step:
+    """Updates applied together: a run of record updates, or one other update."""
+
+    updates: list[IndexUpdate]
+    records: list[tuple[AgencyRecord, Organisation]] = field(default_factory=list)
+    answer: dict[str, str] | None = None
+    """The answer, when it is known without applying anything (duplicate or rejected)."""
+    organisation: Organisation | None = None
+
+    def apply(self, *, node: FederationNode, deadline: float) -> list[dict[str, str]]:
+        if self.answer is not None:
+            return [self.answer]
+        if self.records:
+            return _apply_records(self.updates, self.records, node=node, deadline=deadline)
+        (update,) = self.updates
+        return [_apply_once(update, node=node, organisation=self.organisation)]
+
+
+def _steps(
+    updates: list[IndexUpdate], *, seen: set[str], organisations: dict[str, Organisation]
+) -> Iterator[_Step]:
+    """The batch as steps, in order: each run of record updates is one step."""
+    run = _Step([])
+    for update in updates:
+        key = update.idempotency_key
+        answer: dict[str, str] | None = None
+        record: AgencyRecord | None = None
+        organisation = organisations.get(update.agency_id)
+        if key in seen:
+            answer = {"idempotency_key": key, "status": "duplicate"}
+        elif organisation is None:
+            answer = {"idempotency_key": key, "status": "rejected", "reason": "unknown agency"}
+        elif update.kind in RECORD_KINDS:
+            try:
+                record = _record(update)
+            except UpdateRejected as rejected:
+                answer = {"idempotency_key": key, "status": "rejected", "reason": str(rejected)}
+        seen.add(key)
+        if record is not None and organisation is not None:
+            run.updates.append(update)
+            run.records.append((record, organisation))
+            continue
+        if run.updates:
+            yield run
+            run = _Step([])
+        yield _Step([update], answer=answer, organisation=organisation)
+    if run.updates:
+        yield run
+
+
+def _apply_records(
+    updates: list[IndexUpdate],
+    records: list[tuple[AgencyRecord, Organisation]],
+    *,
+    node: FederationNode,
+    deadline: float,
+) -> list[dict[str, str]]:
+    """A run of record updates applied together, each receipt with its effect; those it
+    had no time for (past ``deadline``, the first always goes) are deferred."""
+    try:
+        with transaction.atomic():
+            outcomes = ingest_batch(records, by=None, deadline=deadline)
+            HubReceipt.objects.bulk_create(
+                HubReceipt(idempotency_key=u.idempotency_key, node=node, kind=u.kind, outcome=o)
+                for u, o in zip(updates, outcomes, strict=False)
+            )
+    except IntegrityError:
+        # One of them was applied by another delivery at the same moment: one at a time.
+        return [
+            _apply_once(update, node=node, organisation=organisation)
+            for update, (_, organisation) in zip(updates, records, strict=True)
+        ]
+    applied = [
+        {"idempotency_key": u.idempotency_key, "status": "applied", "outcome": o}
+        for u, o in zip(updates, outcomes, strict=False)
+    ]
+    return applied + [
+        {"idempotency_key": u.idempotency_key, "status": "deferred"}
+        for u in updates[len(outcomes) :]
+    ]
 
 
 def _apply_once(

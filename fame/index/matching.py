@@ -1,7 +1,16 @@
-"""Finding an incoming record's person: candidates by blocking key, scored by the model."""
+"""Finding an incoming record's person: candidates by blocking key, scored by the model.
+
+``best_match`` asks the database for one record's candidates; ``CandidatePool``
+holds the candidates of a whole batch in memory, so that a batch is matched
+with one read, and gives the same answer as ``best_match`` would record by
+record: the same candidates (the first ``MAX_CANDIDATES`` by id), the same
+scores, the same tie-break (the earliest record wins).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,10 +19,14 @@ import jellyfish
 from fame.linkage import LinkageRecord, RuntimeScorer, Score, blocking_keys, load_model
 from fame.records import AgencyRecord
 
-from .models import SourceRecord
+from .models import BlockingKey, SourceRecord
 from .source import from_row
 
 MAX_CANDIDATES = 400
+KEY_LENGTH = 80
+"""Blocking keys are stored cut to this length (``BlockingKey.key``)."""
+IN_CHUNK = 2000
+"""Values in one ``IN (...)`` list, well under any database's limit on parameters."""
 
 
 @cache
@@ -22,9 +35,12 @@ def scorer() -> RuntimeScorer:
     return RuntimeScorer(load_model())
 
 
-def search_columns(record: AgencyRecord) -> dict[str, object]:
-    """The normalised columns a source record is searched by, from linkage's normal form."""
-    normal = LinkageRecord.from_agency_record(record)
+def search_columns(
+    record: AgencyRecord, *, normal: LinkageRecord | None = None
+) -> dict[str, object]:
+    """The normalised columns a source record is searched by, from linkage's normal form
+    (``normal``, when the caller has it already)."""
+    normal = normal or LinkageRecord.from_agency_record(record)
     family = normal.family_name or ""
     return {
         "family_key": family,
@@ -35,6 +51,11 @@ def search_columns(record: AgencyRecord) -> dict[str, object]:
     }
 
 
+def stored_keys(keys: Iterable[str]) -> list[str]:
+    """The blocking keys as stored for a record: cut to the column's length, each once, sorted."""
+    return sorted({key[:KEY_LENGTH] for key in keys})
+
+
 @dataclass(frozen=True)
 class Match:
     candidate: SourceRecord | None
@@ -43,11 +64,12 @@ class Match:
 
 
 def candidates(record: AgencyRecord, *, exclude: int | None = None) -> list[SourceRecord]:
+    """The records sharing a blocking key with ``record``: the first ``MAX_CANDIDATES`` by id."""
     keys = blocking_keys(record)
     found = SourceRecord.objects.filter(keys__key__in=keys)
     if exclude is not None:
         found = found.exclude(pk=exclude)
-    found = found.select_related("person").distinct()
+    found = found.select_related("person").distinct().order_by("pk")
     return list(found[:MAX_CANDIDATES])
 
 
@@ -63,3 +85,81 @@ def best_match(record: AgencyRecord, *, exclude: int | None = None) -> Match:
     if best is None:
         return Match(None, None, "new person")
     return Match(best[1], best[2], model_scorer.decision(best[2]))
+
+
+@dataclass(frozen=True)
+class PoolMatch:
+    candidate: int | None
+    """The candidate's reference in the pool (a record id, or a negative new record's)."""
+    score: Score | None
+    decision: str
+
+
+def _order(ref: int) -> tuple[bool, int]:
+    """Records already stored by id, then the batch's new ones in the order they came."""
+    return (ref < 0, abs(ref))
+
+
+class CandidatePool:
+    """Every stored record under a batch's blocking keys, and the batch's records as placed.
+
+    Records are referred to by id; a record of the batch not stored yet by a
+    negative number the caller gives it. ``put`` files a record (again) under
+    its keys, so it is a candidate for every record matched after it.
+    """
+
+    def __init__(self, keys: Collection[str]) -> None:
+        self.person_of: dict[int, int] = {}
+        self._by_key: defaultdict[str, set[int]] = defaultdict(set)
+        self._keys_of: defaultdict[int, set[str]] = defaultdict(set)
+        self._rows: dict[int, dict[str, str]] = {}
+        self._normal: dict[int, LinkageRecord] = {}
+        wanted = sorted(keys)
+        for start in range(0, len(wanted), IN_CHUNK):
+            found = BlockingKey.objects.filter(key__in=wanted[start : start + IN_CHUNK])
+            for key, ref in found.values_list("key", "record_id"):
+                self._by_key[key].add(ref)
+                self._keys_of[ref].add(key)
+        refs = sorted(self._keys_of)
+        for start in range(0, len(refs), IN_CHUNK):
+            rows = SourceRecord.objects.filter(pk__in=refs[start : start + IN_CHUNK])
+            for ref, person_id, data in rows.values_list("pk", "person_id", "data"):
+                self.person_of[ref] = person_id
+                self._rows[ref] = data
+
+    def put(self, ref: int, *, keys: Iterable[str], person: int, normal: LinkageRecord) -> None:
+        """File record ``ref`` under ``keys`` (as stored), linked to ``person``."""
+        for key in self._keys_of.pop(ref, ()):
+            self._by_key[key].discard(ref)
+        for key in keys:
+            self._by_key[key].add(ref)
+            self._keys_of[ref].add(key)
+        self.person_of[ref] = person
+        self._normal[ref] = normal
+        self._rows.pop(ref, None)
+
+    def _normal_of(self, ref: int) -> LinkageRecord:
+        normal = self._normal.get(ref)
+        if normal is None:
+            normal = LinkageRecord.from_agency_record(from_row(self._rows[ref]))
+            self._normal[ref] = normal
+        return normal
+
+    def best_match(
+        self, incoming: LinkageRecord, keys: Iterable[str], *, exclude: int | None
+    ) -> PoolMatch:
+        """What ``best_match`` would answer for a record with these (uncut) blocking keys."""
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._by_key.get(key, ()))
+        if exclude is not None:
+            found.discard(exclude)
+        model_scorer = scorer()
+        best: tuple[float, int, Score] | None = None
+        for ref in sorted(found, key=_order)[:MAX_CANDIDATES]:
+            score = model_scorer.score(incoming, self._normal_of(ref))
+            if best is None or score.match_weight > best[0]:
+                best = (score.match_weight, ref, score)
+        if best is None:
+            return PoolMatch(None, None, "new person")
+        return PoolMatch(best[1], best[2], model_scorer.decision(best[2]))
