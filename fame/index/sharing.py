@@ -71,8 +71,8 @@ class RecordSharing:
             ).permitted
         }
 
-    def audit(self, request: HttpRequest, *, what: str = "index.record_viewed") -> None:
-        """Audit the view, and keep a disclosure record of each decision behind it."""
+    def keep_records(self, request: HttpRequest, *, what: str) -> None:
+        """A disclosure record of each decision taken (audited by the caller's own event)."""
         requester = Requester.of(self.user, on_behalf_of=facilitated_for(request))
         for key, decision in self.decisions.items():
             holder, category = self.asked[key]
@@ -87,8 +87,12 @@ class RecordSharing:
                 data_items=SHOWN.get(category, ()),
                 by=self.user,
                 request=request,
-                audit=False,  # the view's own event below names every decision
+                audit=False,
             )
+
+    def audit(self, request: HttpRequest, *, what: str = "index.record_viewed") -> None:
+        """Audit the view, and keep a disclosure record of each decision behind it."""
+        self.keep_records(request, what=what)
         record_event(
             what,
             actor=self.user,
@@ -103,3 +107,24 @@ class RecordSharing:
             },
             request=request,
         )
+
+
+SEARCH_PURPOSE = "service_coordination"
+"""Finding who is involved with a child is service co-ordination: search results
+(basic details) are decided for that purpose; opening a record asks again, for
+the purpose the practitioner states."""
+
+
+def permitted_results(
+    people: dict[int, Person], user: User, *, mfa: bool, request: HttpRequest
+) -> tuple[set[int], dict[int, Decision]]:
+    """The people whose basic details this searcher may see, and every decision taken."""
+    shown: set[int] = set()
+    decisions: dict[int, Decision] = {}
+    for pk, person in people.items():
+        sharing = RecordSharing(person, user, purpose=SEARCH_PURPOSE, mfa=mfa)
+        decisions[pk] = sharing.decide("basic")
+        if decisions[pk].permitted:
+            shown.add(pk)
+        sharing.keep_records(request, what="index.search")
+    return shown, decisions

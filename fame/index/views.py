@@ -25,7 +25,7 @@ from fame.web.pages import posted, render_page
 from . import actions, queries
 from .forms import PURPOSES, InvolvementForm, OpenRecordForm, SearchForm, SplitForm
 from .models import Involvement, LinkDecision, Person, ReviewItem, ReviewStatus, SourceRecord
-from .sharing import RecordSharing
+from .sharing import RecordSharing, permitted_results
 from .source import from_row
 
 RESULTS = "index_results"  # session: handle -> person pk, for the last search
@@ -70,12 +70,17 @@ def search(request: HttpRequest) -> HttpResponse:
             postcode=form.cleaned_data["postcode"],
         )
         found = queries.search(query)
+        people = Person.objects.in_bulk([r.person_id for r in found])
+        shown, decisions = permitted_results(
+            people,
+            user,
+            mfa=user.is_verified(),  # type: ignore[attr-defined]
+            request=request,
+        )
+        found = [r for r in found if r.person_id in shown]
         handles = {_handle(): result for result in found}
         request.session[RESULTS] = {h: r.person_id for h, r in handles.items()}
         request.session[QUERY] = query.as_audit()
-        people = {
-            p.pk: str(p.uid) for p in Person.objects.filter(pk__in=[r.person_id for r in found])
-        }
         record_event(
             "index.search",
             actor=user,
@@ -83,9 +88,13 @@ def search(request: HttpRequest) -> HttpResponse:
             details={
                 "query": query.as_audit(),
                 "results": [
-                    {"person": people[r.person_id], "weight": f"{r.match_weight:.2f}"}
+                    {"person": str(people[r.person_id].uid), "weight": f"{r.match_weight:.2f}"}
                     for r in found
                 ],
+                "decisions": {
+                    str(people[pk].uid): {"decision": d.decision, "id": d.decision_id}
+                    for pk, d in decisions.items()
+                },
             },
             request=request,
         )
