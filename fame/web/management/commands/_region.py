@@ -11,6 +11,7 @@ from django.core.management.color import Style
 
 from fame.accounts.models import Organisation
 from fame.accounts.seeding import RegionFileError, demo_logins, load_region, read_region
+from fame.sharing.seeding import seed_demo_protocol
 
 DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - printed for the made-up demo region
 
@@ -23,7 +24,8 @@ def make_region(region_dir: Path, *, children: int, seed: int, say: Any) -> None
 
 
 def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
-    """Load the region's organisations and practitioners (demo password, demo authenticators).
+    """Load the region's organisations and practitioners (demo password, demo authenticators)
+    and the demo's regional information-sharing protocol.
 
     With ``again=False`` a register that already has organisations is left as it is.
     """
@@ -32,6 +34,9 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
         if again or not Organisation.objects.exists():
             personas = frozenset(region.get("demo_logins", {}).values())
             load_region(region, demo_password=DEMO_PASSWORD, authenticators_for=personas)
+        officer = region.get("demo_logins", {}).get("isa_officer")
+        if officer:  # once; a protocol an ISA officer has since changed is theirs
+            seed_demo_protocol(isa_officer_username=officer)
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
     return region
