@@ -1,7 +1,8 @@
 """Child Index search latency: `python benchmarks/search.py --people N [--postgres URL]`.
 
 Builds (or reuses) an index of N people in its own data folder
-(var/bench/search-N, or a PostgreSQL database you name) and prints the JSON
+(var/bench/search-N; with --postgres, the database you name, its marker in
+var/bench/search-N-pg) and prints the JSON
 of `fame bench search`.
 """
 
@@ -24,11 +25,14 @@ def main() -> None:
     parser.add_argument("--postgres", help="a DATABASE_URL for an empty PostgreSQL database")
     args = parser.parse_args()
     env = dict(os.environ, FAME_ENV="development")
-    env["FAME_DATA_DIR"] = str(ROOT / "var" / "bench" / f"search-{args.people}")
+    folder = f"search-{args.people}"
     if args.postgres:
+        # Its own folder, so the reuse marker of a SQLite build is never taken for this one.
+        folder += "-pg"
         env["DATABASE_URL"] = args.postgres
     else:
         env.pop("DATABASE_URL", None)
+    env["FAME_DATA_DIR"] = str(ROOT / "var" / "bench" / folder)
     subprocess.run([str(FAME), "migrate", "-v0"], env=env, check=True)
     result = subprocess.run(
         [
