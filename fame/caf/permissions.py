@@ -1,25 +1,92 @@
-"""Who may open a CAF through the hub's CAF pages: the holder organisation's practitioners.
+"""Who may open a child's CAF through the hub's CAF pages: the sharing policy decision point says.
 
 Reaching child data at all is ``child_data_required``'s door (accreditation,
 vetting, training); the record must be open in the session with a reason.
-Past those, a CAF that the index says another organisation holds is theirs:
-practitioners elsewhere ask that agency through a detail request. The node
-checks the same again, and that only the assessor or Lead Professional writes.
+Past those, reading a CAF is the ``assessment`` category of the child's record
+for early help, held by the CAF's holder agency (the index's holder when a CAF
+is open, else the practitioner's own organisation, where one would be kept):
+``fame.sharing.permission`` decides (rule 2 for the holder's own practitioners)
+and every decision is kept as a disclosure record.
+
+Two domain rules stay outside the decision point, because they are about which
+door, not whether: the hub's CAF pages are the holder's own door (a
+practitioner elsewhere whom the rules would let see it asks the holder through
+a detail request, which the holding node decides), and only the assessor or
+the Lead Professional writes (checked again at the node).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import User
 from fame.index.models import Person
+from fame.sharing import Decision, Requester, permission, record_disclosure
+
+PURPOSE = "early_help"
+CATEGORY = "assessment"
 
 
-def caf_refusal(user: User, person: Person) -> str:
-    """Why ``user`` may not open ``person``'s CAF through these pages ("" when they may)."""
-    if user.organisation_id is None:
-        return "open a CAF without belonging to an organisation"
-    held_elsewhere = (
-        person.caf_holder_id is not None and person.caf_holder_id != user.organisation_id
+@dataclass(frozen=True)
+class CafAccess:
+    """The decision behind opening a child's CAF, and whose CAF it is."""
+
+    holder: str
+    decision: Decision
+    own: bool
+    """Whether the holder is the practitioner's own organisation (these pages are its door)."""
+
+    @property
+    def permitted(self) -> bool:
+        return self.decision.permitted
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.decision.reasons)
+
+
+def caf_holder(person: Person, user: User) -> str:
+    """The agency whose CAF these pages would open: the index's holder of an open CAF, or the
+    practitioner's own organisation ("" when they belong to none)."""
+    if person.caf_status == "open" and person.caf_holder is not None:
+        return person.caf_holder.agency_id
+    return user.organisation.agency_id if user.organisation else ""
+
+
+def decide_caf_access(
+    request: HttpRequest,
+    user: User,
+    person: Person,
+    *,
+    holder: str | None = None,
+    purpose: str = PURPOSE,
+    what: str = "caf",
+) -> CafAccess:
+    """Ask the decision point whether ``user`` may read the child's CAF; keep the record."""
+    holder_id = holder if holder is not None else caf_holder(person, user)
+    decision = permission(
+        user,
+        child_ref=str(person.uid),
+        holder=holder_id,
+        purpose=purpose,
+        category=CATEGORY,
+        shielded=person.shielded,
+        mfa=bool(user.is_verified()),  # type: ignore[attr-defined]
     )
-    if person.caf_status == "open" and held_elsewhere:
-        return "open a CAF held by another organisation"
-    return ""
+    record_disclosure(
+        decision=decision,
+        child_ref=str(person.uid),
+        category=CATEGORY,
+        purpose=purpose,
+        requester=Requester.of(user, on_behalf_of=facilitated_for(request)),
+        holder=holder_id,
+        request_ref=what,
+        data_items=("caf",),
+        by=user,
+        request=request,
+    )
+    own = bool(user.organisation) and holder_id == user.organisation.agency_id  # type: ignore[union-attr]
+    return CafAccess(holder=holder_id, decision=decision, own=own)

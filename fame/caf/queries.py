@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import structure
+from fame.node.models import NodeAgency
+
+from . import presenting, structure
 from .models import Assessment, AssessmentStatus, AssessmentVersion, SectionDraft
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
@@ -86,4 +88,37 @@ def describe(assessment: Assessment) -> dict[str, Any]:
         "working_number": working_number(assessment),
         "versions": [version_summary(v) for v in assessment.versions.order_by("number")],
         "sections": working_sections(assessment),
+    }
+
+
+def released_copy(agency_id: str, local_id: str) -> dict[str, Any]:
+    """The current version of the child's CAF here, readable, for a permitted detail request.
+
+    Section titles with each question and its answer as a person reads it, the
+    version's number and date, and the Lead Professional; {} when no version is
+    saved yet. No identifier of the assessment leaves the node.
+    """
+    assessment = (
+        Assessment.objects.filter(agency_id=agency_id, local_id=local_id)
+        .order_by("-created_at")
+        .first()
+    )
+    current = latest_version(assessment) if assessment is not None else None
+    if assessment is None or current is None:
+        return {}
+    names = dict(NodeAgency.objects.values_list("agency_id", "name"))
+    return {
+        "caf_status": assessment.get_status_display(),
+        "caf_version": current.number,
+        "caf_saved_on": current.made_at.date().isoformat(),
+        "caf_lead_professional": assessment.lead_professional_name,
+        "caf_sections": [
+            {
+                "title": s.section.title,
+                "answers": [
+                    {"question": a.question.label, "answer": a.text} for a in s.answers if a.text
+                ],
+            }
+            for s in presenting.answers(current.content, organisations=names)
+        ],
     }

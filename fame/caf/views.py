@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from fame.accounts.decorators import acting_user, child_data_required, refuse
 from fame.accounts.models import Organisation, User
+from fame.audit import record_event
 from fame.index.models import Person
 from fame.index.views import opened_person
 from fame.web.pages import posted, render_page
@@ -25,7 +26,7 @@ from . import client, presenting, structure
 from .client import CafPlace, CafProblem, CafView
 from .consent import record_caf_consent
 from .forms import ReviewNoteForm, SectionForm, checklist_form, initial_from
-from .permissions import caf_refusal
+from .permissions import CafAccess, decide_caf_access
 from .prefill import prefilled
 
 
@@ -46,18 +47,67 @@ def _unavailable(request: HttpRequest, handle: str, problem: CafProblem) -> Http
     )
 
 
+def refused_by_rules(
+    request: HttpRequest, handle: str, person: Person, access: CafAccess
+) -> HttpResponse:
+    """The decision point's refusal, with its reasons, audited."""
+    record_event(
+        "access.refused",
+        actor=request.user,
+        target=f"person:{person.uid}",
+        outcome="refused",
+        details={
+            "action": "open a CAF",
+            "holder": access.holder,
+            "decision_id": access.decision.decision_id,
+            "reasons": access.reasons,
+        },
+        request=request,
+    )
+    return render_page(
+        request,
+        "caf/refused.html",
+        {"reasons": access.reasons, "handle": handle, "nav_active": "search"},
+        status=403,
+    )
+
+
 def _door(request: HttpRequest, handle: str) -> tuple[User, Person, CafPlace]:
-    """The practitioner, the child and where the CAF is kept, or ``_Stop`` with the refusal."""
+    """The practitioner, the child and where the CAF is kept, or ``_Stop`` with the refusal.
+
+    The sharing policy decision point decides whether the practitioner may read
+    the CAF (``decide_caf_access``, kept as a disclosure record); these pages are
+    the holder's own door, so a CAF held elsewhere is asked for by a detail request.
+    """
     user = acting_user(request)
     person = opened_person(request, handle)
-    refusal = caf_refusal(user, person)
-    if refusal:
-        raise _Stop(refuse(request, action=refusal, target=f"person:{person.uid}"))
+    if user.organisation is None:
+        raise _Stop(
+            refuse(
+                request,
+                action="open a CAF without belonging to an organisation",
+                target=f"person:{person.uid}",
+            )
+        )
+    access = decide_caf_access(request, user, person)
+    if not access.permitted:
+        raise _Stop(refused_by_rules(request, handle, person, access))
+    if not access.own:
+        raise _Stop(_held_elsewhere(request, handle, access))
     try:
         place = client.place_for(person=person, organisation=user.organisation)
     except CafProblem as problem:
         raise _Stop(_unavailable(request, handle, problem)) from None
     return user, person, place
+
+
+def _held_elsewhere(request: HttpRequest, handle: str, access: CafAccess) -> HttpResponse:
+    holder = Organisation.objects.filter(agency_id=access.holder).first()
+    return render_page(
+        request,
+        "caf/held_elsewhere.html",
+        {"holder": holder, "handle": handle, "nav_active": "search"},
+    )
 
 
 def _open_caf(request: HttpRequest, handle: str, place: CafPlace, user: User) -> CafView:

@@ -136,7 +136,12 @@ def decide_disclosure(
 
 
 def released_information(record: NodeRecord, decisions: list[CategoryDecision]) -> dict[str, Any]:
-    """What a node sends back: for each permitted category, only that category's fields."""
+    """What a node sends back: for each permitted category, only that category's fields.
+
+    For ``assessment``, the CAF's status and, when one is saved, the current
+    version of the CAF kept here: its number, date, Lead Professional and
+    answers, section by section, as people read them.
+    """
     row = record.data
     values: dict[str, Any] = {
         **{name: row.get(name, "") for name in row},
@@ -153,4 +158,8 @@ def released_information(record: NodeRecord, decisions: list[CategoryDecision]) 
         if answer.category == "sensitive" and not sensitive:
             continue
         released[answer.category] = {name: values.get(name, "") for name in answer.items}
+        if answer.category == "assessment":
+            from fame.caf.queries import released_copy  # (the CAF app builds on this one)
+
+            released["assessment"].update(released_copy(record.agency_id, record.local_id))
     return released
