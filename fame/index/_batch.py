@@ -14,10 +14,12 @@ the batch where one repeats.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from fame.accounts.models import Organisation, User
@@ -184,7 +186,11 @@ class BatchIngest:
             item.outcome = item.outcome or placed
         assert item.person is not None
         self.pool.put(
-            item.ref, keys=matching.stored_keys(item.keys), person=item.person, normal=item.normal
+            item.ref,
+            keys=matching.stored_keys(item.keys),
+            person=item.person,
+            normal=item.normal,
+            digest=item.source.content_hash,
         )
 
     def _place(self, item: _Item) -> str:
@@ -229,8 +235,10 @@ class BatchIngest:
     def _write(self) -> None:
         if not self.changed:
             return
-        made = Person.objects.bulk_create([Person() for _ in range(self.new_persons)])
-        persons = {-i: person.pk for i, person in enumerate(made, start=1)}
+        made = [Person() for _ in range(self.new_persons)]
+        _insert(made)
+        ids = dict(Person.objects.filter(uid__in=[p.uid for p in made]).values_list("uid", "pk"))
+        persons = {-i: ids[person.uid] for i, person in enumerate(made, start=1)}
 
         def person_id(ref: int) -> int:
             return persons[ref] if ref < 0 else ref
@@ -248,16 +256,18 @@ class BatchIngest:
         def record_id(ref: int) -> int:
             return records[ref] if ref < 0 else ref
 
-        LinkDecision.objects.bulk_create(
-            LinkDecision(
-                record_id=record_id(d.item.ref),
-                from_person_id=person_id(d.from_person) if d.from_person is not None else None,
-                to_person_id=person_id(d.to_person),
-                weight=d.weight,
-                method=d.method,
-                decided_by=self.by,
-            )
-            for d in self.decisions
+        _insert(
+            [
+                LinkDecision(
+                    record_id=record_id(d.item.ref),
+                    from_person_id=person_id(d.from_person) if d.from_person is not None else None,
+                    to_person_id=person_id(d.to_person),
+                    weight=d.weight,
+                    method=d.method,
+                    decided_by=self.by,
+                )
+                for d in self.decisions
+            ]
         )
         BlockingKey.objects.filter(record_id__in=[item.ref for item in stored]).delete()
         _insert_keys(
@@ -281,16 +291,21 @@ class BatchIngest:
             Person.objects.filter(pk__in=emptied).delete()
 
     def _store_new(self, new: list[_Item]) -> dict[int, int]:
-        SourceRecord.objects.bulk_create([item.source for item in new])
-        if new and new[0].source.pk is None:  # a database that does not return the new ids
-            ids = {
-                (organisation, local_id): pk
-                for organisation, local_id, pk in SourceRecord.objects.filter(
-                    local_id__in=[item.source.local_id for item in new]
-                ).values_list("organisation_id", "local_id", "pk")
-            }
-            for item in new:
-                item.source.pk = ids[(item.organisation.pk, item.source.local_id)]
+        _insert([item.source for item in new])
+        ids: dict[tuple[int, str], int] = {}
+        local_ids = sorted({item.source.local_id for item in new})
+        organisations = {item.organisation.pk for item in new}
+        for start in range(0, len(local_ids), matching.IN_CHUNK):
+            found = SourceRecord.objects.filter(
+                organisation_id__in=organisations,
+                local_id__in=local_ids[start : start + matching.IN_CHUNK],
+            )
+            for organisation, local_id, pk in found.values_list(
+                "organisation_id", "local_id", "pk"
+            ):
+                ids[(organisation, local_id)] = pk
+        for item in new:
+            item.source.pk = ids[(item.organisation.pk, item.source.local_id)]
         return {item.ref: item.source.pk for item in new}
 
     def _write_involvements(self, stored: list[_Item]) -> None:
@@ -323,7 +338,7 @@ class BatchIngest:
             involvement.sensitive = record.sensitive
             involvement.started_on = record.started_on
             involvement.ended_on = record.ended_on
-        Involvement.objects.bulk_create(made)
+        _insert(made)
         Involvement.objects.bulk_update(updated, INVOLVEMENT_FIELDS)
 
 
@@ -336,3 +351,52 @@ def _insert_keys(rows: Iterable[tuple[str, int]]) -> None:
     sql = f"INSERT INTO {table} ({quote('key')}, {quote('record_id')}) VALUES (%s, %s)"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(rows))
+
+
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.FloatField,
+    models.ForeignKey,
+)
+"""Fields whose Python value goes to the database as it is (no adapting)."""
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value  # a choice: its stored value
+
+
+def _insert(objects: Sequence[models.Model]) -> None:
+    """Insert new model objects, all of one model, with one prepared statement run per object.
+
+    ``bulk_create`` without its per-value machinery, which costs more than the
+    database here; no ids come back (callers look them up by a unique field).
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    places = ", ".join(["%s"] * len(fields))
+    # Names from the model, quoted; the values are parameters.
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    rows: list[list[Any]] = []
+    for obj in objects:
+        for f in stamped:
+            f.pre_save(obj, add=True)
+        rows.append(
+            [
+                _plain(getattr(obj, f.attname))
+                if isinstance(f, _PLAIN)
+                else f.get_db_prep_save(getattr(obj, f.attname), connection)
+                for f in fields
+            ]
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -9,6 +9,7 @@ scores, the same tie-break (the earliest record wins).
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -27,6 +28,22 @@ KEY_LENGTH = 80
 """Blocking keys are stored cut to this length (``BlockingKey.key``)."""
 IN_CHUNK = 2000
 """Values in one ``IN (...)`` list, well under any database's limit on parameters."""
+NORMAL_FORMS_KEPT = 50_000
+"""Stored records' normal forms kept in memory, by content hash (a row's hash fixes its form)."""
+
+_normal_forms: dict[str, LinkageRecord] = {}
+_normal_forms_lock = threading.Lock()
+
+
+def _known_normal_form(digest: str) -> LinkageRecord | None:
+    return _normal_forms.get(digest)
+
+
+def _keep_normal_form(digest: str, normal: LinkageRecord) -> None:
+    with _normal_forms_lock:
+        if len(_normal_forms) >= NORMAL_FORMS_KEPT:
+            del _normal_forms[next(iter(_normal_forms))]  # the oldest
+        _normal_forms[digest] = normal
 
 
 @cache
@@ -112,7 +129,7 @@ class CandidatePool:
         self.person_of: dict[int, int] = {}
         self._by_key: defaultdict[str, set[int]] = defaultdict(set)
         self._keys_of: defaultdict[int, set[str]] = defaultdict(set)
-        self._rows: dict[int, dict[str, str]] = {}
+        self._digest: dict[int, str] = {}
         self._normal: dict[int, LinkageRecord] = {}
         wanted = sorted(keys)
         for start in range(0, len(wanted), IN_CHUNK):
@@ -121,14 +138,28 @@ class CandidatePool:
                 self._by_key[key].add(ref)
                 self._keys_of[ref].add(key)
         refs = sorted(self._keys_of)
+        unknown = []
         for start in range(0, len(refs), IN_CHUNK):
             rows = SourceRecord.objects.filter(pk__in=refs[start : start + IN_CHUNK])
-            for ref, person_id, data in rows.values_list("pk", "person_id", "data"):
+            for ref, person_id, digest in rows.values_list("pk", "person_id", "content_hash"):
                 self.person_of[ref] = person_id
-                self._rows[ref] = data
+                normal = _known_normal_form(digest)
+                if normal is None:
+                    unknown.append(ref)
+                    self._digest[ref] = digest
+                else:
+                    self._normal[ref] = normal
+        for start in range(0, len(unknown), IN_CHUNK):
+            rows = SourceRecord.objects.filter(pk__in=unknown[start : start + IN_CHUNK])
+            for ref, data in rows.values_list("pk", "data"):
+                normal = LinkageRecord.from_agency_record(from_row(data))
+                self._normal[ref] = normal
+                _keep_normal_form(self._digest[ref], normal)
 
-    def put(self, ref: int, *, keys: Iterable[str], person: int, normal: LinkageRecord) -> None:
-        """File record ``ref`` under ``keys`` (as stored), linked to ``person``."""
+    def put(
+        self, ref: int, *, keys: Iterable[str], person: int, normal: LinkageRecord, digest: str
+    ) -> None:
+        """File record ``ref`` (row hash ``digest``) under ``keys`` (as stored), with ``person``."""
         for key in self._keys_of.pop(ref, ()):
             self._by_key[key].discard(ref)
         for key in keys:
@@ -136,14 +167,7 @@ class CandidatePool:
             self._keys_of[ref].add(key)
         self.person_of[ref] = person
         self._normal[ref] = normal
-        self._rows.pop(ref, None)
-
-    def _normal_of(self, ref: int) -> LinkageRecord:
-        normal = self._normal.get(ref)
-        if normal is None:
-            normal = LinkageRecord.from_agency_record(from_row(self._rows[ref]))
-            self._normal[ref] = normal
-        return normal
+        _keep_normal_form(digest, normal)
 
     def best_match(
         self, incoming: LinkageRecord, keys: Iterable[str], *, exclude: int | None
@@ -157,7 +181,7 @@ class CandidatePool:
         model_scorer = scorer()
         best: tuple[float, int, Score] | None = None
         for ref in sorted(found, key=_order)[:MAX_CANDIDATES]:
-            score = model_scorer.score(incoming, self._normal_of(ref))
+            score = model_scorer.score(incoming, self._normal[ref])
             if best is None or score.match_weight > best[0]:
                 best = (score.match_weight, ref, score)
         if best is None:
