@@ -19,6 +19,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "facilitate_access": frozenset({Role.ISA_OFFICER}),
     "shield_records": frozenset({Role.SHIELDING_OFFICER}),
     "see_shielded_contact": frozenset({Role.SHIELDING_OFFICER}),
+    "coordinate_cafs": frozenset({Role.CAF_COORDINATOR, Role.MANAGER}),
 }
 
 

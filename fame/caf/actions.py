@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from fame.audit import record_event
-from fame.node.actions import set_caf
+from fame.node.actions import queue_caf_facts, set_caf
 
 from . import queries, structure
 from .models import (
@@ -147,5 +147,11 @@ def complete_assessment(*, assessment: Assessment, by: Actor, note: str = "") ->
                 local_id=locked.local_id,
                 status="exists",
                 by=f"caf:{by.username}",
+                lead_professional=locked.lead_professional,
             )
+        queue_caf_facts(
+            agency_id=locked.agency_id,
+            local_id=locked.local_id,
+            facts=queries.coordination_facts(locked),
+        )
     return version

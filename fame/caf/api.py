@@ -11,6 +11,7 @@ read and write is audited here as well as at the hub.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -21,8 +22,8 @@ from fame.federation import Caller, UserAssertion, refuse, signed_endpoint
 from fame.node.api import hub_key, trusted_key
 from fame.node.models import NodeAgency, NodeRecord
 
-from . import actions, queries, structure
-from .models import Assessment
+from . import actions, queries, structure, team
+from .models import Assessment, Invitation, TeamAction
 
 
 def _json(request: HttpRequest) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def find(request: HttpRequest, caller: Caller) -> HttpResponse:
     checked = _holder_only(request, caller, agency_id=record[0], local_id=record[1])
     if isinstance(checked, HttpResponse):
         return checked
-    assessment = queries.open_assessment(*record)
+    assessment = queries.current_assessment(*record)
     if assessment is None:
         return JsonResponse({"assessment": None})
     _read(request, assessment, checked, "current")
@@ -222,3 +223,127 @@ def version(request: HttpRequest, caller: Caller, uid: UUID, number: int) -> Htt
         return _not_found("no such version")
     _read(request, found[0], found[1], f"version {number}")
     return JsonResponse({"version": {**queries.version_summary(kept), "content": kept.content}})
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _team_write(request: HttpRequest, caller: Caller, uid: UUID, write: Any) -> HttpResponse:
+    """Run one Team Around the Child or closure write for the assessor or Lead Professional."""
+    found = _assessment(request, caller, uid, write=True)
+    if isinstance(found, HttpResponse):
+        return found
+    assessment, assertion = found
+    try:
+        write(assessment, _actor(assertion), _json(request))
+    except team.TeamRefused as refused:
+        return refuse(request, str(refused), key_id=caller.key_id, status=403)
+    except LookupError as missing:
+        return _not_found(str(missing))
+    except (ValueError, TypeError, KeyError) as error:
+        return JsonResponse({"error": "conflict", "reason": str(error)}, status=409)
+    assessment.refresh_from_db()
+    return JsonResponse({"assessment": queries.describe(assessment)})
+
+
+def _meeting(assessment: Assessment, uid: Any) -> Any:
+    meeting = team.meeting_of(assessment, uid)
+    if meeting is None:
+        raise LookupError("no such meeting")
+    return meeting
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def arrange_meeting(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
+    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+        held_on = _date(data.get("held_on"))
+        invitees = data.get("invitees")
+        if held_on is None or not isinstance(invitees, list) or not invitees:
+            raise ValueError("a meeting needs a date and invitees")
+        checked = [
+            {
+                k: str(i.get(k, ""))
+                for k in ("username", "name", "organisation", "organisation_name")
+            }
+            for i in invitees
+            if isinstance(i, dict) and i.get("name") and i.get("organisation")
+        ]
+        team.arrange_meeting(assessment=assessment, held_on=held_on, invitees=checked, by=by)
+
+    return _team_write(request, caller, uid, write)
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def record_meeting(request: HttpRequest, caller: Caller, uid: UUID, meeting: UUID) -> HttpResponse:
+    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+        review = _date(data.get("next_review_on"))
+        attendance = data.get("attendance")
+        if review is None or not isinstance(attendance, dict):
+            raise ValueError("attendance and a next review date are needed")
+        team.record_meeting(
+            meeting=_meeting(assessment, meeting),
+            attendance={int(k): str(v) for k, v in attendance.items()},
+            lead_professional=str(data.get("lead_professional", ""))[:150],
+            lead_professional_name=str(data.get("lead_professional_name", ""))[:200],
+            next_review_on=review,
+            by=by,
+        )
+
+    return _team_write(request, caller, uid, write)
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def add_action(request: HttpRequest, caller: Caller, uid: UUID, meeting: UUID) -> HttpResponse:
+    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+        due = _date(data.get("due_on"))
+        if due is None or not data.get("description") or not data.get("owner"):
+            raise ValueError("an action needs what, who and by when")
+        team.add_action(
+            meeting=_meeting(assessment, meeting),
+            description=str(data["description"])[:2000],
+            owner=str(data["owner"])[:200],
+            due_on=due,
+            by=by,
+        )
+
+    return _team_write(request, caller, uid, write)
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def action_status(request: HttpRequest, caller: Caller, uid: UUID, action: int) -> HttpResponse:
+    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+        found = TeamAction.objects.filter(pk=action, meeting__assessment=assessment).first()
+        if found is None:
+            raise LookupError("no such action")
+        team.set_action_status(action=found, status=str(data.get("status", "")), by=by)
+
+    return _team_write(request, caller, uid, write)
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def escalate(request: HttpRequest, caller: Caller, uid: UUID, invitation: int) -> HttpResponse:
+    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+        found = Invitation.objects.filter(pk=invitation, meeting__assessment=assessment).first()
+        if found is None:
+            raise LookupError("no such invitation")
+        team.escalate(invitation=found, reason=str(data.get("reason", ""))[:2000], by=by)
+
+    return _team_write(request, caller, uid, write)
+
+
+@signed_endpoint(trusted_key, assertion_key=hub_key)
+def close(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
+    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+        team.close(
+            assessment=assessment,
+            reason=str(data.get("reason", "")),
+            referred_to=str(data.get("referred_to", ""))[:40],
+            note=str(data.get("note", ""))[:2000],
+            by=by,
+        )
+
+    return _team_write(request, caller, uid, write)

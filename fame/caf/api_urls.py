@@ -17,4 +17,26 @@ urlpatterns = [
     path("federation/v1/node/cafs/<uuid:uid>/complete", api.complete, name="complete"),
     path("federation/v1/node/cafs/<uuid:uid>/versions", api.versions, name="versions"),
     path("federation/v1/node/cafs/<uuid:uid>/versions/<int:number>", api.version, name="version"),
+    path("federation/v1/node/cafs/<uuid:uid>/meetings", api.arrange_meeting, name="meetings"),
+    path(
+        "federation/v1/node/cafs/<uuid:uid>/meetings/<uuid:meeting>",
+        api.record_meeting,
+        name="meeting",
+    ),
+    path(
+        "federation/v1/node/cafs/<uuid:uid>/meetings/<uuid:meeting>/actions",
+        api.add_action,
+        name="actions",
+    ),
+    path(
+        "federation/v1/node/cafs/<uuid:uid>/actions/<int:action>",
+        api.action_status,
+        name="action",
+    ),
+    path(
+        "federation/v1/node/cafs/<uuid:uid>/invitations/<int:invitation>/escalate",
+        api.escalate,
+        name="escalate",
+    ),
+    path("federation/v1/node/cafs/<uuid:uid>/close", api.close, name="close"),
 ]

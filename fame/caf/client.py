@@ -74,6 +74,8 @@ class CafView:
     working_number: int
     versions: list[dict[str, Any]]
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    closure: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CafView:
@@ -88,6 +90,8 @@ class CafView:
             working_number=int(data["working_number"]),
             versions=list(data.get("versions", [])),
             sections=dict(data.get("sections", {})),
+            meetings=list(data.get("meetings", [])),
+            closure=data.get("closure") or None,
         )
 
     @property
@@ -95,8 +99,16 @@ class CafView:
         """Whether the drafts now being saved make a review (version 2 or later)."""
         return self.working_number > 1
 
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
     def may_write(self, user: User) -> bool:
-        return user.username in {self.assessor, self.lead_professional}
+        """The assessor or the Lead Professional, while the CAF is not closed."""
+        return not self.closed and user.username in {self.assessor, self.lead_professional}
+
+    def meeting(self, uid: str) -> dict[str, Any] | None:
+        return next((m for m in self.meetings if m["uid"] == uid), None)
 
     def state(self, section: str) -> str:
         return str(self.sections.get(section, {}).get("state", "not_started"))
@@ -241,3 +253,10 @@ def version(place: CafPlace, *, by: User, uid: str, number: int) -> dict[str, An
         version=number,
     )
     return dict(data["version"])
+
+
+def team_write(
+    place: CafPlace, *, by: User, uid: str, path: str, payload: dict[str, Any], action: str
+) -> CafView:
+    """One Team Around the Child or closure write at the holding node (``path`` under the CAF)."""
+    return _view(_call(place, by, f"/{uid}{path}", payload, action=action, caf=uid))

@@ -136,3 +136,119 @@ class AssessmentVersion(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.assessment} version {self.number}"
+
+
+class ClosureReason(models.TextChoices):
+    NEEDS_MET = "needs_met", "The child's needs are met"
+    STEPPED_UP = "stepped_up", "Stepped up to a social care referral"
+
+
+class Closure(models.Model):
+    """Why and when a CAF closed; a closed CAF is read-only and kept."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="closure")
+    reason = models.CharField(max_length=12, choices=ClosureReason.choices)
+    referred_to = models.CharField(
+        max_length=40, blank=True, help_text="Agency ID, when stepped up"
+    )
+    note = models.TextField(blank=True)
+    closed_by = models.CharField(max_length=150)
+    closed_by_name = models.CharField(max_length=200)
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+
+class Meeting(models.Model):
+    """A Team Around the Child meeting about one CAF, kept with it at the node."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField()
+    arranged_by = models.CharField(max_length=150)
+    arranged_by_name = models.CharField(max_length=200)
+    arranged_at = models.DateTimeField(auto_now_add=True)
+    recorded = models.BooleanField(default=False, help_text="Attendance and outcome recorded")
+    lead_professional = models.CharField(max_length=150, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Did not attend"
+
+
+class Invitation(models.Model):
+    """One involved practitioner invited to a meeting, and whether they came."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="invitations")
+    username = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=40)
+    organisation_name = models.CharField(max_length=200)
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices, default=Attendance.INVITED
+    )
+
+    class Meta:
+        ordering = ["organisation_name", "name"]
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "No longer needed"
+
+
+class TeamAction(models.Model):
+    """An action agreed at a meeting: what, who, by when, and how it stands."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.CharField(max_length=200)
+    due_on = models.DateField()
+    status = models.CharField(max_length=8, choices=ActionStatus.choices, default="open")
+    changed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+
+class Escalation(models.Model):
+    """The Lead Professional raising an invited agency's absence with the CAF co-ordinator."""
+
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, related_name="escalation"
+    )
+    reason = models.TextField(blank=True)
+    raised_by = models.CharField(max_length=150)
+    raised_by_name = models.CharField(max_length=200)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+
+class CafOverview(models.Model):
+    """The hub's facts about one CAF, for the co-ordinator's queue: no content, no child's name.
+
+    Sent by the holding node through its outbox (``caf_facts``); the CAF stays at the node.
+    """
+
+    caf = models.UUIDField(unique=True, help_text="The assessment's uid at its node")
+    holder = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    local_id = models.CharField(max_length=64)
+    person = models.ForeignKey(
+        "index.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10)
+    initiating_organisation = models.CharField(max_length=40)
+    started_on = models.DateField(null=True)
+    lead_professional = models.CharField(max_length=200, blank=True)
+    versions = models.PositiveIntegerField(default=0)
+    review_due = models.DateField(null=True)
+    action_due_dates = models.JSONField(default=list, help_text="Due dates of open actions")
+    escalations = models.JSONField(default=list, help_text="Open escalations: agency, date, by")
+    closed_reason = models.CharField(max_length=12, blank=True)
+    as_of = models.DateTimeField()

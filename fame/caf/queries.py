@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from fame.node.models import NodeAgency
 
 from . import presenting, structure
-from .models import Assessment, AssessmentStatus, AssessmentVersion, SectionDraft
+from .models import (
+    ActionStatus,
+    Assessment,
+    AssessmentStatus,
+    AssessmentVersion,
+    Closure,
+    Escalation,
+    Meeting,
+    SectionDraft,
+    TeamAction,
+)
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 
@@ -17,6 +29,15 @@ def open_assessment(agency_id: str, local_id: str) -> Assessment | None:
     return (
         Assessment.objects.filter(agency_id=agency_id, local_id=local_id)
         .exclude(status=AssessmentStatus.CLOSED)
+        .first()
+    )
+
+
+def current_assessment(agency_id: str, local_id: str) -> Assessment | None:
+    """The child's open CAF at this agency, or else its most recently closed one (read-only)."""
+    return open_assessment(agency_id, local_id) or (
+        Assessment.objects.filter(agency_id=agency_id, local_id=local_id)
+        .order_by("-created_at", "-id")
         .first()
     )
 
@@ -88,6 +109,92 @@ def describe(assessment: Assessment) -> dict[str, Any]:
         "working_number": working_number(assessment),
         "versions": [version_summary(v) for v in assessment.versions.order_by("number")],
         "sections": working_sections(assessment),
+        "meetings": [describe_meeting(m) for m in assessment.meetings.all()],
+        "closure": _closure(assessment),
+    }
+
+
+def _closure(assessment: Assessment) -> dict[str, Any] | None:
+    closure = Closure.objects.filter(assessment=assessment).first()
+    if closure is None:
+        return None
+    return {
+        "reason": closure.reason,
+        "reason_text": closure.get_reason_display(),
+        "referred_to": closure.referred_to,
+        "note": closure.note,
+        "closed_by_name": closure.closed_by_name,
+        "closed_at": closure.closed_at.isoformat(),
+    }
+
+
+def describe_meeting(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "uid": str(meeting.uid),
+        "held_on": meeting.held_on.isoformat(),
+        "arranged_by_name": meeting.arranged_by_name,
+        "recorded": meeting.recorded,
+        "lead_professional": meeting.lead_professional,
+        "next_review_on": meeting.next_review_on.isoformat() if meeting.next_review_on else "",
+        "invitations": [
+            {
+                "id": i.pk,
+                "username": i.username,
+                "name": i.name,
+                "organisation": i.organisation,
+                "organisation_name": i.organisation_name,
+                "attendance": i.attendance,
+                "attendance_text": i.get_attendance_display(),
+                "escalated": hasattr(i, "escalation"),
+            }
+            for i in meeting.invitations.select_related("escalation")
+        ],
+        "actions": [
+            {
+                "id": a.pk,
+                "description": a.description,
+                "owner": a.owner,
+                "due_on": a.due_on.isoformat(),
+                "status": a.status,
+                "status_text": a.get_status_display(),
+            }
+            for a in meeting.actions.all()
+        ],
+    }
+
+
+def coordination_facts(assessment: Assessment) -> dict[str, Any]:
+    """What the CAF co-ordinator's queue at the hub is told: dates, counts, names; no content."""
+    meetings = list(assessment.meetings.all())
+    reviews = [m.next_review_on for m in meetings if m.next_review_on]
+    escalations = Escalation.objects.filter(
+        invitation__meeting__assessment=assessment, resolved=False
+    ).select_related("invitation")
+    closure = Closure.objects.filter(assessment=assessment).first()
+    return {
+        "caf": str(assessment.uid),
+        "status": assessment.status,
+        "initiating_organisation": assessment.assessor_organisation,
+        "started_on": assessment.created_at.date().isoformat(),
+        "lead_professional": assessment.lead_professional_name,
+        "versions": assessment.versions.count(),
+        "review_due": reviews[-1].isoformat() if reviews else "",
+        "action_due_dates": [
+            a.due_on.isoformat()
+            for a in TeamAction.objects.filter(
+                meeting__assessment=assessment, status=ActionStatus.OPEN
+            )
+        ],
+        "escalations": [
+            {
+                "agency": e.invitation.organisation_name,
+                "raised_on": e.raised_at.date().isoformat(),
+                "by": e.raised_by_name,
+            }
+            for e in escalations
+        ],
+        "closed_reason": closure.reason if closure else "",
+        "as_of": timezone.now().isoformat(),
     }
 
 

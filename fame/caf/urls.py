@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "caf"
 urlpatterns = [
@@ -13,4 +13,19 @@ urlpatterns = [
     path("children/record/<str:handle>/caf/versions", views.versions, name="versions"),
     path("children/record/<str:handle>/caf/versions/<int:number>", views.version, name="version"),
     path("children/record/<str:handle>/caf/compare", views.compare, name="compare"),
+    path(
+        "children/record/<str:handle>/caf/meetings/new", team_views.meeting_new, name="meeting_new"
+    ),
+    path(
+        "children/record/<str:handle>/caf/meetings/<uuid:meeting>",
+        team_views.meeting,
+        name="meeting",
+    ),
+    path("children/record/<str:handle>/caf/close", team_views.close, name="close"),
+    path(
+        "children/record/<str:handle>/caf/family-copy.pdf",
+        team_views.family_copy,
+        name="family_copy",
+    ),
+    path("caf/queue", team_views.queue, name="queue"),
 ]

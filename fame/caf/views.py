@@ -26,6 +26,7 @@ from . import client, presenting, structure
 from .client import CafPlace, CafProblem, CafView
 from .consent import record_caf_consent
 from .forms import ReviewNoteForm, SectionForm, checklist_form, initial_from
+from .involved import tac_needed
 from .permissions import CafAccess, decide_caf_access
 from .prefill import prefilled
 
@@ -146,7 +147,7 @@ def stops(view: Any) -> Any:
 @stops
 def home(request: HttpRequest, handle: str) -> HttpResponse:
     """The task list: each section's state, for a first assessment or a review."""
-    user, _, place = _door(request, handle)
+    user, person, place = _door(request, handle)
     caf = _open_caf(request, handle, place, user)
     groups = [
         {
@@ -166,6 +167,7 @@ def home(request: HttpRequest, handle: str) -> HttpResponse:
             "total": len(structure.SECTIONS),
             "holder": place.agency,
             "may_write": caf.may_write(user),
+            "tac_needed": tac_needed(person, user, mfa=user.is_verified()),  # type: ignore[attr-defined]
             "handle": handle,
         },
     )
@@ -179,7 +181,8 @@ def start(request: HttpRequest, handle: str) -> HttpResponse:
     user, _, place = _door(request, handle)
     if request.method == "GET":
         try:
-            if client.find(place, by=user) is not None:
+            found = client.find(place, by=user)
+            if found is not None and not found.closed:
                 return redirect("caf:home", handle=handle)
         except CafProblem as problem:
             return _unavailable(request, handle, problem)

@@ -36,7 +36,8 @@ TIME_BUDGET = 2.0
 """Seconds one batch may spend applying updates (holding the database's write lock)."""
 RECORD_KINDS = frozenset({"demographics", "involvement_started", "involvement_ended"})
 CAF_KINDS = {"caf_exists": "open", "caf_closed": "closed"}
-KINDS = RECORD_KINDS | frozenset(CAF_KINDS)
+CAF_FACTS = "caf_facts"
+KINDS = RECORD_KINDS | frozenset(CAF_KINDS) | {CAF_FACTS}
 
 
 class BatchRefused(ValueError):
@@ -101,8 +102,22 @@ def _record(update: IndexUpdate) -> AgencyRecord:
 
 def _set_caf(update: IndexUpdate, organisation: Organisation) -> str:
     local_id = str(update.payload.get("local_id", ""))
+    if update.kind == CAF_FACTS:
+        from fame.caf.coordination import record_caf_facts  # (the CAF app builds on this one)
+
+        try:
+            return record_caf_facts(organisation=organisation, facts=update.payload)
+        except ValueError as error:
+            raise UpdateRejected(str(error)) from None
     status = CAF_KINDS[update.kind]
-    person = set_caf_status(organisation=organisation, local_id=local_id, status=status, by=None)
+    lead = update.payload.get("lead_professional")
+    person = set_caf_status(
+        organisation=organisation,
+        local_id=local_id,
+        status=status,
+        by=None,
+        lead_professional=lead if isinstance(lead, str) else None,
+    )
     if person is None:
         raise UpdateRejected(f"the index has no record {update.agency_id}:{local_id} yet")
     return f"caf {status}"

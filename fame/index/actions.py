@@ -346,10 +346,16 @@ def end_involvement(*, involvement: Involvement, by: User, ended_on: date) -> No
 
 
 def set_caf_status(
-    *, organisation: Organisation, local_id: str, status: str, by: User | None
+    *,
+    organisation: Organisation,
+    local_id: str,
+    status: str,
+    by: User | None,
+    lead_professional: str | None = None,
 ) -> Person | None:
     """What the index shows of a CAF held at ``organisation`` for the child behind its record
-    ``local_id``: "open" or "closed". None when the index has no such record yet."""
+    ``local_id``: "open" or "closed", and its Lead Professional (a hub username; "" for none
+    agreed, None to leave it as it is). None when the index has no such record yet."""
     with transaction.atomic():
         source = (
             SourceRecord.objects.select_related("person")
@@ -361,12 +367,23 @@ def set_caf_status(
         person = source.person
         person.caf_status = status
         person.caf_holder = organisation
-        person.save(update_fields=["caf_status", "caf_holder"])
+        fields = ["caf_status", "caf_holder"]
+        details: dict[str, str] = {}
+        if lead_professional is not None:
+            person.lead_professional = (
+                User.objects.filter(username=lead_professional).first()
+                if lead_professional
+                else None
+            )
+            fields.append("lead_professional")
+            details["lead_professional"] = lead_professional
+        person.save(update_fields=fields)
         record_event(
             f"index.caf_{status}",
             actor=by,
             organisation=organisation,
             target=f"person:{person.uid}",
+            details=details,
         )
     return person
 

@@ -155,8 +155,14 @@ def save_records(
     return summary
 
 
-def set_caf(*, agency_id: str, local_id: str, status: str, by: str) -> NodeRecord:
-    """Record that a CAF exists for (or has closed on) a child, and tell the index."""
+def set_caf(
+    *, agency_id: str, local_id: str, status: str, by: str, lead_professional: str = ""
+) -> NodeRecord:
+    """Record that a CAF exists for (or has closed on) a child, and tell the index.
+
+    ``lead_professional`` is the hub username of the CAF's Lead Professional
+    ("" when none is agreed yet); call again with "exists" when it changes.
+    """
     if status not in {"exists", "closed"}:
         raise ValueError("A CAF status is exists or closed.")
     with transaction.atomic():
@@ -166,16 +172,26 @@ def set_caf(*, agency_id: str, local_id: str, status: str, by: str) -> NodeRecor
         Outbox.objects.create(
             kind=OutboxKind.CAF_EXISTS if status == "exists" else OutboxKind.CAF_CLOSED,
             agency_id=agency_id,
-            payload={"local_id": local_id},
+            payload={"local_id": local_id, "lead_professional": lead_professional},
             next_attempt_at=timezone.now(),
         )
         record_event(
             "node.caf_changed",
             organisation=agency_id,
             target=f"record:{record}",
-            details={"by": by, "status": record.caf_status},
+            details={"by": by, "status": record.caf_status, "lead_professional": lead_professional},
         )
     return record
+
+
+def queue_caf_facts(*, agency_id: str, local_id: str, facts: dict[str, object]) -> Outbox:
+    """Queue the co-ordinator's facts about a CAF (status, dates, counts; no content)."""
+    return Outbox.objects.create(
+        kind=OutboxKind.CAF_FACTS,
+        agency_id=agency_id,
+        payload={"local_id": local_id, **facts},
+        next_attempt_at=timezone.now(),
+    )
 
 
 def record_disclosures(

@@ -52,6 +52,7 @@ class OutboxKind(models.TextChoices):
     INVOLVEMENT_ENDED = "involvement_ended", "Involvement ended"
     CAF_EXISTS = "caf_exists", "CAF exists"
     CAF_CLOSED = "caf_closed", "CAF closed"
+    CAF_FACTS = "caf_facts", "CAF facts for the co-ordinator"
 
 
 def new_idempotency_key() -> str:

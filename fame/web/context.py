@@ -23,5 +23,6 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "can_manage": signed_in and can(user, "manage_users"),  # type: ignore[arg-type]
         "can_review": signed_in and can(user, "review_matches"),  # type: ignore[arg-type]
         "can_facilitate": signed_in and can(user, "facilitate_access"),  # type: ignore[arg-type]
+        "can_coordinate_cafs": signed_in and can(user, "coordinate_cafs"),  # type: ignore[arg-type]
         "acting_for": facilitated_for(request) if signed_in else {},
     }

@@ -1,0 +1,120 @@
+"""Forms for the Team Around the Child and closure: GOV.UK fields, checked here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from fame.web.forms import DatePartsField
+
+from .models import Attendance
+
+ATTENDANCE = [(a.value, a.label) for a in Attendance if a != Attendance.INVITED]
+
+
+class MeetingForm(forms.Form):
+    held_on = DatePartsField(
+        label="Date of the meeting",
+        label_text="Date of the meeting",
+        past_only=False,
+        error_messages={"required": "Enter the date of the meeting"},
+    )
+    invitees = forms.MultipleChoiceField(
+        label="Who to invite",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the practitioners to invite"},
+    )
+
+    def __init__(self, *args: Any, invitees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = invitees  # type: ignore[attr-defined]
+
+
+class RecordMeetingForm(forms.Form):
+    """Attendance per invitee, the Lead Professional agreed with the family, the next review."""
+
+    lead_professional = forms.ChoiceField(
+        label="Lead Professional agreed with the family",
+        error_messages={"required": "Select the Lead Professional agreed with the family"},
+    )
+    next_review_on = DatePartsField(
+        label="Next review date",
+        label_text="Next review date",
+        past_only=False,
+        error_messages={"required": "Enter the next review date"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        invitations: list[dict[str, Any]],
+        leads: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitations = invitations
+        for i in invitations:
+            self.fields[f"attendance_{i['id']}"] = forms.ChoiceField(
+                label=f"{i['name']}, {i['organisation_name']}",
+                choices=ATTENDANCE,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Select whether {i['name']} attended",
+                    "invalid_choice": "Select one of the choices given",
+                },
+            )
+        self.fields["lead_professional"].choices = [("", "Select one"), *leads]  # type: ignore[attr-defined]
+
+    def attendance(self) -> dict[str, str]:
+        return {str(i["id"]): self.cleaned_data[f"attendance_{i['id']}"] for i in self.invitations}
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="What needs to be done",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what needs to be done"},
+    )
+    owner = forms.CharField(
+        label="Who will do it",
+        max_length=200,
+        error_messages={"required": "Enter who will do it"},
+    )
+    due_on = DatePartsField(
+        label="Due by",
+        label_text="Due date",
+        past_only=False,
+        error_messages={"required": "Enter the date it is due by"},
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the CAF closing?",
+        choices=[
+            ("needs_met", "The child's needs are met"),
+            ("stepped_up", "Step up to a social care referral (child in need)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the CAF is closing"},
+    )
+    referred_to = forms.ChoiceField(
+        label="Social care organisation",
+        required=False,
+        error_messages={"invalid_choice": "Select one of the choices given"},
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, social_care: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referred_to"].choices = [("", "Select one"), *social_care]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == "stepped_up" and not data.get("referred_to"):
+            self.add_error("referred_to", "Select the social care organisation to refer to")
+        return data

@@ -1,0 +1,283 @@
+"""Hub pages for a CAF's Team Around the Child, its closure and the family's copy.
+
+Thin, as ``views``: the same door (the decision point, then the holder's own
+pages), then one call to the holding node through ``client``; the co-ordinator's
+queue reads only the facts the nodes sent (``coordination``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+
+from fame.accounts.decorators import child_data_required, refuse, requires
+from fame.accounts.models import Organisation, OrganisationType, User
+from fame.audit import record_event
+from fame.web.pages import posted, render_page
+
+from . import client
+from .client import CafPlace, CafProblem, CafView
+from .coordination import coordinator_queue
+from .family_copy import family_copy_pdf
+from .involved import involved_practitioners
+from .referral import step_up_decision
+from .team_forms import ActionForm, CloseForm, MeetingForm, RecordMeetingForm
+from .views import _door, _open_caf, _organisation_names, _page, _unavailable, stops
+
+
+def _writer(request: HttpRequest, caf: CafView, user: User) -> HttpResponse | None:
+    if caf.may_write(user):
+        return None
+    return refuse(request, action="change a CAF you are not the assessor or Lead Professional of")
+
+
+def _write(
+    request: HttpRequest, handle: str, place: CafPlace, user: User, caf: CafView, **call: Any
+) -> HttpResponse | CafView:
+    try:
+        return client.team_write(place, by=user, uid=caf.uid, **call)
+    except CafProblem as problem:
+        return _unavailable(request, handle, problem)
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+@stops
+def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
+    """Arrange a Team Around the Child meeting: a date and the involved practitioners to invite."""
+    user, person, place = _door(request, handle)
+    caf = _open_caf(request, handle, place, user)
+    if refused := _writer(request, caf, user):
+        return refused
+    people = involved_practitioners(person, user, mfa=user.is_verified())  # type: ignore[attr-defined]
+    choices = [
+        (p["key"], f"{p['name']}, {p['organisation_name']} ({p['service']})") for p in people
+    ]
+    form = MeetingForm(posted(request), invitees=choices)
+    if request.method == "POST" and form.is_valid():
+        chosen = [p for p in people if p["key"] in form.cleaned_data["invitees"]]
+        payload = {
+            "held_on": form.cleaned_data["held_on"].isoformat(),
+            "invitees": [
+                {k: v for k, v in p.items() if k not in {"key", "service"}} for p in chosen
+            ],
+        }
+        done = _write(
+            request,
+            handle,
+            place,
+            user,
+            caf,
+            path="/meetings",
+            payload=payload,
+            action="caf.meeting_arranged",
+        )
+        if isinstance(done, HttpResponse):
+            return done
+        messages.success(request, f"The meeting is arranged: {len(chosen)} practitioners invited.")
+        return redirect("caf:meeting", handle=handle, meeting=done.meetings[-1]["uid"])
+    return _page(request, "caf/meeting_new.html", {"form": form, "caf": caf, "handle": handle})
+
+
+def _leads(caf: CafView, meeting: dict[str, Any]) -> list[tuple[str, str]]:
+    leads = {caf.assessor: caf.assessor_name or caf.assessor}
+    for i in meeting["invitations"]:
+        if i["username"]:
+            leads[i["username"]] = f"{i['name']}, {i['organisation_name']}"
+    return list(leads.items())
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+@stops
+def meeting(request: HttpRequest, handle: str, meeting: UUID) -> HttpResponse:
+    """A meeting: record attendance and outcome, add and complete actions, escalate an absence."""
+    return _meeting_page(request, handle, str(meeting))
+
+
+def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpResponse:
+    user, _, place = _door(request, handle)
+    caf = _open_caf(request, handle, place, user)
+    found = caf.meeting(meeting)
+    if found is None:
+        raise Http404("There is no such meeting.")
+    leads = _leads(caf, found)
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    record_form = RecordMeetingForm(
+        posted(request) if step == "record" else None, invitations=found["invitations"], leads=leads
+    )
+    action_form = ActionForm(posted(request) if step == "action" else None)
+    if request.method == "POST":
+        if step == "escalate":
+            if user.username != caf.lead_professional or caf.closed:
+                return refuse(
+                    request,
+                    action="escalate a non-attendance as someone other than the Lead Professional",
+                )
+        elif refused := _writer(request, caf, user):
+            return refused
+        call: dict[str, Any] | None = None
+        if step == "record" and record_form.is_valid():
+            lead = record_form.cleaned_data["lead_professional"]
+            call = {
+                "path": f"/meetings/{meeting}",
+                "action": "caf.meeting_recorded",
+                "payload": {
+                    "attendance": record_form.attendance(),
+                    "lead_professional": lead,
+                    "lead_professional_name": dict(leads)[lead].split(",")[0],
+                    "next_review_on": record_form.cleaned_data["next_review_on"].isoformat(),
+                },
+            }
+            said = "The meeting is recorded."
+        elif step == "action" and action_form.is_valid():
+            data = action_form.cleaned_data
+            call = {
+                "path": f"/meetings/{meeting}/actions",
+                "action": "caf.action_added",
+                "payload": {
+                    "description": data["description"],
+                    "owner": data["owner"],
+                    "due_on": data["due_on"].isoformat(),
+                },
+            }
+            said = "The action is added."
+        elif step == "done":
+            call = {
+                "path": f"/actions/{request.POST.get('item', '0')}",
+                "action": "caf.action_changed",
+                "payload": {"status": "done"},
+            }
+            said = "The action is marked as done."
+        elif step == "escalate":
+            call = {
+                "path": f"/invitations/{request.POST.get('item', '0')}/escalate",
+                "action": "caf.escalated",
+                "payload": {"reason": request.POST.get("reason", "")[:2000]},
+            }
+            said = "The non-attendance is escalated. The CAF co-ordinator is told."
+        if call is not None:
+            done = _write(request, handle, place, user, caf, **call)
+            if isinstance(done, HttpResponse):
+                return done
+            messages.success(request, said)
+            return redirect("caf:meeting", handle=handle, meeting=meeting)
+    return _page(
+        request,
+        "caf/meeting.html",
+        {
+            "caf": caf,
+            "meeting": found,
+            "record_form": record_form,
+            "action_form": action_form,
+            "may_write": caf.may_write(user),
+            "is_lead": user.username == caf.lead_professional and not caf.closed,
+            "handle": handle,
+        },
+    )
+
+
+@child_data_required
+@require_http_methods(["GET", "POST"])
+@stops
+def close(request: HttpRequest, handle: str) -> HttpResponse:
+    """Close the CAF: needs met, or stepped up to social care under the sharing rules."""
+    user, person, place = _door(request, handle)
+    caf = _open_caf(request, handle, place, user)
+    if refused := _writer(request, caf, user):
+        return refused
+    social_care = list(
+        Organisation.objects.filter(type=OrganisationType.SOCIAL_CARE)
+        .order_by("name")
+        .values_list("agency_id", "name")
+    )
+    form = CloseForm(posted(request), social_care=social_care)
+    problem: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["reason"] == "stepped_up":
+            receiving = Organisation.objects.get(agency_id=data["referred_to"])
+            decision = step_up_decision(
+                request,
+                user=user,
+                person=person,
+                holder=place.agency.agency_id,
+                receiving=receiving,
+            )
+            if not decision.permitted:
+                problem = list(decision.reasons)
+        if not problem:
+            done = _write(
+                request,
+                handle,
+                place,
+                user,
+                caf,
+                path="/close",
+                action="caf.closed",
+                payload={
+                    "reason": data["reason"],
+                    "referred_to": data["referred_to"] if data["reason"] == "stepped_up" else "",
+                    "note": data["note"],
+                },
+            )
+            if isinstance(done, HttpResponse):
+                return done
+            messages.success(
+                request,
+                "The CAF is closed. It is kept, read-only; the Child Index shows it as closed.",
+            )
+            return redirect("caf:home", handle=handle)
+    return _page(
+        request,
+        "caf/close.html",
+        {"form": form, "caf": caf, "problem": problem, "handle": handle},
+    )
+
+
+@child_data_required
+@stops
+def family_copy(request: HttpRequest, handle: str) -> HttpResponse:
+    """The family's copy of the current version, as a PDF in plain English; made on request."""
+    user, _, place = _door(request, handle)
+    caf = _open_caf(request, handle, place, user)
+    if not caf.versions:
+        raise Http404("No version is saved yet.")
+    try:
+        current = client.version(place, by=user, uid=caf.uid, number=caf.versions[-1]["number"])
+    except CafProblem as problem:
+        return _unavailable(request, handle, problem)
+    pdf = family_copy_pdf(
+        caf=caf, version=current, holder=place.agency, organisations=_organisation_names()
+    )
+    record_event(
+        "caf.family_copy_made",
+        actor=user,
+        target=f"person:{place.person.uid}",
+        details={"holder": place.agency.agency_id, "version": current["number"]},
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="caf-family-copy.pdf"'
+    return response
+
+
+@requires("coordinate_cafs")
+def queue(request: HttpRequest) -> HttpResponse:
+    """Every CAF in the area, for quality monitoring: no content, no child's name."""
+    lines = coordinator_queue()
+    record_event("caf.queue_viewed", actor=request.user, target="caf:queue", request=request)
+    return render_page(
+        request,
+        "caf/queue.html",
+        {
+            "lines": lines,
+            "escalated": [line for line in lines if line.escalations],
+            "nav_active": "caf_queue",
+        },
+    )
