@@ -1,0 +1,223 @@
+"""Team Around the Child, the Lead Professional on the index, escalation, the co-ordinator's
+queue, the family's copy and closure, through the hub's pages and the school's node."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from fame.caf.models import Assessment, CafOverview, Escalation, Invitation
+from fame.index.actions import ingest_record
+from fame.index.models import Person
+from fame.node.outbox import deliver_once
+from fame.sharing import Disclosure, create_protocol, record_consent
+
+from ..conftest import UserFactory, signed_in_client
+from ..index.conftest import record
+from .conftest import caf_url, fill_every_section, open_caf_record, start_caf
+
+pytestmark = pytest.mark.django_db
+
+
+def day_parts(prefix: str, when) -> dict[str, str]:
+    return {
+        f"{prefix}-day": str(when.day),
+        f"{prefix}-month": str(when.month),
+        f"{prefix}-year": str(when.year),
+    }
+
+
+@pytest.fixture
+def caf(school_teacher, olivia, agencies):
+    """Olivia's completed CAF, with three agencies involved (school, health, social care)."""
+    ingest_record(
+        record(agency_id="lasc-001", local_id="SC1", service="Family support"),
+        organisation=agencies["lasc-001"],
+        by=None,
+    )
+    client = signed_in_client(school_teacher)
+    handle = open_caf_record(client)
+    start_caf(client, handle)
+    fill_every_section(client, handle)
+    client.post(caf_url(handle, "/check"), {"note": ""})
+    deliver_once()
+    return client, handle
+
+
+def arrange(client, handle) -> str:
+    form = client.get(caf_url(handle, "/meetings/new")).content.decode()
+    keys = [
+        line.split('value="')[1].split('"')[0]
+        for line in form.split("\n")
+        if 'name="invitees"' in line
+    ]
+    response = client.post(
+        caf_url(handle, "/meetings/new"),
+        {**day_parts("held_on", timezone.localdate()), "invitees": keys},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def test_more_than_two_agencies_means_a_meeting_is_needed(caf):
+    client, handle = caf
+    page = client.get(caf_url(handle)).content.decode()
+    assert "a Team Around the Child meeting is needed" in page
+
+
+def test_meeting_absence_escalation_reach_the_index_and_the_coordinator(caf, local_authority):
+    client, handle = caf
+    meeting_url = arrange(client, handle)
+    invitations = {i.organisation: i for i in Invitation.objects.all()}
+    assert set(invitations) == {"sch-001", "hlt-001", "lasc-001"}
+
+    bad = client.post(meeting_url, {"step": "record"})
+    assert "There is a problem" in bad.content.decode()
+    review = timezone.localdate() + timedelta(weeks=6)
+    recorded = client.post(
+        meeting_url,
+        {
+            "step": "record",
+            f"attendance_{invitations['sch-001'].pk}": "attended",
+            f"attendance_{invitations['hlt-001'].pk}": "absent",
+            f"attendance_{invitations['lasc-001'].pk}": "apologies",
+            "lead_professional": "alice",
+            **day_parts("next_review_on", review),
+        },
+    )
+    assert recorded.status_code == 302
+    overdue = timezone.localdate() - timedelta(days=2)
+    client.post(
+        meeting_url,
+        {
+            "step": "action",
+            "description": "Breakfast club place",
+            "owner": "Alice",
+            **day_parts("due_on", overdue),
+        },
+    )
+    escalated = client.post(
+        meeting_url,
+        {"step": "escalate", "item": invitations["hlt-001"].pk, "reason": "Second meeting missed"},
+    )
+    assert escalated.status_code == 302
+    assert Escalation.objects.get().invitation.organisation == "hlt-001"
+    assert Assessment.objects.get().lead_professional == "alice"
+
+    deliver_once()
+    person = Person.objects.get()
+    assert person.lead_professional.username == "alice"
+    overview = CafOverview.objects.get()
+    assert overview.review_due == review
+    assert overview.escalations[0]["agency"] == "Northmoor Community Health"
+    assert "Breakfast club" not in str(overview.__dict__)  # no content at the hub
+
+    coordinator = UserFactory(
+        username="cora", organisation=local_authority, roles=["caf_coordinator"]
+    )
+    queue = signed_in_client(coordinator).get("/caf/queue").content.decode()
+    assert "Northmoor Community Health did not attend" in queue
+    assert "1 of 1 open" in queue and "Overdue" in queue
+    assert "School" in queue  # initiated by a school
+    assert signed_in_client(UserFactory(username="pat")).get("/caf/queue").status_code == 403
+
+
+def test_only_the_lead_professional_escalates(caf, school):
+    client, handle = caf
+    meeting_url = arrange(client, handle)
+    gina = signed_in_client(UserFactory(username="gina", organisation=school))
+    open_caf_record(gina)
+    hlt = Invitation.objects.get(organisation="hlt-001")
+    response = gina.post(
+        meeting_url.replace(handle, open_caf_record(gina)), {"step": "escalate", "item": hlt.pk}
+    )
+    assert response.status_code == 403
+    assert not Escalation.objects.exists()
+
+
+def test_the_familys_copy_is_a_pdf_without_identifiers(caf):
+    from fame.caf.client import CafView
+    from fame.caf.family_copy import family_copy_html
+
+    client, handle = caf
+    response = client.get(caf_url(handle, "/family-copy.pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assessment = Assessment.objects.get()
+    version = assessment.versions.get()
+    html = family_copy_html(
+        caf=CafView.from_json(
+            {
+                "uid": str(assessment.uid),
+                "status": "completed",
+                "assessor": "alice",
+                "assessor_name": "Alice",
+                "working_number": 2,
+                "versions": [],
+            }
+        ),
+        version={"number": 1, "made_at": version.made_at.isoformat(), "content": version.content},
+        holder=assessment
+        and __import__("fame.accounts.models", fromlist=["Organisation"]).Organisation.objects.get(
+            agency_id="sch-001"
+        ),
+        organisations={},
+    )
+    assert "Olivia Grace" in html
+    for identifier in ("UPN-1001", str(assessment.uid), str(Person.objects.get().uid), "alice"):
+        assert identifier not in html
+
+
+def test_closing_when_needs_are_met_updates_the_index_and_keeps_it_read_only(caf):
+    client, handle = caf
+    response = client.post(caf_url(handle, "/close"), {"reason": "needs_met"})
+    assert response.status_code == 302
+    deliver_once()
+    assert Person.objects.get().caf_status == "closed"
+    page = client.get(caf_url(handle)).content.decode()
+    assert "This CAF is closed" in page
+    assert "Check your answers" not in page
+    assert client.post(caf_url(handle, "/sections/health"), {"strengths": "x"}).status_code == 403
+
+
+def test_a_step_up_passes_only_when_the_rules_permit_it(caf, isa_officer):
+    client, handle = caf
+    refused = client.post(
+        caf_url(handle, "/close"), {"reason": "stepped_up", "referred_to": "lasc-001"}
+    )
+    assert refused.status_code == 200
+    assert "do not let this CAF pass" in refused.content.decode()
+    assert Assessment.objects.get().status == "completed"
+    create_protocol(
+        reference="safeguarding",
+        title="Safeguarding referrals",
+        scope="regional",
+        parties=["sch-001", "lasc-001"],
+        purposes=["safeguarding"],
+        data_categories=["assessment"],
+        lawful_basis="Children Act 1989 s17",
+        in_force_from=timezone.localdate() - timedelta(days=1),
+        by=isa_officer,
+    )
+    record_consent(
+        child_ref=str(Person.objects.get().uid),
+        grantor="parent",
+        decision="permit",
+        organisations=["lasc-001"],
+        purposes=["safeguarding"],
+        data_categories=["assessment"],
+        in_force_from=timezone.localdate() - timedelta(days=1),
+        recorded_how="written",
+        by=isa_officer,
+    )
+    passed = client.post(
+        caf_url(handle, "/close"), {"reason": "stepped_up", "referred_to": "lasc-001"}
+    )
+    assert passed.status_code == 302
+    assert Assessment.objects.get().closure.referred_to == "lasc-001"
+    kept = Disclosure.objects.filter(request_ref="caf.step_up").order_by("id")
+    assert [d.decision for d in kept] == ["deny", "permit"]
+    deliver_once()
+    assert Person.objects.get().caf_status == "closed"
