@@ -15,15 +15,20 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fame.audit import record_event
 from fame.federation import Caller, UserAssertion, refuse, signed_endpoint
 from fame.node.api import hub_key, trusted_key
+from fame.node.disclosure import FactsRefused, decide_on_facts
 from fame.node.models import NodeAgency, NodeRecord
+from fame.sharing import Requester, record_disclosure
 
 from . import actions, queries, structure, team
 from .models import Assessment, Invitation, TeamAction
+
+CATEGORY = "assessment"
 
 
 def _json(request: HttpRequest) -> dict[str, Any]:
@@ -51,11 +56,19 @@ def _actor(assertion: UserAssertion) -> actions.Actor:
 def _holder_only(
     request: HttpRequest, caller: Caller, *, agency_id: str, local_id: str
 ) -> HttpResponse | UserAssertion:
-    """The assertion, if it is about this record and from the holder agency; else a refusal."""
+    """The assertion, if it is about this record, from the holder agency, and the sharing
+    rules permit its assessment to this person on the hub's signed facts; else a refusal.
+
+    The holder-only door is this API's shape (other agencies ask through detail
+    requests); whether the person may see the assessment is the policy decision
+    point's, decided here on the facts the hub sent (docs/adr/0012), and kept
+    as this node's disclosure record.
+    """
     assertion = caller.assertion
     if assertion is None:  # (the guard demands one; this keeps the type checker honest)
         return refuse(request, "a user assertion is required", key_id=caller.key_id)
-    if assertion.child != f"{agency_id}:{local_id}":
+    child = f"{agency_id}:{local_id}"
+    if assertion.child != child:
         return refuse(request, "the assertion is about another child", key_id=caller.key_id)
     if assertion.organisation != agency_id:
         return refuse(
@@ -65,6 +78,36 @@ def _holder_only(
             key_id=caller.key_id,
             status=403,
         )
+    facts = _json(request).get("facts")
+    if not isinstance(facts, dict):
+        return _bad("the hub's facts for the sharing decision are needed")
+    try:
+        decision = decide_on_facts(
+            assertion,
+            facts=facts,
+            child=child,
+            holder=agency_id,
+            purpose=assertion.purpose,
+            categories=[CATEGORY],
+        )[CATEGORY]
+    except FactsRefused as refused:
+        return refuse(request, str(refused), key_id=caller.key_id, status=400)
+    record_disclosure(
+        decision=decision,
+        child_ref=child,
+        category=CATEGORY,
+        purpose=assertion.purpose,
+        requester=Requester(assertion.subject, assertion.name, assertion.organisation),
+        holder=agency_id,
+        end=settings.FAME_NODE_NAME,
+        request_ref=f"caf:{request.path.rsplit('/', 1)[-1]}",
+        data_items=("caf",),
+        by=None,
+        organisation=agency_id,
+        audit=False,  # the refusal, or this endpoint's own event, is the audit
+    )
+    if not decision.permitted:
+        return refuse(request, " ".join(decision.reasons), key_id=caller.key_id, status=403)
     return assertion
 
 

@@ -16,6 +16,7 @@ from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.federation import NoResponse, federation_client, issue_assertion
 from fame.federation.actions import note_contact, note_failure
+from fame.federation.facts import session_mfa, signed_facts
 from fame.federation.keys import private_key
 from fame.federation.models import FederationNode
 from fame.federation.queries import node_for_agency
@@ -163,11 +164,20 @@ def _call(
         audience=place.node.name,
         private_key=private_key(),
     )
+    facts = signed_facts(
+        user=by,
+        person=place.person,
+        holder=place.agency.agency_id,
+        child=f"{place.agency.agency_id}:{place.local_id}",
+        purpose=PURPOSE,
+        categories=["assessment"],
+        mfa=session_mfa(by),
+    )
     try:
         response = federation_client().post(
             place.node.base_url,
             BASE + path,
-            payload,
+            {**payload, "facts": facts},
             key_id=HUB_KEY_ID,
             peer=place.node.name,
             assertion=assertion,

@@ -22,20 +22,12 @@ from django.utils import timezone
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.index.models import Person, SourceRecord
-from fame.sharing import (
-    AccessRequest,
-    Decision,
-    Grounds,
-    Requester,
-    facts_for,
-    record_disclosure,
-    scenario_document,
-)
-from fame.sharing.queries import user_id
+from fame.sharing import Decision, Grounds, Requester, record_disclosure
 
 from ._assertions import issue_assertion
 from .actions import note_contact, note_failure
 from .client import NoResponse, federation_client
+from .facts import signed_facts
 from .keys import private_key
 from .models import DetailRequest, DetailRequestStatus
 from .queries import node_for_agency
@@ -203,38 +195,23 @@ def _record_at_hub(detail: DetailRequest, decided: dict[str, Any], *, by: User) 
 
 def facts_document(detail: DetailRequest, *, child: str, mfa: bool) -> dict[str, Any]:
     """The facts the holding node decides on, from the hub's registers as they stand now."""
-    today = timezone.localdate()
-    user = detail.requested_by
     authoriser = (
         User.objects.filter(username=detail.override_authoriser).first()
         if detail.override_authoriser
         else None
     )
-    facts = facts_for(
-        user,
-        str(detail.person.uid),
-        detail.agency.agency_id,
-        today,
+    return signed_facts(
+        user=detail.requested_by,
+        person=detail.person,
+        holder=detail.agency.agency_id,
+        child=child,
+        purpose=detail.purpose,
+        categories=detail.categories,
         mfa=mfa,
-        shielded=detail.person.shielded,
-        override_authorised_by=authoriser,
+        override_reason=detail.override_reason,
+        authoriser=authoriser,
         authoriser_mfa=detail.override_confirmed,
     )
-    requests = [
-        AccessRequest(
-            user=user_id(user),
-            child=facts.child.id,
-            purpose=detail.purpose,
-            category=category,
-            on=today,
-            override_reason=detail.override_reason or None,
-            override_authorised_by=user_id(authoriser) if authoriser else None,
-            id=category,
-        )
-        for category in detail.categories
-    ]
-    names = {user_id(u): u.get_username() for u in (user, authoriser) if u is not None}
-    return scenario_document(facts, requests, child_id=child, user_ids=names)
 
 
 def _decisions(data: Any, categories: list[str]) -> list[dict[str, Any]] | None:

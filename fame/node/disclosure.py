@@ -14,6 +14,7 @@ docs/adr/0012-nodes-decide-on-the-hubs-signed-facts.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,22 +79,28 @@ RELEASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _check(
-    assertion: UserAssertion, wanted: DisclosureRequest
+def checked_facts(
+    assertion: UserAssertion,
+    *,
+    facts: dict[str, Any],
+    child: str,
+    holder: str,
+    purpose: str,
+    categories: Sequence[str],
 ) -> tuple[Scenario, dict[str, AccessRequest]]:
-    """The scenario's requests by category, each checked against the assertion."""
+    """The hub's facts read as a scenario, its requests by category, each checked against
+    what this node knows (the child, the holder) and the signed user assertion;
+    ``FactsRefused`` when anything does not fit."""
     try:
-        scenario = load_scenario(json.dumps(wanted.facts))
+        scenario = load_scenario(json.dumps(facts))
     except ScenarioError as error:
         raise FactsRefused(f"the facts are not a valid scenario: {error.problems[0]}") from None
-    if list(scenario.children) != [wanted.child]:
+    if list(scenario.children) != [child]:
         raise FactsRefused("the facts are about another child")
-    if scenario.children[wanted.child].holder != wanted.agency_id:
+    if scenario.children[child].holder != holder:
         raise FactsRefused("the facts name another organisation as holder")
     requests = {request.category: request for request in scenario.requests}
-    if sorted(requests) != sorted(set(wanted.categories)) or len(requests) != len(
-        scenario.requests
-    ):
+    if sorted(requests) != sorted(set(categories)) or len(requests) != len(scenario.requests):
         raise FactsRefused("the facts ask about other categories than the request")
     for request in requests.values():
         user = scenario.users[request.user]
@@ -101,7 +108,7 @@ def _check(
             raise FactsRefused("the facts are about another requester than the assertion")
         if sorted(user.roles) != sorted(assertion.roles):
             raise FactsRefused("the facts give the requester other roles than the assertion")
-        if request.purpose != wanted.purpose or request.purpose != assertion.purpose:
+        if request.purpose != purpose or request.purpose != assertion.purpose:
             raise FactsRefused("the facts are for another purpose than the request")
         reason = (request.override_reason or "").strip()
         if reason != assertion.override_reason.strip() or (
@@ -109,6 +116,27 @@ def _check(
         ):
             raise FactsRefused("the facts' override does not match the assertion")
     return scenario, requests
+
+
+def decide_on_facts(
+    assertion: UserAssertion,
+    *,
+    facts: dict[str, Any],
+    child: str,
+    holder: str,
+    purpose: str,
+    categories: Sequence[str],
+) -> dict[str, Decision]:
+    """This node's decision for each category, on the checked facts (``FactsRefused`` if not)."""
+    scenario, requests = checked_facts(
+        assertion,
+        facts=facts,
+        child=child,
+        holder=holder,
+        purpose=purpose,
+        categories=categories,
+    )
+    return {c: decide(requests[c], scenario.facts_for(requests[c])) for c in categories}
 
 
 def decide_disclosure(
@@ -119,18 +147,23 @@ def decide_disclosure(
     A category is released only on a permit, and only the fields ``RELEASES``
     names for it (sensitive involvement only where this agency's service is one).
     """
-    scenario, requests = _check(assertion, wanted)
+    decided = decide_on_facts(
+        assertion,
+        facts=wanted.facts,
+        child=wanted.child,
+        holder=wanted.agency_id,
+        purpose=wanted.purpose,
+        categories=wanted.categories,
+    )
     answers = []
     for category in wanted.categories:
+        decision = decided[category]
         if held is None:
             decision = Decision(
                 decision="deny",
                 policies=[],
                 reasons=["Refused: this agency holds no record for that child."],
             )
-        else:
-            request = requests[category]
-            decision = decide(request, scenario.facts_for(request))
         answers.append(CategoryDecision(category, decision, RELEASES.get(category, ())))
     return answers
 
