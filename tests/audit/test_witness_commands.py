@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from fame.audit import record_event
 from fame.audit._signing import signing_key
 from fame.audit.models import AuditEvent, TrustedLogKey, WitnessedTreeHead
-from fame.audit.publish import TreeHeadPublisher
+from fame.audit.publish import Publication, TreeHeadPublisher
 from fame.audit.queries import latest_tree_head
 from fame.federation.actions import register_node
 from fame.federation.keys import public_pem
@@ -115,23 +115,33 @@ def test_audit_publish_is_refused_on_a_node(settings) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publisher_thread_sends_new_heads_until_stopped(witnessing_node) -> None:
-    publisher = TreeHeadPublisher(every=0.05)
+def test_publisher_thread_sends_new_heads_until_stopped(monkeypatch) -> None:
+    """The loop, without the database: sending itself is `fame audit publish`'s test, and the
+    whole path runs over HTTP in test_witness_processes. (A thread writing to the test's
+    in-memory SQLite database while the test reads it locks the table now and then.)"""
+    sizes = iter([3, 3, 4, 4, 4])
+    sent: list[dict[str, int]] = []
+    rounds = threading.Event()
+
+    def publish(*, skip: dict[str, int]) -> list[Publication]:
+        sent.append(dict(skip))
+        size = next(sizes, 4)
+        if len(sent) >= 5:
+            rounds.set()
+        if skip.get(NODE) == size:
+            return []
+        if len(sent) == 3:
+            raise RuntimeError("one bad round")  # logged; the thread carries on
+        return [Publication(node=NODE, status="accepted", tree_size=size)]
+
+    monkeypatch.setattr("fame.audit.publish.publish_tree_head", publish)
+    monkeypatch.setattr("fame.audit.publish.close_old_connections", lambda: None)
+    publisher = TreeHeadPublisher(every=0.01)
     publisher.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not WitnessedTreeHead.objects.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        record_event("index.search", target="search:2")
-        size = latest_tree_head().tree_size  # type: ignore[union-attr]
-        while (
-            not WitnessedTreeHead.objects.filter(tree_size=size).exists()
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.05)
-    finally:
-        publisher.stop()
+    assert rounds.wait(10)
+    publisher.stop()
 
     assert not publisher.is_alive()
-    assert WitnessedTreeHead.objects.filter(tree_size=size).exists()
-    assert publisher.accepted == {NODE: size}
+    assert publisher.accepted == {NODE: 4}
+    assert sent[0] == {} and sent[1] == {NODE: 3}  # what a node kept is not sent again
+    assert sent[3] == {NODE: 3}  # the round that failed kept nothing; the next sends again
