@@ -8,6 +8,10 @@
    process acts as the hub (same data folder and key) and times
    ``ask_for_detail`` (record, sign, assert, send over HTTP, node decides and
    logs, answer kept and audited) for random children and involved agencies.
+3. ``--in-process``: the throughput part's updates applied by ``apply_batch`` in
+   this one process (the hub's database, no HTTP, no node processes), the
+   nodes' batches of 500 taken in turn: the hub's own cost per update, less
+   sensitive to a shared machine's load. ``--profile FILE`` writes its cProfile.
 
 Prints one JSON object. Everything lives under var/bench/federation/ and is
 started afresh each run (the region is reused). Not run in CI.
@@ -141,6 +145,82 @@ def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, f
     }
 
 
+def in_process(
+    region: Path, agencies: list[str], base_port: int, profile: str | None, reuse: bool
+) -> dict[str, float]:
+    """Apply the nodes' outboxes with ``apply_batch`` in this process, 500 at a time.
+
+    With ``reuse``, the hub and nodes prepared by the last run are used again
+    (the hub's database put back as it was before that run applied anything).
+    """
+    hub = processes.ProcessSpec("hub", "hub", base_port, BENCH / "hub")
+    nodes = [
+        processes.ProcessSpec(f"node-{i}", "node", base_port + 1 + i, BENCH / f"node-{i}", part)
+        for i, part in enumerate(split(agencies, 5))
+    ]
+    database = hub.data_dir / "fame.sqlite3"
+    fresh = BENCH / f"hub-prepared-{region.name}.sqlite3"
+    if reuse and fresh.exists():
+        shutil.copyfile(fresh, database)
+    else:
+        prepare(hub, nodes, region)
+        shutil.copyfile(database, fresh)
+    bodies: list[tuple[str, bytes]] = []  # (node, request body) in the order they would come
+    queues = []
+    for node in nodes:
+        with sqlite3.connect(node.data_dir / "fame.sqlite3") as db:
+            rows = db.execute(
+                "select idempotency_key, kind, agency_id, payload from node_outbox order by id"
+            ).fetchall()
+        updates = [
+            {"idempotency_key": k, "kind": kind, "agency_id": a, "payload": json.loads(p)}
+            for k, kind, a, p in rows
+        ]
+        queues.append(
+            [
+                (node.name, json.dumps({"updates": updates[i : i + 500]}).encode())
+                for i in range(0, len(updates), 500)
+            ]
+        )
+    while any(queues):
+        for queue in queues:
+            if queue:
+                bodies.append(queue.pop(0))
+    os.environ.update(processes.environment(hub, hub_url=hub.url))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "fame.settings"
+    import django
+
+    django.setup()
+    from fame.federation.ingest import apply_batch, parse_batch
+    from fame.federation.models import FederationNode
+
+    registered = {n.name: n for n in FederationNode.objects.all()}
+    total = 0
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started = time.perf_counter()
+    cpu = time.process_time()
+    for name, body in bodies:
+        node = registered[name]
+        updates = parse_batch(json.loads(body), node=node)
+        results = apply_batch(updates, node=node, backlog=None, budget=3600.0)
+        total += sum(r["status"] == "applied" for r in results)
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    return {
+        "updates": total,
+        "in_process_updates_per_s": round(total / elapsed, 1),
+        "in_process_updates_per_cpu_s": round(total / cpu, 1),
+    }
+
+
 def undelivered(node: processes.ProcessSpec) -> int:
     with sqlite3.connect(node.data_dir / "fame.sqlite3", timeout=30) as db:
         query = "select count(*) from node_outbox where delivered_at is null"
@@ -224,10 +304,21 @@ def main() -> None:
     parser.add_argument(
         "--throughput-only", action="store_true", help="skip the detail-request latency part"
     )
+    parser.add_argument(
+        "--in-process", action="store_true", help="apply_batch in this process only (no HTTP)"
+    )
+    parser.add_argument("--profile", help="with --in-process: write a cProfile to this file")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --in-process: reuse the last run's processes"
+    )
     args = parser.parse_args()
     BENCH.mkdir(parents=True, exist_ok=True)
     region, agencies = make_region(args.children)
     result: dict[str, object] = {"nodes": 5, "children": args.children}
+    if args.in_process:
+        result.update(in_process(region, agencies, args.port, args.profile, args.reuse))
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
     result.update(throughput(region, agencies, args.port))
     sys.stderr.write(f"throughput: {json.dumps(result)}\n")
     if args.throughput_only:

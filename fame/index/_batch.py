@@ -82,6 +82,8 @@ class _Item:
     """The person's id, or a negative number for a person made in this batch."""
     normal: LinkageRecord | None = None
     keys: frozenset[str] = frozenset()
+    stored_keys: tuple[str, ...] = ()
+    """``keys`` as stored (``matching.stored_keys``)."""
     outcome: str = ""
 
     @property
@@ -156,6 +158,7 @@ class BatchIngest:
             for name, value in matching.search_columns(record, normal=item.normal).items():
                 setattr(source, name, value)
             item.keys = frozenset(blocking_keys(item.normal))
+            item.stored_keys = tuple(matching.stored_keys(item.keys))
             items.append(item)
         return items
 
@@ -187,7 +190,7 @@ class BatchIngest:
         assert item.person is not None
         self.pool.put(
             item.ref,
-            keys=matching.stored_keys(item.keys),
+            keys=item.stored_keys,
             person=item.person,
             normal=item.normal,
             digest=item.source.content_hash,
@@ -256,25 +259,24 @@ class BatchIngest:
         def record_id(ref: int) -> int:
             return records[ref] if ref < 0 else ref
 
-        _insert(
+        _insert_rows(
+            LinkDecision,
             [
-                LinkDecision(
-                    record_id=record_id(d.item.ref),
-                    from_person_id=person_id(d.from_person) if d.from_person is not None else None,
-                    to_person_id=person_id(d.to_person),
-                    weight=d.weight,
-                    method=d.method,
-                    decided_by=self.by,
-                )
+                {
+                    "record_id": record_id(d.item.ref),
+                    "from_person_id": person_id(d.from_person)
+                    if d.from_person is not None
+                    else None,
+                    "to_person_id": person_id(d.to_person),
+                    "weight": d.weight,
+                    "method": d.method,
+                    "decided_by_id": self.by.pk if self.by is not None else None,
+                }
                 for d in self.decisions
-            ]
+            ],
         )
         BlockingKey.objects.filter(record_id__in=[item.ref for item in stored]).delete()
-        _insert_keys(
-            (key, item.source.pk)
-            for item in self.changed
-            for key in matching.stored_keys(item.keys)
-        )
+        _insert_keys((key, item.source.pk) for item in self.changed for key in item.stored_keys)
         self._write_involvements(stored)
         for item, candidate, score in self.reviews:
             ReviewItem.objects.update_or_create(
@@ -295,15 +297,11 @@ class BatchIngest:
         ids: dict[tuple[int, str], int] = {}
         local_ids = sorted({item.source.local_id for item in new})
         organisations = {item.organisation.pk for item in new}
-        for start in range(0, len(local_ids), matching.IN_CHUNK):
-            found = SourceRecord.objects.filter(
-                organisation_id__in=organisations,
-                local_id__in=local_ids[start : start + matching.IN_CHUNK],
-            )
-            for organisation, local_id, pk in found.values_list(
-                "organisation_id", "local_id", "pk"
-            ):
-                ids[(organisation, local_id)] = pk
+        columns = ("organisation_id", "local_id", "id")
+        for organisation, local_id, pk in matching.rows_where_in(
+            SourceRecord, columns, "local_id", local_ids, among=("organisation_id", organisations)
+        ):
+            ids[(organisation, local_id)] = pk
         for item in new:
             item.source.pk = ids[(item.organisation.pk, item.source.local_id)]
         return {item.ref: item.source.pk for item in new}
@@ -322,23 +320,26 @@ class BatchIngest:
         }
         updated, made = [], []
         for item in self.changed:
+            record = item.record
+            values = {
+                "person_id": item.source.person_id,
+                "organisation_id": item.organisation.pk,
+                "practitioner_id": practitioners.get(record.practitioner_email),
+                "practitioner_email": record.practitioner_email,
+                "service": record.service,
+                "role": record.role,
+                "sensitive": record.sensitive,
+                "started_on": record.started_on,
+                "ended_on": record.ended_on,
+            }
             involvement = existing.get(item.source.pk)
             if involvement is None:
-                involvement = Involvement(source_record_id=item.source.pk)
-                made.append(involvement)
-            else:
-                updated.append(involvement)
-            record = item.record
-            involvement.person_id = item.source.person_id
-            involvement.organisation = item.organisation
-            involvement.practitioner_id = practitioners.get(record.practitioner_email)
-            involvement.practitioner_email = record.practitioner_email
-            involvement.service = record.service
-            involvement.role = record.role
-            involvement.sensitive = record.sensitive
-            involvement.started_on = record.started_on
-            involvement.ended_on = record.ended_on
-        _insert(made)
+                made.append({"source_record_id": item.source.pk, **values})
+                continue
+            for name, value in values.items():
+                setattr(involvement, name, value)
+            updated.append(involvement)
+        _insert_rows(Involvement, made)
         Involvement.objects.bulk_update(updated, INVOLVEMENT_FIELDS)
 
 
@@ -369,34 +370,60 @@ def _plain(value: Any) -> Any:
 
 
 def _insert(objects: Sequence[models.Model]) -> None:
-    """Insert new model objects, all of one model, with one prepared statement run per object.
-
-    ``bulk_create`` without its per-value machinery, which costs more than the
-    database here; no ids come back (callers look them up by a unique field).
-    """
+    """Insert new model objects, all of one model (see ``_insert_rows``)."""
     if not objects:
         return
     model = type(objects[0])
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    _insert_rows(model, [{name: getattr(obj, name) for name in names} for obj in objects])
+
+
+def _insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows of ``model``, each given as {field attname: value}, with one prepared
+    statement run per row.
+
+    ``bulk_create`` without model objects and its per-value machinery, which cost
+    more than the database here; no ids come back (callers look them up by a unique
+    field). A field a row leaves out takes its default; automatic time stamps are the
+    same for every row of one call; a value that needs adapting for the database (a
+    date, a time) is adapted once.
+    """
+    if not rows:
+        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     places = ", ".join(["%s"] * len(fields))
     # Names from the model, quoted; the values are parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    rows: list[list[Any]] = []
-    for obj in objects:
-        for f in stamped:
-            f.pre_save(obj, add=True)
-        rows.append(
-            [
-                _plain(getattr(obj, f.attname))
-                if isinstance(f, _PLAIN)
-                else f.get_db_prep_save(getattr(obj, f.attname), connection)
-                for f in fields
-            ]
-        )
+    now = timezone.now()
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    plain = [isinstance(f, _PLAIN) for f in fields]
+    adapted: list[dict[Any, Any]] = [{} for _ in fields]
+
+    def value(n: int, row: dict[str, Any]) -> Any:
+        f = fields[n]
+        if f.attname in stamped:
+            raw: Any = now
+        elif f.attname in row:
+            raw = row[f.attname]
+        else:
+            raw = f.get_default()
+        if plain[n]:
+            return _plain(raw)
+        try:
+            return adapted[n][raw]
+        except KeyError:
+            done = adapted[n][raw] = f.get_db_prep_save(raw, connection)
+            return done
+        except TypeError:  # not hashable (a JSON object): adapt it each time
+            return f.get_db_prep_save(raw, connection)
+
+    order = range(len(fields))
+    values = [[value(n, row) for n in order] for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, values)

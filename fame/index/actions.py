@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fame.accounts.models import Organisation, User
@@ -186,6 +186,7 @@ def ingest_batch(
     """
     outcomes: list[str] = []
     with transaction.atomic():
+        _larger_page_cache()
         for part in _without_repeats(records):
             done = BatchIngest(part, by=by).run(deadline=deadline)
             outcomes.extend(done)
@@ -194,6 +195,19 @@ def ingest_batch(
             if deadline is not None and time.monotonic() > deadline:
                 break
     return outcomes
+
+
+SQLITE_PAGE_CACHE_KIB = 262_144
+"""SQLite's page cache for a connection that ingests in bulk (its default is 2 MiB)."""
+
+
+def _larger_page_cache() -> None:
+    """On SQLite, a page cache that holds the blocking keys' index: a batch inserts
+    thousands of keys at random places in it, and with the default 2 MiB most of
+    them meant reading a page back and writing one out again."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_PAGE_CACHE_KIB}")
 
 
 def _without_repeats(

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from nicknames import NickNamer
 
@@ -43,10 +43,13 @@ _STREET_WORDS = {
 
 def _plain(text: str) -> str:
     """Lower case ASCII letters: accents dropped ('Zoë' is 'zoe')."""
+    if text.isascii():  # nothing to decompose (the usual case)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str | None:
     """A name in lower case letters, single spaces and bare hyphens; None when blank.
 
@@ -127,6 +130,7 @@ def normalise_address(text: str) -> str | None:
     return address or None
 
 
+@lru_cache(maxsize=1 << 16)
 def _postcode_fields(text: str) -> tuple[str | None, str | None, str | None]:
     """Postcode, sector and district; a non-UK code keeps only its compact form."""
     compact = _SPACES.sub("", text).upper()

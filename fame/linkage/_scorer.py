@@ -143,6 +143,10 @@ class RuntimeScorer:
             )
             for comparison in COMPARISONS
         ]
+        self._compiled = tuple(
+            (tuple(level.test for level in comparison.levels), levels)
+            for comparison, levels in self._levels
+        )
         prior = float(model.splink_settings["probability_two_random_records_match"])
         self.prior_weight = math.log2(prior / (1 - prior))
 
@@ -170,6 +174,21 @@ class RuntimeScorer:
             total += weight
             fields.append(FieldScore(comparison.name, index, level.label, weight))
         return Score(total, _probability(total), tuple(fields))
+
+    def match_weight(self, left: LinkageRecord, right: LinkageRecord) -> float:
+        """``score(left, right).match_weight``, the same float, without the explanation:
+        for ranking many candidates, where only the best one's reasons are wanted."""
+        total = self.prior_weight
+        for tests, levels in self._compiled:
+            index = 0
+            while not tests[index](left, right):  # the first level that holds, as level_of
+                index += 1
+            level = levels[index]
+            weight = level.weight
+            if level.term_frequency is not None:
+                weight += level.term_frequency.adjustment(left, right)
+            total += weight
+        return total
 
     def decision(self, score: Score) -> str:
         """'link', 'review' or 'new person' by the model's thresholds."""
