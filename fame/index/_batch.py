@@ -14,8 +14,9 @@ the batch where one repeats.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -199,7 +200,7 @@ class BatchIngest:
     def _place(self, item: _Item) -> str:
         assert item.normal is not None
         match = self.pool.best_match(item.normal, item.keys, exclude=item.ref)
-        weight = match.score.match_weight if match.score else None
+        weight = match.weight
         if match.decision == "link" and match.candidate is not None:
             to = self.pool.person_of[match.candidate]
             if item.person != to:
@@ -211,8 +212,9 @@ class BatchIngest:
         else:
             self.new_persons += 1
             self._move(item, -self.new_persons, weight=weight, method=LinkMethod.NEW)
-        if match.decision == "review" and match.candidate is not None and match.score is not None:
-            self.reviews.append((item, match.candidate, match.score))
+        if match.decision == "review" and match.candidate is not None:
+            score = self.pool.explain(item.normal, match.candidate)
+            self.reviews.append((item, match.candidate, score))
             return "review"
         return "new person"
 
@@ -378,6 +380,32 @@ def _insert(objects: Sequence[models.Model]) -> None:
     _insert_rows(model, [{name: getattr(obj, name) for name in names} for obj in objects])
 
 
+def _getter(field: models.Field[Any, Any], now: datetime) -> Callable[[dict[str, Any]], Any]:
+    """How to take ``field``'s database value from a row {attname: value} (see _insert_rows)."""
+    name = field.attname
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        stamp = field.get_db_prep_save(now, connection)
+        return lambda row: stamp
+    if isinstance(field, _PLAIN) and not callable(field.default):
+        default = field.get_default()
+        return lambda row: _plain(row.get(name, default))
+    if isinstance(field, _PLAIN):
+        return lambda row: _plain(row[name] if name in row else field.get_default())
+    adapted: dict[Any, Any] = {}
+
+    def get(row: dict[str, Any]) -> Any:
+        raw = row[name] if name in row else field.get_default()
+        try:
+            return adapted[raw]
+        except KeyError:
+            done = adapted[raw] = field.get_db_prep_save(raw, connection)
+            return done
+        except TypeError:  # not hashable (a JSON object): adapt it each time
+            return field.get_db_prep_save(raw, connection)
+
+    return get
+
+
 def _insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows of ``model``, each given as {field attname: value}, with one prepared
     statement run per row.
@@ -397,33 +425,7 @@ def _insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> N
     # Names from the model, quoted; the values are parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
     now = timezone.now()
-    stamped = {
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-    plain = [isinstance(f, _PLAIN) for f in fields]
-    adapted: list[dict[Any, Any]] = [{} for _ in fields]
-
-    def value(n: int, row: dict[str, Any]) -> Any:
-        f = fields[n]
-        if f.attname in stamped:
-            raw: Any = now
-        elif f.attname in row:
-            raw = row[f.attname]
-        else:
-            raw = f.get_default()
-        if plain[n]:
-            return _plain(raw)
-        try:
-            return adapted[n][raw]
-        except KeyError:
-            done = adapted[n][raw] = f.get_db_prep_save(raw, connection)
-            return done
-        except TypeError:  # not hashable (a JSON object): adapt it each time
-            return f.get_db_prep_save(raw, connection)
-
-    order = range(len(fields))
-    values = [[value(n, row) for n in order] for row in rows]
+    getters = [_getter(f, now) for f in fields]
+    values = [[get(row) for get in getters] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)

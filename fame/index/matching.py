@@ -142,7 +142,8 @@ def best_match(record: AgencyRecord, *, exclude: int | None = None) -> Match:
 class PoolMatch:
     candidate: int | None
     """The candidate's reference in the pool (a record id, or a negative new record's)."""
-    score: Score | None
+    weight: float | None
+    """The candidate's match weight (``CandidatePool.explain`` gives the whole score)."""
     decision: str
 
 
@@ -217,5 +218,8 @@ class CandidatePool:
                 best = (weight, ref)
         if best is None:
             return PoolMatch(None, None, "new person")
-        score = model_scorer.score(incoming, self._normal[best[1]])
-        return PoolMatch(best[1], score, model_scorer.decision(score))
+        return PoolMatch(best[1], best[0], model_scorer.decision(best[0]))
+
+    def explain(self, incoming: LinkageRecord, ref: int) -> Score:
+        """The score of ``incoming`` against record ``ref``, comparison by comparison."""
+        return scorer().score(incoming, self._normal[ref])

@@ -190,10 +190,12 @@ class RuntimeScorer:
             total += weight
         return total
 
-    def decision(self, score: Score) -> str:
-        """'link', 'review' or 'new person' by the model's thresholds."""
-        if score.match_weight >= self.model.upper_match_weight:
+    def decision(self, score: Score | float) -> str:
+        """'link', 'review' or 'new person' by the model's thresholds (for a score or its
+        match weight)."""
+        weight = score.match_weight if isinstance(score, Score) else score
+        if weight >= self.model.upper_match_weight:
             return "link"
-        if score.match_weight >= self.model.lower_match_weight:
+        if weight >= self.model.lower_match_weight:
             return "review"
         return "new person"
