@@ -233,6 +233,8 @@ def search(query: SearchQuery) -> list[SearchResult]:
     query.check_minimum()
     record = query.as_record()
     incoming = LinkageRecord.from_agency_record(record)
+    # _as_scored leaves out what a search cannot give; a search that gave it would need it.
+    assert not incoming.middle_names and incoming.sex is None and incoming.address is None
     scorer = matching.scorer()
     best_possible = scorer.score(incoming, incoming).match_weight
     best: dict[int, tuple[float, _Candidate]] = {}
