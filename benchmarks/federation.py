@@ -107,6 +107,7 @@ def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, f
     try:
         processes.wait_healthy([hub], {"hub": server}, timeout=120)
         started = time.perf_counter()
+        hub_cpu = cpu_seconds(server.pid)
         workers = [
             subprocess.Popen(
                 [*FAME, "worker"],
@@ -118,6 +119,8 @@ def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, f
         while receipts(hub) < total:
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
+        hub_cpu = cpu_seconds(server.pid) - hub_cpu
+        workers_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
         processes.stop(workers)
         # The same updates again: the hub answers "duplicate" to each, so this is the
         # protocol's own rate (signatures, receipts, transport) without the matching.
@@ -141,6 +144,11 @@ def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, f
     return {
         "updates": total,
         "index_updates_per_s": round(total / elapsed, 1),
+        # CPU time used while the updates went in: the hub's, and the 5 workers' together
+        # (theirs includes their start-up). The machine has 2 cores.
+        "hub_cpu_s": round(hub_cpu, 1),
+        "workers_cpu_s": round(workers_cpu, 1),
+        "elapsed_s": round(elapsed, 1),
         "redelivered_updates_per_s": round(total / redelivery, 1),
     }
 
@@ -219,6 +227,12 @@ def in_process(
         "in_process_updates_per_s": round(total / elapsed, 1),
         "in_process_updates_per_cpu_s": round(total / cpu, 1),
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def undelivered(node: processes.ProcessSpec) -> int:
