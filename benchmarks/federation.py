@@ -169,6 +169,8 @@ def in_process(
     database = hub.data_dir / "fame.sqlite3"
     fresh = BENCH / f"hub-prepared-{region.name}.sqlite3"
     if reuse and fresh.exists():
+        for leftover in ("-wal", "-shm"):  # a last run's WAL must not replay onto the copy
+            database.with_name(database.name + leftover).unlink(missing_ok=True)
         shutil.copyfile(fresh, database)
     else:
         prepare(hub, nodes, region)
