@@ -91,7 +91,9 @@ def prepare(hub: processes.ProcessSpec, nodes: list[processes.ProcessSpec], regi
     return plan
 
 
-def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, float]:
+def throughput(
+    region: Path, agencies: list[str], base_port: int, outbox_batch: int | None = None
+) -> dict[str, float]:
     hub = processes.ProcessSpec("hub", "hub", base_port, BENCH / "hub")
     nodes = [
         processes.ProcessSpec(f"node-{i}", "node", base_port + 1 + i, BENCH / f"node-{i}", part)
@@ -108,10 +110,11 @@ def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, f
         processes.wait_healthy([hub], {"hub": server}, timeout=120)
         started = time.perf_counter()
         hub_cpu = cpu_seconds(server.pid)
+        batch = {"FAME_OUTBOX_BATCH": str(outbox_batch)} if outbox_batch else {}
         workers = [
             subprocess.Popen(
                 [*FAME, "worker"],
-                env=processes.environment(node, hub_url=hub.url),
+                env={**processes.environment(node, hub_url=hub.url), **batch},
                 stdout=subprocess.DEVNULL,
             )
             for node in nodes
@@ -154,9 +157,14 @@ def throughput(region: Path, agencies: list[str], base_port: int) -> dict[str, f
 
 
 def in_process(
-    region: Path, agencies: list[str], base_port: int, profile: str | None, reuse: bool
+    region: Path,
+    agencies: list[str],
+    base_port: int,
+    profile: str | None,
+    reuse: bool,
+    batch: int = 500,
 ) -> dict[str, float]:
-    """Apply the nodes' outboxes with ``apply_batch`` in this process, 500 at a time.
+    """Apply the nodes' outboxes with ``apply_batch`` in this process, ``batch`` at a time.
 
     With ``reuse``, the hub and nodes prepared by the last run are used again
     (the hub's database put back as it was before that run applied anything).
@@ -188,8 +196,8 @@ def in_process(
         ]
         queues.append(
             [
-                (node.name, json.dumps({"updates": updates[i : i + 500]}).encode())
-                for i in range(0, len(updates), 500)
+                (node.name, json.dumps({"updates": updates[i : i + batch]}).encode())
+                for i in range(0, len(updates), batch)
             ]
         )
     while any(queues):
@@ -321,9 +329,15 @@ def main() -> None:
         "--throughput-only", action="store_true", help="skip the detail-request latency part"
     )
     parser.add_argument(
+        "--outbox-batch", type=int, help="updates per delivery (FAME_OUTBOX_BATCH; 500 unless set)"
+    )
+    parser.add_argument(
         "--in-process", action="store_true", help="apply_batch in this process only (no HTTP)"
     )
     parser.add_argument("--profile", help="with --in-process: write a cProfile to this file")
+    parser.add_argument(
+        "--batch", type=int, default=500, help="with --in-process: updates per delivery (<= 2000)"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="with --in-process: reuse the last run's processes"
     )
@@ -332,10 +346,13 @@ def main() -> None:
     region, agencies = make_region(args.children)
     result: dict[str, object] = {"nodes": 5, "children": args.children}
     if args.in_process:
-        result.update(in_process(region, agencies, args.port, args.profile, args.reuse))
+        result.update(in_process(region, agencies, args.port, args.profile, args.reuse, args.batch))
+        result["batch"] = args.batch
         sys.stdout.write(json.dumps(result) + "\n")
         return
-    result.update(throughput(region, agencies, args.port))
+    result.update(throughput(region, agencies, args.port, args.outbox_batch))
+    if args.outbox_batch:
+        result["outbox_batch"] = args.outbox_batch
     sys.stderr.write(f"throughput: {json.dumps(result)}\n")
     if args.throughput_only:
         sys.stdout.write(json.dumps(result) + "\n")
