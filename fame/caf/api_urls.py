@@ -2,10 +2,17 @@
 
 from django.urls import path
 
-from . import api
+from . import api, referral_api
 
 app_name = "caf_api"
 urlpatterns = [
+    path("federation/v1/node/cafs/referrals", referral_api.receive, name="referral_receive"),
+    path(
+        "federation/v1/node/cafs/referrals/received",
+        referral_api.received,
+        name="referrals_received",
+    ),
+    path("federation/v1/node/cafs/referrals/<uuid:uid>", referral_api.one, name="referral"),
     path("federation/v1/node/cafs/find", api.find, name="find"),
     path("federation/v1/node/cafs/start", api.start, name="start"),
     path("federation/v1/node/cafs/<uuid:uid>", api.current, name="current"),

@@ -9,8 +9,11 @@ what was read or written, by whom, about which child, and what the node said.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import timezone
 
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
@@ -270,3 +273,147 @@ def team_write(
 ) -> CafView:
     """One Team Around the Child or closure write at the holding node (``path`` under the CAF)."""
     return _view(_call(place, by, f"/{uid}{path}", payload, action=action, caf=uid))
+
+
+REFERRALS = "/referrals"
+
+
+def _to_receiving(
+    node: FederationNode,
+    receiving: Organisation,
+    *,
+    by: User,
+    path: str,
+    payload: dict[str, Any],
+    action: str,
+    target: str,
+    child: str = "",
+    purpose: str = "safeguarding",
+) -> dict[str, Any]:
+    """One signed call to the node hosting ``receiving``, audited here; ``CafProblem`` if not."""
+    assertion = issue_assertion(
+        subject=by.username,
+        name=by.display_name,
+        organisation=by.organisation.agency_id if by.organisation else "",
+        roles=list(by.roles),
+        purpose=purpose,
+        child=child or f"{receiving.agency_id}:referrals",
+        audience=node.name,
+        private_key=private_key(),
+    )
+    details: dict[str, Any] = {"receiving": receiving.agency_id, "node": node.name}
+    try:
+        response = federation_client().post(
+            node.base_url,
+            BASE + REFERRALS + path,
+            payload,
+            key_id=HUB_KEY_ID,
+            peer=node.name,
+            assertion=assertion,
+        )
+    except NoResponse as silent:
+        note_failure(node, f"caf referral: {silent.reason}")
+        record_event(
+            action,
+            actor=by,
+            target=target,
+            outcome="failure",
+            details={**details, "why": silent.reason},
+        )
+        raise CafUnavailable(f"{receiving.name} did not respond. Try again.") from None
+    note_contact(node)
+    reason = str(response.data.get("reason", response.status))
+    if response.ok:
+        record_event(action, actor=by, target=target, details=details)
+        return response.data
+    record_event(
+        action, actor=by, target=target, outcome="refused", details={**details, "why": reason}
+    )
+    if response.status in {401, 403}:
+        raise CafRefused(f"{receiving.name} refused: {reason}.")
+    raise CafUnavailable(f"{receiving.name} could not answer ({reason}).")
+
+
+def _receiving_node(receiving: Organisation) -> FederationNode:
+    node = node_for_agency(receiving.agency_id)
+    if node is None:
+        raise CafUnavailable(f"{receiving.name} is not connected to FAME's federation yet.")
+    return node
+
+
+def pass_on(
+    place: CafPlace,
+    *,
+    by: User,
+    caf: CafView,
+    receiving: Organisation,
+    reason: str,
+    decision: dict[str, Any],
+) -> dict[str, Any]:
+    """Pass the CAF's current version from its holding node to ``receiving``'s node.
+
+    The holding node gives the version; the hub forwards it, signed, with the
+    decision point's permit; the receiving node keeps it read-only. Raises
+    ``CafProblem`` (nothing kept) if either node does not answer.
+    """
+    node = _receiving_node(receiving)
+    if not caf.versions:
+        raise CafNotReady("There is no completed version of this CAF to pass on.")
+    current = version(place, by=by, uid=caf.uid, number=int(caf.versions[-1]["number"]))
+    payload = {
+        "uid": uuid.uuid4().hex,
+        "received_by": receiving.agency_id,
+        "child_ref": str(place.person.uid),
+        "from_agency": place.agency.agency_id,
+        "from_agency_name": place.agency.name,
+        "reason": reason,
+        "referred_on": timezone.localdate().isoformat(),
+        "version_number": current["number"],
+        "content": current["content"],
+        "decision": decision,
+    }
+    data = _to_receiving(
+        node,
+        receiving,
+        by=by,
+        path="",
+        payload=payload,
+        action="caf.passed_on",
+        target=f"person:{place.person.uid}",
+        child=f"{place.agency.agency_id}:{place.local_id}",
+    )
+    return dict(data["referral"])
+
+
+def referrals_received(*, by: User) -> list[dict[str, Any]]:
+    """The referrals ``by``'s organisation has received, from its node; no content."""
+    if by.organisation is None:
+        raise CafUnavailable("Your account does not belong to an organisation.")
+    node = _receiving_node(by.organisation)
+    data = _to_receiving(
+        node,
+        by.organisation,
+        by=by,
+        path="/received",
+        payload={"agency_id": by.organisation.agency_id},
+        action="caf.referrals_listed",
+        target=f"organisation:{by.organisation.agency_id}",
+    )
+    return list(data.get("referrals", []))
+
+
+def referral_received(*, by: User, uid: str) -> dict[str, Any]:
+    """One referral with its content, from ``by``'s organisation's node."""
+    if by.organisation is None:
+        raise CafUnavailable("Your account does not belong to an organisation.")
+    node = _receiving_node(by.organisation)
+    data = _to_receiving(
+        node,
+        by.organisation,
+        by=by,
+        path=f"/{uid}",
+        payload={},
+        action="caf.referral_opened",
+        target=f"referral:{uid}",
+    )
+    return dict(data["referral"])

@@ -252,3 +252,39 @@ class CafOverview(models.Model):
     escalations = models.JSONField(default=list, help_text="Open escalations: agency, date, by")
     closed_reason = models.CharField(max_length=12, blank=True)
     as_of = models.DateTimeField()
+
+
+class ReferralCopy(AppendOnlyModel):
+    """A CAF version passed on by a step up, kept read-only at the receiving organisation's node.
+
+    Written once, when the hub forwards the holding node's copy under the
+    sharing rules; the holding node keeps the CAF itself, closed.
+    """
+
+    uid = models.UUIDField(unique=True, help_text="The referral's uid, chosen by the hub")
+    received_by = models.CharField(max_length=40, help_text="The receiving agency")
+    child_ref = models.CharField(max_length=64, help_text="The child's uid in the Child Index")
+    from_agency = models.CharField(max_length=40)
+    from_agency_name = models.CharField(max_length=200)
+    referred_by = models.CharField(max_length=150)
+    referred_by_name = models.CharField(max_length=200)
+    reason = models.TextField(blank=True, help_text="Why the CAF was stepped up")
+    referred_on = models.DateField()
+    version_number = models.PositiveIntegerField()
+    content = models.JSONField(help_text="The version's answers, as the holding node kept them")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "uid": str(self.uid),
+            "child_ref": self.child_ref,
+            "from_agency": self.from_agency,
+            "from_agency_name": self.from_agency_name,
+            "referred_by_name": self.referred_by_name,
+            "reason": self.reason,
+            "referred_on": self.referred_on.isoformat(),
+            "version_number": self.version_number,
+        }

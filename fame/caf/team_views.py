@@ -198,6 +198,7 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
     )
     form = CloseForm(posted(request), social_care=social_care)
     problem: list[str] = []
+    intro = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["reason"] == "stepped_up":
@@ -211,6 +212,19 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
             )
             if not decision.permitted:
                 problem = list(decision.reasons)
+            else:
+                try:
+                    client.pass_on(
+                        place,
+                        by=user,
+                        caf=caf,
+                        receiving=receiving,
+                        reason=data["note"],
+                        decision={**decision.as_dict(), "decision_id": decision.decision_id},
+                    )
+                except CafProblem as failed:
+                    intro = "The CAF could not be passed on, so it is still open:"
+                    problem = [failed.reason]
         if not problem:
             done = _write(
                 request,
@@ -236,7 +250,7 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
     return _page(
         request,
         "caf/close.html",
-        {"form": form, "caf": caf, "problem": problem, "handle": handle},
+        {"form": form, "caf": caf, "problem": problem, "problem_intro": intro, "handle": handle},
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import team_views, views
+from . import referral_views, team_views, views
 
 app_name = "caf"
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
         name="family_copy",
     ),
     path("caf/queue", team_views.queue, name="queue"),
+    path("caf/referrals", referral_views.received, name="referrals"),
+    path("caf/referrals/<uuid:uid>", referral_views.referral, name="referral"),
 ]

@@ -217,7 +217,9 @@ def test_a_step_up_passes_only_when_the_rules_permit_it(caf, isa_officer):
     )
     assert passed.status_code == 302
     assert Assessment.objects.get().closure.referred_to == "lasc-001"
-    kept = Disclosure.objects.filter(request_ref="caf.step_up").order_by("id")
+    kept = Disclosure.objects.filter(request_ref="caf.step_up", recorded_at_end="hub").order_by(
+        "id"
+    )
     assert [d.decision for d in kept] == ["deny", "permit"]
     deliver_once()
     assert Person.objects.get().caf_status == "closed"
