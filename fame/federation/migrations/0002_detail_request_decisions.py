@@ -4,45 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('federation', '0001_initial'),
+        ("federation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='detailrequest',
-            name='decisions',
+            model_name="detailrequest",
+            name="decisions",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='detailrequest',
-            name='family_not_told_reason',
+            model_name="detailrequest",
+            name="family_not_told_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='detailrequest',
-            name='family_told',
+            model_name="detailrequest",
+            name="family_told",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='detailrequest',
-            name='on_behalf_of',
+            model_name="detailrequest",
+            name="on_behalf_of",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='detailrequest',
-            name='override_confirmed',
-            field=models.BooleanField(default=False, help_text='The authoriser confirmed with their one-time code'),
+            model_name="detailrequest",
+            name="override_confirmed",
+            field=models.BooleanField(
+                default=False, help_text="The authoriser confirmed with their one-time code"
+            ),
         ),
         migrations.AlterField(
-            model_name='detailrequest',
-            name='override_authoriser',
-            field=models.CharField(blank=True, help_text='Username of the manager or ISA officer', max_length=150),
+            model_name="detailrequest",
+            name="override_authoriser",
+            field=models.CharField(
+                blank=True, help_text="Username of the manager or ISA officer", max_length=150
+            ),
         ),
         migrations.AlterField(
-            model_name='detailrequest',
-            name='status',
-            field=models.CharField(choices=[('sent', 'Waiting for an answer'), ('released', 'Information released'), ('partly', 'Some information released'), ('refused', 'Refused'), ('no_response', 'No response')], default='sent', max_length=12),
+            model_name="detailrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("sent", "Waiting for an answer"),
+                    ("released", "Information released"),
+                    ("partly", "Some information released"),
+                    ("refused", "Refused"),
+                    ("no_response", "No response"),
+                ],
+                default="sent",
+                max_length=12,
+            ),
         ),
     ]
