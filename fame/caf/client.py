@@ -361,7 +361,11 @@ def pass_on(
         raise CafNotReady("There is no completed version of this CAF to pass on.")
     current = version(place, by=by, uid=caf.uid, number=int(caf.versions[-1]["number"]))
     payload = {
-        "uid": uuid.uuid4().hex,
+        # The same CAF version to the same organisation is the same referral: a retry
+        # after the copy arrived but the closure failed changes nothing at the receiver.
+        "uid": uuid.uuid5(
+            uuid.NAMESPACE_URL, f"caf:{caf.uid}:{current['number']}:{receiving.agency_id}"
+        ).hex,
         "received_by": receiving.agency_id,
         "child_ref": str(place.person.uid),
         "from_agency": place.agency.agency_id,

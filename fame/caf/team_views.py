@@ -199,6 +199,7 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
     form = CloseForm(posted(request), social_care=social_care)
     problem: list[str] = []
     intro = ""
+    receiving: Organisation | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["reason"] == "stepped_up":
@@ -242,9 +243,15 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
             )
             if isinstance(done, HttpResponse):
                 return done
+            passed = (
+                f" A copy has been passed to {receiving.name}."
+                if receiving is not None
+                else ""
+            )
             messages.success(
                 request,
-                "The CAF is closed. It is kept, read-only; the Child Index shows it as closed.",
+                "The CAF is closed. It is kept, read-only; the Child Index shows it as closed."
+                + passed,
             )
             return redirect("caf:home", handle=handle)
     return _page(

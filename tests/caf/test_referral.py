@@ -132,3 +132,20 @@ def test_when_social_cares_node_is_down_nothing_changes(caf, rules, monkeypatch)
     assert Assessment.objects.get().status == "completed"
     deliver_once()
     assert Person.objects.get().caf_status != "closed"
+
+
+def test_a_retry_after_the_copy_arrived_keeps_one_copy(caf, rules, monkeypatch):  # noqa: F811
+    client, handle = caf
+    closing = caf_client.team_write
+
+    def closure_fails_once(*args, **kwargs):
+        monkeypatch.setattr(caf_client, "team_write", closing)
+        raise caf_client.CafUnavailable("Hollins Lane Primary School did not respond. Try again.")
+
+    monkeypatch.setattr(caf_client, "team_write", closure_fails_once)
+    first = client.post(caf_url(handle, "/close"), STEP_UP)
+    assert Assessment.objects.get().status == "completed", first.content.decode()[:500]
+    second = client.post(caf_url(handle, "/close"), STEP_UP)
+    assert second.status_code == 302
+    assert ReferralCopy.objects.count() == 1
+    assert Assessment.objects.get().status == "closed"
