@@ -6,8 +6,10 @@
    applied every update (counted from the hub's receipts).
 2. Detail-request latency: 20 node processes, one of them stopped; this
    process acts as the hub (same data folder and key) and times
-   ``ask_for_detail`` (record, sign, assert, send over HTTP, node decides and
-   logs, answer kept and audited) for random children and involved agencies.
+   ``ask_for_detail`` (record, gather the facts from the registers, sign, assert,
+   send over HTTP, the node checks the facts and decides with the sharing policy
+   decision point and keeps its disclosure record, the answer and the hub's own
+   disclosure record kept and audited) for random children and involved agencies.
 3. ``--in-process``: the throughput part's updates applied by ``apply_batch`` in
    this one process (the hub's database, no HTTP, no node processes), the
    nodes' batches of 500 taken in turn: the hub's own cost per update, less
@@ -308,8 +310,10 @@ def measure_in_process(hub: processes.ProcessSpec, requests: int) -> dict[str, f
             person=involvement.person,
             agency=involvement.organisation,
             by=asker,
+            mfa=True,
             purpose="early_help",
             categories=["case"],
+            family_told=True,
         )
         timings.append((time.perf_counter() - started) * 1000)
     cuts = statistics.quantiles(timings, n=100)
