@@ -244,9 +244,7 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
             if isinstance(done, HttpResponse):
                 return done
             passed = (
-                f" A copy has been passed to {receiving.name}."
-                if receiving is not None
-                else ""
+                f" A copy has been passed to {receiving.name}." if receiving is not None else ""
             )
             messages.success(
                 request,
