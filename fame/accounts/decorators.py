@@ -77,7 +77,8 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
-def is_verified(request: HttpRequest) -> bool:
-    """Whether the signed-in person used their second factor in this session."""
-    check = getattr(request.user, "is_verified", None)
+def used_second_factor(user: object) -> bool:
+    """Whether the signed-in ``user`` (as django-otp's middleware leaves ``request.user``)
+    used their second factor in this session."""
+    check = getattr(user, "is_verified", None)
     return bool(callable(check) and check())

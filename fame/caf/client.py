@@ -15,11 +15,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from fame.accounts.decorators import used_second_factor
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.federation import NoResponse, federation_client, issue_assertion
 from fame.federation.actions import note_contact, note_failure
-from fame.federation.facts import session_mfa, signed_facts
+from fame.federation.facts import signed_facts
 from fame.federation.keys import private_key
 from fame.federation.models import FederationNode
 from fame.federation.queries import node_for_agency
@@ -174,7 +175,7 @@ def _call(
         child=f"{place.agency.agency_id}:{place.local_id}",
         purpose=PURPOSE,
         categories=["assessment"],
-        mfa=session_mfa(by),
+        mfa=used_second_factor(by),
     )
     try:
         response = federation_client().post(

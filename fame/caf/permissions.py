@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from fame.accounts.decorators import used_second_factor
 from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import User
 from fame.index.models import Person
@@ -74,7 +75,7 @@ def decide_caf_access(
         purpose=purpose,
         category=CATEGORY,
         shielded=person.shielded,
-        mfa=bool(user.is_verified()),  # type: ignore[attr-defined]
+        mfa=used_second_factor(user),
     )
     record_disclosure(
         decision=decision,

@@ -20,14 +20,13 @@ from fame.sharing import (
     AccessRequest,
     Decision,
     OrganisationFacts,
-    ProtocolFacts,
     Requester,
     UserFacts,
     decide,
     facts_for,
     record_disclosure,
 )
-from fame.sharing.queries import current_protocol_versions
+from fame.sharing.queries import protocol_facts
 
 from .permissions import CATEGORY
 
@@ -41,17 +40,7 @@ def step_up_decision(
     today = timezone.localdate()
     facts = facts_for(user, str(person.uid), holder, today, mfa=True, shielded=person.shielded)
     recipient = f"organisation:{receiving.agency_id}"
-    protocols = [
-        ProtocolFacts(
-            id=f"{v.protocol.reference}@{v.number}",
-            parties=frozenset(v.parties),
-            purposes=frozenset(v.purposes),
-            categories=frozenset(v.data_categories),
-            starts=v.in_force_from,
-            ends=v.in_force_to,
-        )
-        for v in current_protocol_versions(naming={holder, receiving.agency_id})
-    ]
+    protocols = protocol_facts(naming={holder, receiving.agency_id})
     facts = replace(
         facts,
         users={

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 
-from fame.accounts.decorators import acting_user, child_data_required
+from fame.accounts.decorators import acting_user, child_data_required, used_second_factor
 from fame.accounts.models import Organisation
 from fame.audit import record_event
 from fame.index.models import Person
@@ -65,7 +65,7 @@ def referral(request: HttpRequest, uid: UUID) -> HttpResponse:
         purpose=PURPOSE,
         category=CATEGORY,
         shielded=bool(person and person.shielded),
-        mfa=user.is_verified(),  # type: ignore[attr-defined]
+        mfa=used_second_factor(user),
     )
     record_disclosure(
         decision=decision,

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from fame.accounts.decorators import child_data_required, refuse, requires
+from fame.accounts.decorators import child_data_required, refuse, requires, used_second_factor
 from fame.accounts.models import Organisation, OrganisationType, User
 from fame.audit import record_event
 from fame.web.pages import posted, render_page
@@ -54,7 +54,7 @@ def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
     caf = _open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
-    people = involved_practitioners(person, user, mfa=user.is_verified())  # type: ignore[attr-defined]
+    people = involved_practitioners(person, user, mfa=used_second_factor(user))
     choices = [
         (p["key"], f"{p['name']}, {p['organisation_name']} ({p['service']})") for p in people
     ]

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from fame.accounts.decorators import acting_user, child_data_required, refuse
+from fame.accounts.decorators import acting_user, child_data_required, refuse, used_second_factor
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.index.models import Person
@@ -167,7 +167,7 @@ def home(request: HttpRequest, handle: str) -> HttpResponse:
             "total": len(structure.SECTIONS),
             "holder": place.agency,
             "may_write": caf.may_write(user),
-            "tac_needed": tac_needed(person, user, mfa=user.is_verified()),  # type: ignore[attr-defined]
+            "tac_needed": tac_needed(person, user, mfa=used_second_factor(user)),
             "handle": handle,
         },
     )
@@ -228,7 +228,7 @@ def section(request: HttpRequest, handle: str, key: str) -> HttpResponse:
         person=person,
         place=place,
         user=user,
-        mfa=user.is_verified(),  # type: ignore[attr-defined]
+        mfa=used_second_factor(user),
     )
     form = SectionForm(
         found, posted(request), initial=initial_from(found, content), finishing=finishing

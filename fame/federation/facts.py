@@ -60,9 +60,3 @@ def signed_facts(
     ]
     names = {user_id(u): u.get_username() for u in (user, authoriser) if u is not None}
     return scenario_document(facts, requests, child_id=child, user_ids=names)
-
-
-def session_mfa(user: User) -> bool:
-    """Whether the signed-in ``user`` (as django-otp's middleware left it) used a second factor."""
-    check = getattr(user, "is_verified", None)
-    return bool(callable(check) and check())

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from fame.accounts.actions import confirm_with_code
-from fame.accounts.decorators import acting_user, child_data_required, is_verified
+from fame.accounts.decorators import acting_user, child_data_required, used_second_factor
 from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
@@ -60,7 +60,7 @@ def ask(request: HttpRequest, handle: str, agency_id: str) -> HttpResponse:
                 person=person,
                 agency=agency,
                 by=user,
-                mfa=is_verified(request),
+                mfa=used_second_factor(request.user),
                 purpose=data["purpose"],
                 categories=data["categories"],
                 note=data["note"],
@@ -119,5 +119,7 @@ def retry(request: HttpRequest, uid: str) -> HttpResponse:
     detail = _own_request(request, uid)
     if isinstance(detail, HttpResponse):
         return detail
-    send_detail_request(detail=detail, by=acting_user(request), mfa=is_verified(request))
+    send_detail_request(
+        detail=detail, by=acting_user(request), mfa=used_second_factor(request.user)
+    )
     return redirect("federation:detail_request", uid=detail.uid)

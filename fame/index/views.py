@@ -14,7 +14,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fame.accounts.decorators import acting_user, child_data_required, refuse, requires
+from fame.accounts.decorators import (
+    acting_user,
+    child_data_required,
+    refuse,
+    requires,
+    used_second_factor,
+)
 from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
@@ -74,7 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
         shown, decisions = permitted_results(
             people,
             user,
-            mfa=user.is_verified(),  # type: ignore[attr-defined]
+            mfa=used_second_factor(user),
             request=request,
         )
         found = [r for r in found if r.person_id in shown]
@@ -134,16 +140,29 @@ def open_record(request: HttpRequest, handle: str) -> HttpResponse:
     return render_page(request, "index/open.html", {"form": form, "nav_active": "search"})
 
 
+def _open_sharing(
+    request: HttpRequest, handle: str, *, what: str
+) -> tuple[Person, RecordSharing] | HttpResponse:
+    """The opened person and the sharing decisions for this view, for the purpose given
+    when it was opened; the refusal page (audited as ``what``) if basic details are refused."""
+    person = _person_for(request, OPENED, handle)
+    purpose = request.session.get(PURPOSE, {}).get(handle, "service_coordination")
+    user = acting_user(request)
+    sharing = RecordSharing(person, user, purpose=purpose, mfa=used_second_factor(user))
+    basic = sharing.decide("basic")
+    if not basic.permitted:
+        sharing.audit(request, what=what)
+        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
+    return person, sharing
+
+
 @child_data_required
 def record(request: HttpRequest, handle: str) -> HttpResponse:
     user = acting_user(request)
-    person = _person_for(request, OPENED, handle)
-    purpose = request.session.get(PURPOSE, {}).get(handle, "service_coordination")
-    sharing = RecordSharing(person, user, purpose=purpose, mfa=user.is_verified())  # type: ignore[attr-defined]
-    basic = sharing.decide("basic")
-    if not basic.permitted:
-        sharing.audit(request)
-        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
+    opened = _open_sharing(request, handle, what="index.record_viewed")
+    if isinstance(opened, HttpResponse):
+        return opened
+    person, sharing = opened
     summary = queries.child_summary(
         person,
         show_contact=sharing.decide("contact").permitted,
@@ -223,14 +242,10 @@ def shield(request: HttpRequest, handle: str) -> HttpResponse:
 def disclosures(request: HttpRequest, handle: str) -> HttpResponse:
     """Information agencies shared, or refused to share, about the child: each entry shown
     only where the sharing rules would let this practitioner see that information."""
-    user = acting_user(request)
-    person = _person_for(request, OPENED, handle)
-    purpose = request.session.get(PURPOSE, {}).get(handle, "service_coordination")
-    sharing = RecordSharing(person, user, purpose=purpose, mfa=user.is_verified())  # type: ignore[attr-defined]
-    basic = sharing.decide("basic")
-    if not basic.permitted:
-        sharing.audit(request, what="index.disclosures_viewed")
-        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
+    opened = _open_sharing(request, handle, what="index.disclosures_viewed")
+    if isinstance(opened, HttpResponse):
+        return opened
+    person, sharing = opened
     shown = [
         d
         for d in disclosures_about(str(person.uid))

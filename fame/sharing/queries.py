@@ -32,6 +32,22 @@ def current_protocol_versions(naming: Iterable[str] | None = None) -> list[Proto
     return [version for version in versions if wanted.intersection(version.parties)]
 
 
+def protocol_facts(*, naming: Iterable[str]) -> list[ProtocolFacts]:
+    """The current version of each protocol naming any of ``naming``, as the decision
+    point sees it (``reference@version``)."""
+    return [
+        ProtocolFacts(
+            id=f"{version.protocol.reference}@{version.number}",
+            parties=frozenset(version.parties),
+            purposes=frozenset(version.purposes),
+            categories=frozenset(version.data_categories),
+            starts=version.in_force_from,
+            ends=version.in_force_to,
+        )
+        for version in current_protocol_versions(naming=naming)
+    ]
+
+
 def protocol_versions(protocol: Protocol) -> QuerySet[ProtocolVersion]:
     """Every version of a protocol, first to latest."""
     return protocol.versions.order_by("number")
@@ -90,17 +106,7 @@ def facts_for(
         for organisation in Organisation.objects.filter(agency_id__in=agency_ids)
     }
     requester = people[user_id(user)].organisation
-    protocols = [
-        ProtocolFacts(
-            id=f"{version.protocol.reference}@{version.number}",
-            parties=frozenset(version.parties),
-            purposes=frozenset(version.purposes),
-            categories=frozenset(version.data_categories),
-            starts=version.in_force_from,
-            ends=version.in_force_to,
-        )
-        for version in current_protocol_versions(naming={requester, holder_agency_id})
-    ]
+    protocols = protocol_facts(naming={requester, holder_agency_id})
     consents = [
         ConsentFacts(
             id=str(consent.pk),
