@@ -70,6 +70,28 @@ class CheckedPage:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.page, name)
 
+    def get_by_role(self, role: str, **kwargs: Any) -> Any:
+        """Links and buttons: clicking one waits for the page it leads to.
+
+        FAME's pages work without JavaScript, so every link and button a test clicks
+        loads a page; waiting for it keeps the next step from reading the old one.
+        """
+        locator = self.page.get_by_role(role, **kwargs)
+        return _Navigating(self.page, locator) if role in ("link", "button") else locator
+
+
+class _Navigating:
+    def __init__(self, page: Any, locator: Any) -> None:
+        self._page = page
+        self._locator = locator
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._locator, name)
+
+    def click(self, **kwargs: Any) -> None:
+        with self._page.expect_navigation(wait_until="load"):
+            self._locator.click(**kwargs)
+
     def visit(self, path: str) -> None:
         self.page.goto(self.base_url + path)
         self.check()

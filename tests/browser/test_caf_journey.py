@@ -7,6 +7,7 @@ The live server is hub and node at once; the hub reaches the node over real HTTP
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from fame.caf import actions, structure
 from fame.caf.models import Assessment, AssessmentVersion, Escalation
@@ -99,7 +100,7 @@ def type_every_section(page) -> None:
         for question in section.questions:
             answer(page, question, FILLED.get(key, DOMAIN).get(question.key, ""))
         page.get_by_role("button", name="Save and continue").click()
-        assert page.get_by_text(f"{section.title}: saved.").is_visible()
+        expect(page.get_by_text(f"{section.title}: saved.")).to_be_visible()
 
 
 def test_a_whole_caf_with_a_team_around_the_child_review_and_closure(
@@ -122,16 +123,16 @@ def test_a_whole_caf_with_a_team_around_the_child_review_and_closure(
     page.get_by_role("group", name="Has the child or family agreed").get_by_label("Yes").check()
     page.get_by_role("button", name="Start the assessment").click()
     page.check()
-    assert page.get_by_text("1 of 20 sections completed").is_visible()
-    assert page.get_by_text("a Team Around the Child meeting is needed").is_visible()
+    expect(page.get_by_text("1 of 20 sections completed")).to_be_visible()
+    expect(page.get_by_text("a Team Around the Child meeting is needed")).to_be_visible()
 
     type_every_section(page)
-    assert page.get_by_text("20 of 20 sections completed").is_visible()
+    expect(page.get_by_text("20 of 20 sections completed")).to_be_visible()
     page.get_by_role("button", name="Check your answers").click()
     page.check()
     page.get_by_role("button", name="Complete the assessment").click()
     page.check()
-    assert page.get_by_role("heading", name="Versions").is_visible()
+    expect(page.get_by_role("heading", name="Versions")).to_be_visible()
 
     # A Team Around the Child meeting: health does not come; the Lead Professional escalates.
     page.get_by_role("link", name="Back to the CAF").click()
@@ -158,7 +159,7 @@ def test_a_whole_caf_with_a_team_around_the_child_review_and_closure(
     page.check()
     page.get_by_role("button", name="Escalate Northmoor Community Health's absence").click()
     page.check()
-    assert page.get_by_text("The CAF co-ordinator is told").is_visible()
+    expect(page.get_by_text("The CAF co-ordinator is told")).to_be_visible()
     assert Escalation.objects.count() == 1
 
     # A review makes version 2.
@@ -169,6 +170,7 @@ def test_a_whole_caf_with_a_team_around_the_child_review_and_closure(
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Save the review as version 2").click()
+    expect(page.get_by_text("Version 2 is saved by")).to_be_visible()
     page.check()
     assert AssessmentVersion.objects.count() == 2
 
@@ -179,7 +181,7 @@ def test_a_whole_caf_with_a_team_around_the_child_review_and_closure(
     page.get_by_label("The child's needs are met").check()
     page.get_by_role("button", name="Close the CAF").click()
     page.check()
-    assert page.get_by_text("This CAF is closed").is_visible()
+    expect(page.get_by_text("This CAF is closed")).to_be_visible()
     assert Assessment.objects.get().status == "closed"
 
 
@@ -200,5 +202,5 @@ def test_another_agency_without_consent_cannot_read_it(
     signed_in(page, health_visitor)
     open_olivia(page)
     page.visit(page.url.replace(page.base_url, "") + "/caf")
-    assert page.get_by_role("heading", name="You cannot open this CAF").is_visible()
-    assert page.get_by_text("no information-sharing protocol").is_visible()
+    expect(page.get_by_role("heading", name="You cannot open this CAF")).to_be_visible()
+    expect(page.get_by_text("no information-sharing protocol")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from fame.index.actions import ingest_record
 from fame.index.models import ReviewItem
@@ -43,7 +44,7 @@ def test_practitioner_finds_child_and_opens_record(page, school_teacher, health_
     page.get_by_label("Co-ordinating services", exact=False).check()
     page.get_by_role("button", name="Open the record").click()
     page.check()
-    assert page.get_by_role("heading", name="Olivia Hartley").is_visible()
+    expect(page.get_by_role("heading", name="Olivia Hartley")).to_be_visible()
     page.get_by_role("button", name="Record my involvement").click()
     page.check()
     page.go_back()
