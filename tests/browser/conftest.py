@@ -79,19 +79,6 @@ class CheckedPage:
         locator = self.page.get_by_role(role, **kwargs)
         return _Navigating(self.page, locator) if role in ("link", "button") else locator
 
-
-class _Navigating:
-    def __init__(self, page: Any, locator: Any) -> None:
-        self._page = page
-        self._locator = locator
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._locator, name)
-
-    def click(self, **kwargs: Any) -> None:
-        with self._page.expect_navigation(wait_until="load"):
-            self._locator.click(**kwargs)
-
     def visit(self, path: str) -> None:
         self.page.goto(self.base_url + path)
         self.check()
@@ -109,6 +96,19 @@ class _Navigating:
         ]
         assert problems == [], problems
         assert self.csp_violations == [], self.csp_violations
+
+
+class _Navigating:
+    def __init__(self, page: Any, locator: Any) -> None:
+        self._page = page
+        self._locator = locator
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._locator, name)
+
+    def click(self, **kwargs: Any) -> None:
+        with self._page.expect_navigation(wait_until="load"):
+            self._locator.click(**kwargs)
 
 
 @pytest.fixture

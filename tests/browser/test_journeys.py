@@ -32,20 +32,20 @@ def code_from_secret(secret: str) -> str:
 
 def test_first_sign_in_enrols_authenticator_and_reaches_home(page, school_teacher):
     sign_in(page, "alice")
-    expect(page).to_have_title("Set up your authenticator app – FAME")
+    expect(page.page).to_have_title("Set up your authenticator app – FAME")
     page.get_by_text("I cannot scan the QR code").click()
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("Security code").fill(code_from_secret(secret))
     page.get_by_role("button", name="Continue").click()
     page.check()
-    expect(page).to_have_title("Home – FAME")
+    expect(page.page).to_have_title("Home – FAME")
     expect(page.get_by_role("heading", name="Hello, Alice")).to_be_visible()
     assert TOTPDevice.objects.get(user=school_teacher).confirmed
 
 
 def test_wrong_password_shows_error_summary(page, school_teacher):
     sign_in(page, "alice", "not-the-password")
-    expect(page).to_have_title("Error: Sign in – FAME")
+    expect(page.page).to_have_title("Error: Sign in – FAME")
     summary = page.locator(".govuk-error-summary")
     assert "Enter a correct username and password" in summary.inner_text()
     assert page.get_by_label("Username").input_value() == "alice"
@@ -57,7 +57,7 @@ def test_wrong_security_code_is_refused(page, school_teacher):
     page.get_by_label("Security code").fill("000000")
     page.get_by_role("button", name="Continue").click()
     page.check()
-    expect(page).to_have_title("Error: Enter your security code – FAME")
+    expect(page.page).to_have_title("Error: Enter your security code – FAME")
     assert AuditEvent.objects.filter(action="auth.otp_failed").count() == 1
 
 
@@ -92,14 +92,14 @@ def test_administrator_adds_organisation_after_fixing_errors(page, administrator
     page.get_by_label("Agency ID").fill("eys-004")
     page.get_by_role("button", name="Save").click()
     page.check()
-    expect(page).to_have_title("Error: Add an organisation – FAME")
+    expect(page.page).to_have_title("Error: Add an organisation – FAME")
     page.get_by_label("Name", exact=True).fill("Little Acorns Nursery")
     page.get_by_label("Type of organisation").select_option("early_years")
     page.get_by_label("Local authority area").fill("Northmoor")
     page.get_by_label("Awaiting accreditation").check()
     page.get_by_role("button", name="Save").click()
     page.check()
-    expect(page).to_have_title("Organisations – FAME")
+    expect(page.page).to_have_title("Organisations – FAME")
     assert Organisation.objects.get(agency_id="eys-004").name == "Little Acorns Nursery"
 
 
