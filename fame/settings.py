@@ -154,7 +154,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # WAL with commits not waiting for the disk (checkpoints still do); the WAL
+        # copied back into the database every 8,000 pages (32 MiB) rather than 1,000,
+        # so that a page written by many consecutive index-update batches is copied
+        # once; and the database file read through a memory map, which every
+        # connection shares, rather than each connection's own page cache alone.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA wal_autocheckpoint=8000; PRAGMA mmap_size=1073741824;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

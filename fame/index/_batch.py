@@ -45,9 +45,6 @@ MODEL_DECIDED = frozenset({LinkMethod.AUTOMATIC, LinkMethod.NEW})
 SOURCE_FIELDS = [
     "data",
     "content_hash",
-    "family_key",
-    "given_key",
-    "family_sound",
     "date_of_birth",
     "postcode",
     "person",
@@ -82,9 +79,8 @@ class _Item:
     person: int | None = None
     """The person's id, or a negative number for a person made in this batch."""
     normal: LinkageRecord | None = None
-    keys: frozenset[str] = frozenset()
-    stored_keys: tuple[str, ...] = ()
-    """``keys`` as stored (``matching.stored_keys``)."""
+    keys: tuple[int, ...] = ()
+    """The record's blocking keys as stored (``matching.stored_keys``)."""
     outcome: str = ""
 
     @property
@@ -156,10 +152,9 @@ class BatchIngest:
             source.data = row
             source.content_hash = digest
             item.normal = LinkageRecord.from_agency_record(record)
-            for name, value in matching.search_columns(record, normal=item.normal).items():
+            for name, value in matching.search_columns(record).items():
                 setattr(source, name, value)
-            item.keys = frozenset(blocking_keys(item.normal))
-            item.stored_keys = tuple(matching.stored_keys(item.keys))
+            item.keys = tuple(matching.stored_keys(blocking_keys(item.normal)))
             items.append(item)
         return items
 
@@ -191,7 +186,7 @@ class BatchIngest:
         assert item.person is not None
         self.pool.put(
             item.ref,
-            keys=item.stored_keys,
+            keys=item.keys,
             person=item.person,
             normal=item.normal,
             digest=item.source.content_hash,
@@ -278,7 +273,7 @@ class BatchIngest:
             ],
         )
         BlockingKey.objects.filter(record_id__in=[item.ref for item in stored]).delete()
-        _insert_keys((key, item.source.pk) for item in self.changed for key in item.stored_keys)
+        _insert_keys((key, item.source.pk) for item in self.changed for key in item.keys)
         self._write_involvements(stored)
         for item, candidate, score in self.reviews:
             ReviewItem.objects.update_or_create(
@@ -345,7 +340,7 @@ class BatchIngest:
         Involvement.objects.bulk_update(updated, INVOLVEMENT_FIELDS)
 
 
-def _insert_keys(rows: Iterable[tuple[str, int]]) -> None:
+def _insert_keys(rows: Iterable[tuple[int, int]]) -> None:
     """Insert (key, record id) blocking keys: thousands a batch, so one prepared statement
     run for each row rather than a model object each (a third of the time), in the
     order of the (key, record) index, so that consecutive rows land on the same pages."""

@@ -126,9 +126,9 @@ def _insert(records: list[AgencyRecord], organisations: dict[str, Organisation])
             for source in sources:
                 source.pk = by_id[source.local_id]
         BlockingKey.objects.bulk_create(
-            BlockingKey(key=key[:80], record_id=source.pk)
+            BlockingKey(key=key, record_id=source.pk)
             for source, record in zip(sources, records, strict=True)
-            for key in sorted(blocking_keys(record))
+            for key in matching.stored_keys(blocking_keys(record))
         )
 
 

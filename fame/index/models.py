@@ -60,10 +60,7 @@ class SourceRecord(models.Model):
     content_hash = models.CharField(max_length=64)
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Normalised search columns, derived from ``data``.
-    family_key = models.CharField(max_length=100)
-    given_key = models.CharField(max_length=100)
-    family_sound = models.CharField(max_length=8)
+    # Search columns besides the blocking keys, derived from ``data``.
     date_of_birth = models.DateField(null=True)
     postcode = models.CharField(max_length=8, blank=True)
     # The link to a person: how sure, how decided, by whom.
@@ -80,9 +77,6 @@ class SourceRecord(models.Model):
             models.UniqueConstraint(fields=["organisation", "local_id"], name="one_record_per_id")
         ]
         indexes = [
-            models.Index(fields=["family_key", "date_of_birth"]),
-            models.Index(fields=["family_sound", "date_of_birth"]),
-            models.Index(fields=["family_key", "given_key", "postcode"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["postcode"]),
         ]
@@ -99,7 +93,8 @@ class BlockingKey(models.Model):
     would only slow the inserts (about 14 keys a record).
     """
 
-    key = models.CharField(max_length=80)
+    key = models.BigIntegerField()
+    """The key's hash (``matching.key_hash``), not its text."""
     record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="keys")
 
     class Meta:

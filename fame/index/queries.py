@@ -163,7 +163,7 @@ def _candidates(query: SearchQuery, record: AgencyRecord) -> list[_Candidate]:
     """Records sharing a blocking key with the query, plus, so that a misspelt name is
     still found, every record with the date of birth given (or its day/month swap) or,
     without one, at the postcode given. Both sets are small: a few hundred at most."""
-    keys = sorted(blocking_keys(record))
+    keys = matching.stored_keys(blocking_keys(record))
     wider: list[date] | list[str]
     if query.date_of_birth is not None:
         born = query.date_of_birth

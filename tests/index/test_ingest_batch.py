@@ -78,9 +78,6 @@ def snapshot() -> dict[str, Any]:
                 s.link_weight,
                 s.link_decided_by_id,
                 s.content_hash,
-                s.family_key,
-                s.given_key,
-                s.family_sound,
                 s.date_of_birth,
                 s.postcode,
             )
