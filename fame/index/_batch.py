@@ -14,6 +14,7 @@ the batch where one repeats.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,25 @@ INVOLVEMENT_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a record's ingest needs that depends on the record alone: its row as stored,
+    the row's hash, its normal form and its blocking keys as stored."""
+
+    record: AgencyRecord
+    row: dict[str, str]
+    digest: str
+    normal: LinkageRecord
+    keys: tuple[int, ...]
+
+
+def prepare(record: AgencyRecord) -> Prepared:
+    row = as_row(record)
+    normal = LinkageRecord.from_agency_record(record)
+    keys = tuple(matching.stored_keys(blocking_keys(normal)))
+    return Prepared(record, row, content_hash(row), normal, keys)
+
+
 @dataclass
 class _Item:
     record: AgencyRecord
@@ -98,7 +118,7 @@ class _Decision:
 
 
 class BatchIngest:
-    def __init__(self, records: list[tuple[AgencyRecord, Organisation]], *, by: User | None):
+    def __init__(self, records: list[tuple[Prepared, Organisation]], *, by: User | None):
         self.by = by
         self.now = timezone.now()
         self.items = self._read(records)
@@ -125,9 +145,9 @@ class BatchIngest:
 
     # Reading ---------------------------------------------------------------
 
-    def _read(self, records: list[tuple[AgencyRecord, Organisation]]) -> list[_Item]:
+    def _read(self, records: list[tuple[Prepared, Organisation]]) -> list[_Item]:
         stored: dict[tuple[int, str], SourceRecord] = {}
-        local_ids = sorted({record.local_id for record, _ in records})
+        local_ids = sorted({prepared.record.local_id for prepared, _ in records})
         organisations = {organisation.pk for _, organisation in records}
         for start in range(0, len(local_ids), matching.IN_CHUNK):
             found = SourceRecord.objects.select_for_update().filter(
@@ -136,9 +156,8 @@ class BatchIngest:
             )
             stored.update({(s.organisation_id, s.local_id): s for s in found})
         items = []
-        for record, organisation in records:
-            row = as_row(record)
-            digest = content_hash(row)
+        for prepared, organisation in records:
+            record, row, digest = prepared.record, prepared.row, prepared.digest
             source = stored.get((organisation.pk, record.local_id))
             if source is not None and source.content_hash == digest:
                 items.append(_Item(record, organisation, source, source.pk, outcome="unchanged"))
@@ -151,10 +170,10 @@ class BatchIngest:
                 item.outcome = "updated"
             source.data = row
             source.content_hash = digest
-            item.normal = LinkageRecord.from_agency_record(record)
+            item.normal = prepared.normal
             for name, value in matching.search_columns(record).items():
                 setattr(source, name, value)
-            item.keys = tuple(matching.stored_keys(blocking_keys(item.normal)))
+            item.keys = prepared.keys
             items.append(item)
         return items
 
@@ -235,10 +254,10 @@ class BatchIngest:
     def _write(self) -> None:
         if not self.changed:
             return
-        made = [Person() for _ in range(self.new_persons)]
-        _insert(made)
-        ids = dict(Person.objects.filter(uid__in=[p.uid for p in made]).values_list("uid", "pk"))
-        persons = {-i: ids[person.uid] for i, person in enumerate(made, start=1)}
+        made = [uuid.uuid4() for _ in range(self.new_persons)]
+        _insert_rows(Person, [{"uid": uid} for uid in made])
+        ids = dict(Person.objects.filter(uid__in=made).values_list("uid", "pk"))
+        persons = {-i: ids[uid] for i, uid in enumerate(made, start=1)}
 
         def person_id(ref: int) -> int:
             return persons[ref] if ref < 0 else ref
@@ -273,7 +292,9 @@ class BatchIngest:
             ],
         )
         BlockingKey.objects.filter(record_id__in=[item.ref for item in stored]).delete()
-        _insert_keys((key, item.source.pk) for item in self.changed for key in item.keys)
+        _insert_keys(
+            (key, pk) for pk, keys in ((i.source.pk, i.keys) for i in self.changed) for key in keys
+        )
         self._write_involvements(stored)
         for item, candidate, score in self.reviews:
             ReviewItem.objects.update_or_create(
@@ -382,9 +403,9 @@ def _getter(field: models.Field[Any, Any], now: datetime) -> Callable[[dict[str,
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         stamp = field.get_db_prep_save(now, connection)
         return lambda row: stamp
-    if isinstance(field, _PLAIN) and not callable(field.default):
+    if isinstance(field, _PLAIN) and not callable(field.default) and not field.choices:
         default = field.get_default()
-        return lambda row: _plain(row.get(name, default))
+        return lambda row: row.get(name, default)
     if isinstance(field, _PLAIN):
         return lambda row: _plain(row[name] if name in row else field.get_default())
     adapted: dict[Any, Any] = {}

@@ -208,8 +208,9 @@ class CandidatePool:
         model_scorer = scorer()
         best: tuple[float, int] | None = None
         for ref in sorted(found, key=_order)[:MAX_CANDIDATES]:
-            weight = model_scorer.match_weight(incoming, self._normal[ref])
-            if best is None or weight > best[0]:
+            above = None if best is None else best[0]
+            weight = model_scorer.match_weight(incoming, self._normal[ref], above=above)
+            if weight is not None and (best is None or weight > best[0]):
                 best = (weight, ref)
         if best is None:
             return PoolMatch(None, None, "new person")

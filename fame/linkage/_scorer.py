@@ -18,6 +18,9 @@ from ._model import LinkageModel, ModelError
 from ._normalise import LinkageRecord
 
 M_U_CLAMP_MIN = 1e-300  # as Splink clamps m and u before taking logs
+BOUND_MARGIN = 1e-6
+"""How far below a bound a partial weight must be before a candidate is given up (floats
+added in another order may differ in their last bits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,20 @@ class _ScoredLevel:
     label: str
     weight: float
     term_frequency: _TermFrequency | None
+
+
+def _most(level: _ScoredLevel) -> float:
+    """The most a level can add: its weight and its largest term-frequency adjustment."""
+    tf = level.term_frequency
+    if tf is None:
+        return level.weight
+    values = [u for u in tf.table.values() if u > 0]
+    lowest = max(tf.minimum_u, min(values, default=tf.minimum_u))
+    highest = max(tf.minimum_u, max(values, default=tf.minimum_u))
+    adjustments = [0.0] + [
+        tf.weight * (tf.log2_u_exact - math.log2(u)) for u in (lowest, highest) if u > 0
+    ]
+    return level.weight + max(adjustments)
 
 
 def _probability(match_weight: float) -> float:
@@ -147,6 +164,9 @@ class RuntimeScorer:
             (tuple(level.test for level in comparison.levels), levels)
             for comparison, levels in self._levels
         )
+        most = [max(_most(level) for level in levels) for _, levels in self._levels]
+        self._most_after = tuple(sum(most[i + 1 :]) for i in range(len(most)))
+        """The most the comparisons after each one could add (for ``match_weight``'s bound)."""
         prior = float(model.splink_settings["probability_two_random_records_match"])
         self.prior_weight = math.log2(prior / (1 - prior))
 
@@ -175,11 +195,18 @@ class RuntimeScorer:
             fields.append(FieldScore(comparison.name, index, level.label, weight))
         return Score(total, _probability(total), tuple(fields))
 
-    def match_weight(self, left: LinkageRecord, right: LinkageRecord) -> float:
+    def match_weight(
+        self, left: LinkageRecord, right: LinkageRecord, *, above: float | None = None
+    ) -> float | None:
         """``score(left, right).match_weight``, the same float, without the explanation:
-        for ranking many candidates, where only the best one's reasons are wanted."""
+        for ranking many candidates, where only the best one's reasons are wanted.
+
+        With ``above``, None as soon as the weight cannot come out above it (the
+        comparisons still to come could not add enough), so that candidates that
+        cannot beat the best so far are not compared to the end.
+        """
         total = self.prior_weight
-        for tests, levels in self._compiled:
+        for (tests, levels), still_possible in zip(self._compiled, self._most_after, strict=True):
             index = 0
             while not tests[index](left, right):  # the first level that holds, as level_of
                 index += 1
@@ -188,6 +215,8 @@ class RuntimeScorer:
             if level.term_frequency is not None:
                 weight += level.term_frequency.adjustment(left, right)
             total += weight
+            if above is not None and total + still_possible <= above - BOUND_MARGIN:
+                return None
         return total
 
     def decision(self, score: Score | float) -> str:

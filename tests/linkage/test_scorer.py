@@ -146,3 +146,29 @@ def test_blocking_keys_of_a_record_are_what_the_scorer_is_given(
     default_model: LinkageModel,
 ) -> None:
     assert blocking_keys(OLIVIA) == blocking_keys(LinkageRecord.from_agency_record(OLIVIA))
+
+
+def test_ranking_weights_are_the_scores_and_a_bound_gives_up_only_on_weaker_pairs(
+    small_region: Region, default_model: LinkageModel
+) -> None:
+    records = _with_gaps(small_region)
+    pairs, _ = candidate_pairs(records)
+    scorer = RuntimeScorer(default_model)
+    given_up = kept = 0
+    for left, right in zip(
+        pairs.column("left").to_pylist(), pairs.column("right").to_pylist(), strict=True
+    ):
+        a, b = records[left], records[right]
+        weight = scorer.score(a, b).match_weight
+        assert scorer.match_weight(a, b) == weight
+        for above in (weight - 5.0, weight - 1e-3, weight + 1e-3, weight + 5.0):
+            bounded = scorer.match_weight(a, b, above=above)
+            if above < weight:
+                assert bounded == weight  # a pair that beats the bound is scored to the end
+            elif bounded is None:
+                given_up += 1
+            else:
+                assert bounded == weight
+                kept += 1
+    assert pairs.num_rows > 5000
+    assert given_up > kept  # most pairs well below a bound are given up early
