@@ -8,23 +8,19 @@ record numbers, no usernames, no CAF or index ids).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
 
 from fame.accounts.models import Organisation
+from fame.web.jinja import long_date
 
 from . import presenting
 from .client import CafView
 
 
 def _day(value: str) -> str:
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return ""
-    return f"{day.day} {day:%B %Y}"
+    return long_date(value, missing="")
 
 
 def family_copy_html(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,23 @@ class FameJinja2(Jinja2):
         return tuple(Path(d) for d in self.dirs) + tuple(d for d in own if d.is_dir())
 
 
+def long_date(value: date | str | None, missing: str = "Not known") -> str:
+    """A date as GOV.UK writes one ("4 March 2027"), from a date, a datetime or ISO text
+    (dates that came over the federation API are text); text that is no date is shown
+    as it is."""
+    day: date | None
+    if isinstance(value, str):
+        try:
+            day = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value or missing
+    else:
+        day = value
+    if day is None:
+        return missing
+    return f"{day.day} {day:%B %Y}"
+
+
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
@@ -51,4 +69,5 @@ def environment(**options: Any) -> Environment:
     options.setdefault("lstrip_blocks", True)
     env = Environment(**options)  # noqa: S701 - autoescape comes from settings.TEMPLATES
     env.globals.update({"static": static, "url": url, "form_error_list": error_list})
+    env.filters["long_date"] = long_date
     return env
