@@ -1,8 +1,9 @@
 """The node's CAF endpoints, /federation/v1/node/cafs/: signed by the hub, with a user assertion.
 
-Only the holder agency's practitioners come through this door: the assertion's
-organisation must be the agency that holds the CAF, and its child must be the
-agency's record the CAF is about. Writes (start, save, complete or review)
+Only the holder agency's practitioners and the CAF's Lead Professional (who may
+work for another agency) come through this door: the assertion's organisation
+must be the agency that holds the CAF, or its subject the Lead Professional,
+and its child must be the agency's record the CAF is about. Writes (start, save, complete or review)
 need the assessor or the Lead Professional. Practitioners elsewhere read a CAF
 only through a detail request. Every refusal is audited (``refuse``); every
 read and write is audited here as well as at the hub.
@@ -54,15 +55,21 @@ def _actor(assertion: UserAssertion) -> actions.Actor:
 
 
 def _holder_only(
-    request: HttpRequest, caller: Caller, *, agency_id: str, local_id: str
+    request: HttpRequest,
+    caller: Caller,
+    *,
+    agency_id: str,
+    local_id: str,
+    lead_professional: str = "",
 ) -> HttpResponse | UserAssertion:
-    """The assertion, if it is about this record, from the holder agency, and the sharing
-    rules permit its assessment to this person on the hub's signed facts; else a refusal.
+    """The assertion, if it is about this record, from the holder agency or the CAF's Lead
+    Professional (``lead_professional``, a username), and the sharing rules permit its
+    assessment to this person on the hub's signed facts; else a refusal.
 
-    The holder-only door is this API's shape (other agencies ask through detail
-    requests); whether the person may see the assessment is the policy decision
-    point's, decided here on the facts the hub sent (docs/adr/0012), and kept
-    as this node's disclosure record.
+    The door of the holder and the Lead Professional is this API's shape (other
+    agencies ask through detail requests); whether the person may see the
+    assessment is the policy decision point's, decided here on the facts the hub
+    sent (docs/adr/0012), and kept as this node's disclosure record.
     """
     assertion = caller.assertion
     if assertion is None:  # (the guard demands one; this keeps the type checker honest)
@@ -70,11 +77,12 @@ def _holder_only(
     child = f"{agency_id}:{local_id}"
     if assertion.child != child:
         return refuse(request, "the assertion is about another child", key_id=caller.key_id)
-    if assertion.organisation != agency_id:
+    leads = bool(lead_professional) and assertion.subject == lead_professional
+    if assertion.organisation != agency_id and not leads:
         return refuse(
             request,
-            "only the holder agency's practitioners open a CAF this way; "
-            "others ask through a detail request",
+            "only the holder agency's practitioners and the Lead Professional open a CAF "
+            "this way; others ask through a detail request",
             key_id=caller.key_id,
             status=403,
         )
@@ -129,7 +137,11 @@ def _assessment(
     if assessment is None:
         return _not_found("no such assessment")
     checked = _holder_only(
-        request, caller, agency_id=assessment.agency_id, local_id=assessment.local_id
+        request,
+        caller,
+        agency_id=assessment.agency_id,
+        local_id=assessment.local_id,
+        lead_professional=assessment.lead_professional,
     )
     if isinstance(checked, HttpResponse):
         return checked
@@ -156,10 +168,16 @@ def find(request: HttpRequest, caller: Caller) -> HttpResponse:
     record = _record_fields(_json(request))
     if record is None:
         return _bad("agency_id and local_id are needed")
-    checked = _holder_only(request, caller, agency_id=record[0], local_id=record[1])
+    assessment = queries.current_assessment(*record)
+    checked = _holder_only(
+        request,
+        caller,
+        agency_id=record[0],
+        local_id=record[1],
+        lead_professional=assessment.lead_professional if assessment is not None else "",
+    )
     if isinstance(checked, HttpResponse):
         return checked
-    assessment = queries.current_assessment(*record)
     if assessment is None:
         return JsonResponse({"assessment": None})
     _read(request, assessment, checked, "current")

@@ -9,10 +9,11 @@ is open, else the practitioner's own organisation, where one would be kept):
 and every decision is kept as a disclosure record.
 
 Two domain rules stay outside the decision point, because they are about which
-door, not whether: the hub's CAF pages are the holder's own door (a
-practitioner elsewhere whom the rules would let see it asks the holder through
-a detail request, which the holding node decides), and only the assessor or
-the Lead Professional writes (checked again at the node).
+door, not whether: the hub's CAF pages are the door of the holder's own
+practitioners and of the CAF's Lead Professional, who may work for another
+agency (``leads_the_caf``; anyone else whom the rules would let see it asks
+the holder through a detail request, which the holding node decides), and
+only the assessor or the Lead Professional writes (checked again at the node).
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ class CafAccess:
     @property
     def reasons(self) -> list[str]:
         return list(self.decision.reasons)
+
+
+def leads_the_caf(person: Person, user: User) -> bool:
+    """Whether ``user`` is the Lead Professional of the child's open CAF, as the index says."""
+    return (
+        person.caf_status == "open"
+        and person.caf_holder_id is not None
+        and person.lead_professional_id is not None
+        and person.lead_professional_id == user.pk
+    )
 
 
 def caf_holder(person: Person, user: User) -> str:

@@ -2,8 +2,9 @@
 
 Thin: parse, check the door, call the holding node through ``client``, render.
 The CAF itself stays at the assessor's agency node; every call to it is
-audited by ``client``. Only practitioners of the holder organisation open a
-CAF through these pages; anyone else asks that agency for information.
+audited by ``client``. Only practitioners of the holder organisation and the
+CAF's Lead Professional open a CAF through these pages; anyone else asks that
+agency for information.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .client import CafPlace, CafProblem, CafView
 from .consent import record_caf_consent
 from .forms import ReviewNoteForm, SectionForm, checklist_form, initial_from
 from .involved import tac_needed
-from .permissions import CafAccess, decide_caf_access
+from .permissions import CafAccess, decide_caf_access, leads_the_caf
 from .prefill import prefilled
 
 
@@ -78,7 +79,8 @@ def _door(request: HttpRequest, handle: str) -> tuple[User, Person, CafPlace]:
 
     The sharing policy decision point decides whether the practitioner may read
     the CAF (``decide_caf_access``, kept as a disclosure record); these pages are
-    the holder's own door, so a CAF held elsewhere is asked for by a detail request.
+    the door of the holder's own practitioners and of the CAF's Lead Professional,
+    so anyone else asks for a CAF held elsewhere by a detail request.
     """
     user = acting_user(request)
     person = opened_person(request, handle)
@@ -93,10 +95,13 @@ def _door(request: HttpRequest, handle: str) -> tuple[User, Person, CafPlace]:
     access = decide_caf_access(request, user, person)
     if not access.permitted:
         raise _Stop(refused_by_rules(request, handle, person, access))
-    if not access.own:
+    leads = not access.own and leads_the_caf(person, user)
+    if not access.own and not leads:
         raise _Stop(_held_elsewhere(request, handle, access))
     try:
-        place = client.place_for(person=person, organisation=user.organisation)
+        place = client.place_for(
+            person=person, organisation=person.caf_holder if leads else user.organisation
+        )
     except CafProblem as problem:
         raise _Stop(_unavailable(request, handle, problem)) from None
     return user, person, place

@@ -275,6 +275,8 @@ class ChildSummary:
     caf_status: str
     caf_holder: str
     lead_professional: str
+    lead_professional_id: int | None
+    """The Lead Professional's account, so that the page can offer them the CAF."""
 
 
 def child_summary(
@@ -317,6 +319,7 @@ def child_summary(
         caf_status=person.caf_status,
         caf_holder=person.caf_holder.name if person.caf_holder else "",
         lead_professional=person.lead_professional.display_name if person.lead_professional else "",
+        lead_professional_id=person.lead_professional_id,
     )
 
 

@@ -107,6 +107,61 @@ def test_another_agency_cannot_read_through_this_door(started):
     assert AuditEvent.objects.filter(action="federation.refused").exists()
 
 
+def test_a_lead_professional_at_another_agency_comes_in_only_as_the_rules_permit(started):
+    Assessment.objects.filter(pk=started.pk).update(lead_professional="bob")
+    find = {"agency_id": "sch-001", "local_id": "UPN-1001"}
+    path = f"/federation/v1/node/cafs/{started.uid}/sections/health"
+    body = {"content": {"strengths": "Sleeps better", "needs": ""}, "complete": True}
+
+    no_protocol = post_as(FIND, find, "bob", "hlt-001")
+    assert no_protocol.status_code == 403
+    assert "detail request" not in no_protocol.json()["reason"]  # the rules refused, not the door
+    assert post_as(path, body, "bob", "hlt-001").status_code == 403
+    assert not SectionDraft.objects.filter(section="health").exists()
+
+    facts = caf_facts("bob", "hlt-001")
+    facts["organisations"] = [{"id": o, "accredited": True} for o in ("hlt-001", "sch-001")]
+    facts["protocols"] = [
+        {
+            "id": "p1",
+            "parties": ["hlt-001", "sch-001"],
+            "purposes": ["early_help"],
+            "data_categories": ["assessment"],
+            "from": "2026-01-01",
+            "to": None,
+        }
+    ]
+    facts["consents"] = [
+        {
+            "child": "sch-001:UPN-1001",
+            "decision": "permit",
+            "organisations": ["hlt-001"],
+            "purposes": ["early_help"],
+            "data_categories": ["assessment"],
+            "from": "2026-01-01",
+            "to": None,
+            "withdrawn_on": None,
+        }
+    ]
+    asserted = assertion_for("bob", "hlt-001")
+    found = signed_post(FIND, {**find, "facts": facts}, key_id="hub", assertion=asserted)
+    assert found.status_code == 200
+    assert found.json()["assessment"]["uid"] == str(started.uid)
+    wrote = signed_post(
+        path, {**body, "facts": facts}, key_id="hub", assertion=assertion_for("bob", "hlt-001")
+    )
+    assert wrote.status_code == 200
+    assert SectionDraft.objects.filter(section="health").count() == 1
+
+    stranger = assertion_for("carol", "hlt-001")
+    facts_for_carol = json.loads(json.dumps(facts).replace('"bob"', '"carol"'))
+    refused = signed_post(
+        FIND, {**find, "facts": facts_for_carol}, key_id="hub", assertion=stranger
+    )
+    assert refused.status_code == 403
+    assert "detail request" in refused.json()["reason"]
+
+
 def test_an_assertion_about_another_child_is_refused(started):
     response = post_as(
         f"/federation/v1/node/cafs/{started.uid}", {}, "alice", "sch-001", "sch-001:UPN-9999"

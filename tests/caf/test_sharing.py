@@ -8,11 +8,13 @@ import pytest
 from django.utils import timezone
 
 from fame.audit.models import AuditEvent
+from fame.caf.models import Assessment, SectionDraft
+from fame.index.models import Person
 from fame.node.outbox import deliver_once
 from fame.sharing import Disclosure, create_protocol
 
 from ..conftest import signed_in_client
-from .conftest import ELEMENT, caf_url, fill_every_section, open_caf_record, start_caf
+from .conftest import ELEMENT, caf_url, fill_every_section, open_caf_record, save, start_caf
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,33 @@ def test_another_agency_the_rules_permit_is_sent_to_a_detail_request(
     assert "Development of the child" in answer or "Health" in answer
     assert ELEMENT["strengths"] in answer  # the current version's answers, readable
     assert "UPN-1001" not in answer
+
+
+def test_the_lead_professional_at_another_agency_works_on_it_as_the_rules_permit(
+    completed, health_visitor, assessment_protocol
+):
+    Person.objects.update(lead_professional=health_visitor)  # agreed at a meeting, as the index
+    Assessment.objects.update(lead_professional="bob", lead_professional_name="Bob")  # shows
+    bob = signed_in_client(health_visitor)
+    handle = open_caf_record(bob)
+    assert "Open the CAF" in bob.get(f"/children/record/{handle}").content.decode()
+    page = bob.get(caf_url(handle))
+    assert page.status_code == 200
+    assert "This CAF is held by" not in page.content.decode()
+    assert save(bob, handle, "health", {**ELEMENT, "strengths": "Sleeping well"}).status_code == 302
+    assert SectionDraft.objects.filter(section="health", saved_by="bob").exists()
+    at_node = Disclosure.objects.filter(requester="bob", category="assessment").exclude(
+        recorded_at_end="hub"
+    )
+    assert at_node.latest("id").decision == "permit"  # the holder's node decided too
+
+
+def test_the_lead_professional_at_another_agency_is_refused_without_a_protocol(
+    completed, health_visitor
+):
+    Person.objects.update(lead_professional=health_visitor)
+    Assessment.objects.update(lead_professional="bob")
+    bob = signed_in_client(health_visitor)
+    response = bob.get(caf_url(open_caf_record(bob)))
+    assert response.status_code == 403
+    assert "no information-sharing protocol" in response.content.decode()
