@@ -16,11 +16,12 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
-from fame.accounts.models import Organisation, OrganisationType
+from fame.accounts.models import Organisation, OrganisationType, User
 from fame.audit import record_event
 from fame.index.models import SourceRecord
+from fame.web.jinja import long_date
 
-from .models import CafOverview
+from .models import CafOverview, EscalationFollowUp
 
 
 def _day(value: Any) -> date | None:
@@ -82,8 +83,49 @@ def record_caf_facts(*, organisation: Organisation, facts: dict[str, Any]) -> st
     return "caf facts kept"
 
 
+class FollowUpRefused(ValueError):
+    """The follow-up cannot be recorded; the message says why, in plain English."""
+
+
+def follow_up_escalation(
+    *, overview_id: int, agency: str, raised_on: str, note: str, by: User
+) -> EscalationFollowUp:
+    """Record that the co-ordinator has followed up one escalated absence; audited.
+
+    ``FollowUpRefused`` (nothing recorded) for an escalation the CAF's holder has
+    not reported, a blank note, or one followed up already.
+    """
+    note = note.strip()
+    if not note:
+        raise FollowUpRefused("Enter what was done to follow up the absence")
+    overview = CafOverview.objects.filter(pk=overview_id).select_related("person").first()
+    reported = overview is not None and any(
+        e.get("agency") == agency and e.get("raised_on") == raised_on for e in overview.escalations
+    )
+    if overview is None or not reported:
+        raise FollowUpRefused("That escalation is not in the queue any more")
+    with transaction.atomic():
+        if overview.follow_ups.filter(agency=agency, raised_on=raised_on).exists():
+            raise FollowUpRefused("That escalation has been followed up already")
+        done = EscalationFollowUp.objects.create(
+            overview=overview,
+            agency=agency,
+            raised_on=date.fromisoformat(raised_on),
+            note=note,
+            by=by,
+        )
+        record_event(
+            "caf.escalation_followed_up",
+            actor=by,
+            target=f"person:{overview.person.uid}" if overview.person else f"caf:{overview.caf}",
+            details={"agency": agency, "raised_on": raised_on, "holder": overview.holder_id},
+        )
+    return done
+
+
 @dataclass(frozen=True)
 class QueueLine:
+    overview_id: int
     reference: str
     status: str
     holder: str
@@ -95,7 +137,19 @@ class QueueLine:
     overdue_actions: int
     open_actions: int
     escalations: list[dict[str, str]]
+    """Each escalation reported: agency, raised_on, by, and followed_up ("" while open)."""
     closed_reason: str
+
+    @property
+    def open_escalations(self) -> list[dict[str, str]]:
+        return [e for e in self.escalations if not e["followed_up"]]
+
+
+def _followed_up(follow_up: EscalationFollowUp | None) -> str:
+    if follow_up is None:
+        return ""
+    when = long_date(timezone.localtime(follow_up.at))
+    return f"Followed up by {follow_up.by.display_name} on {when}: {follow_up.note}"
 
 
 def coordinator_queue(*, today: date | None = None) -> list[QueueLine]:
@@ -104,11 +158,20 @@ def coordinator_queue(*, today: date | None = None) -> list[QueueLine]:
     kinds = dict(OrganisationType.choices)
     types = dict(Organisation.objects.values_list("agency_id", "type"))
     lines = []
+    done: dict[tuple[int, str, str], EscalationFollowUp] = {
+        (f.overview_id, f.agency, f.raised_on.isoformat()): f
+        for f in EscalationFollowUp.objects.select_related("by")
+    }
     for o in CafOverview.objects.select_related("holder").order_by("id"):
         open_caf = o.status != "closed"
+        escalations = [
+            {**e, "followed_up": _followed_up(done.get((o.pk, e["agency"], e["raised_on"])))}
+            for e in (o.escalations if open_caf else [])
+        ]
         overdue = [d for d in o.action_due_dates if date.fromisoformat(d) < today]
         lines.append(
             QueueLine(
+                overview_id=o.pk,
                 reference=f"CAF-{o.pk:04d}",
                 status=o.status,
                 holder=o.holder.name,
@@ -119,14 +182,14 @@ def coordinator_queue(*, today: date | None = None) -> list[QueueLine]:
                 review_overdue=open_caf and o.review_due is not None and o.review_due < today,
                 overdue_actions=len(overdue) if open_caf else 0,
                 open_actions=len(o.action_due_dates) if open_caf else 0,
-                escalations=o.escalations if open_caf else [],
+                escalations=escalations,
                 closed_reason=o.closed_reason,
             )
         )
     lines.sort(
         key=lambda line: (
             line.status == "closed",
-            not line.escalations,
+            not line.open_escalations,
             not (line.review_overdue or line.overdue_actions),
         )
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar, NoReturn
 
+from django.conf import settings
 from django.db import models
 
 
@@ -252,6 +253,28 @@ class CafOverview(models.Model):
     escalations = models.JSONField(default=list, help_text="Open escalations: agency, date, by")
     closed_reason = models.CharField(max_length=12, blank=True)
     as_of = models.DateTimeField()
+
+
+class EscalationFollowUp(models.Model):
+    """The CAF co-ordinator's note that an escalated absence has been followed up.
+
+    Kept at the hub, where the co-ordinator works; the escalation itself stays,
+    as raised, at the holding node. One per escalation (agency and day raised).
+    """
+
+    overview = models.ForeignKey(CafOverview, on_delete=models.CASCADE, related_name="follow_ups")
+    agency = models.CharField(max_length=200, help_text="The agency that did not attend")
+    raised_on = models.DateField()
+    note = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["overview", "agency", "raised_on"], name="one_follow_up_per_escalation"
+            )
+        ]
 
 
 class ReferralCopy(AppendOnlyModel):

@@ -15,14 +15,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from fame.accounts.decorators import child_data_required, refuse, requires, used_second_factor
+from fame.accounts.decorators import (
+    acting_user,
+    child_data_required,
+    refuse,
+    requires,
+    used_second_factor,
+)
 from fame.accounts.models import Organisation, OrganisationType, User
 from fame.audit import record_event
 from fame.web.pages import posted, render_page
 
 from . import client
 from .client import CafPlace, CafProblem, CafView
-from .coordination import coordinator_queue
+from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
 from .referral import step_up_decision
@@ -287,8 +293,25 @@ def family_copy(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @requires("coordinate_cafs")
+@require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
-    """Every CAF in the area, for quality monitoring: no content, no child's name."""
+    """Every CAF in the area, for quality monitoring: no content, no child's name. A POST
+    records that the co-ordinator has followed up one escalated absence."""
+    problem = ""
+    if request.method == "POST":
+        try:
+            follow_up_escalation(
+                overview_id=int(request.POST.get("caf", "0") or 0),
+                agency=request.POST.get("agency", ""),
+                raised_on=request.POST.get("raised_on", ""),
+                note=request.POST.get("note", ""),
+                by=acting_user(request),
+            )
+        except (FollowUpRefused, ValueError) as refused:
+            problem = str(refused) if isinstance(refused, FollowUpRefused) else "Try again"
+        else:
+            messages.success(request, "The follow-up is recorded.")
+            return redirect("caf:queue")
     lines = coordinator_queue()
     record_event("caf.queue_viewed", actor=request.user, target="caf:queue", request=request)
     return render_page(
@@ -296,7 +319,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "caf/queue.html",
         {
             "lines": lines,
-            "escalated": [line for line in lines if line.escalations],
+            "escalated": [line for line in lines if line.open_escalations],
+            "problem": problem,
+            "has_errors": bool(problem),
             "nav_active": "caf_queue",
         },
+        status=400 if problem else 200,
     )

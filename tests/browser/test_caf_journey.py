@@ -6,15 +6,25 @@ The live server is hub and node at once; the hub reaches the node over real HTTP
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from fame.caf import actions, structure
-from fame.caf.models import Assessment, AssessmentVersion, Escalation
+from fame.caf.models import (
+    Assessment,
+    AssessmentVersion,
+    CafOverview,
+    Escalation,
+    EscalationFollowUp,
+)
 from fame.caf.structure import SECTION_KEYS
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 
+from ..conftest import UserFactory
 from ..index.conftest import record
 from .test_child_index import signed_in
 from .test_detail_requests import region_on_live_server  # noqa: F401 - fixture
@@ -204,3 +214,27 @@ def test_another_agency_without_consent_cannot_read_it(
     page.visit(page.url.replace(page.base_url, "") + "/caf")
     expect(page.get_by_role("heading", name="You cannot open this CAF")).to_be_visible()
     expect(page.get_by_text("no information-sharing protocol")).to_be_visible()
+
+
+def test_the_coordinator_follows_up_an_escalated_absence(page, school, local_authority):
+    CafOverview.objects.create(
+        caf=uuid.uuid4(),
+        holder=school,
+        local_id="UPN-1001",
+        status="open",
+        initiating_organisation=school.agency_id,
+        escalations=[{"agency": "Wealdshire Police", "raised_on": "2026-11-20", "by": "Alice"}],
+        as_of=timezone.now(),
+    )
+    coordinator = UserFactory(
+        username="cora", organisation=local_authority, roles=["caf_coordinator"]
+    )
+    signed_in(page, coordinator)
+    page.visit("/caf/queue")
+    expect(page.get_by_text("1 CAF with an escalated non-attendance to follow up")).to_be_visible()
+    page.get_by_label("Wealdshire Police did not attend").fill("Called the duty sergeant")
+    page.get_by_role("button", name="Record the follow-up").click()
+    page.check()
+    expect(page.get_by_text("The follow-up is recorded.")).to_be_visible()
+    expect(page.get_by_text("Called the duty sergeant")).to_be_visible()
+    assert EscalationFollowUp.objects.get().by == coordinator

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fame.caf.models import Assessment, CafOverview, Escalation, Invitation
+from fame.audit.models import AuditEvent
+from fame.caf.models import Assessment, CafOverview, Escalation, EscalationFollowUp, Invitation
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 from fame.node.outbox import deliver_once
@@ -121,7 +122,34 @@ def test_meeting_absence_escalation_reach_the_index_and_the_coordinator(caf, loc
     assert "Northmoor Community Health did not attend" in queue
     assert "1 of 1 open" in queue and "Overdue" in queue
     assert "School" in queue  # initiated by a school
+    assert "1 to follow up" in queue
     assert signed_in_client(UserFactory(username="pat")).get("/caf/queue").status_code == 403
+
+    # The co-ordinator follows the absence up; a blank note or a made-up escalation changes nothing.
+    cora = signed_in_client(coordinator)
+    escalation = overview.escalations[0]
+    follow_up = {
+        "caf": overview.pk,
+        "agency": escalation["agency"],
+        "raised_on": escalation["raised_on"],
+    }
+    blank = cora.post("/caf/queue", {**follow_up, "note": "  "})
+    assert blank.status_code == 400
+    assert "Enter what was done to follow up the absence" in blank.content.decode()
+    made_up = cora.post("/caf/queue", {**follow_up, "agency": "Wealdshire Police", "note": "x"})
+    assert made_up.status_code == 400
+    assert not EscalationFollowUp.objects.exists()
+    done = cora.post("/caf/queue", {**follow_up, "note": "Spoke to the health visitors' manager"})
+    assert done.status_code == 302
+    queue = cora.get("/caf/queue").content.decode()
+    assert "0 to follow up, 1 followed up" in queue
+    assert "Followed up by" in queue and "Spoke to the health visitors&#39; manager" in queue
+    assert AuditEvent.objects.filter(
+        action="caf.escalation_followed_up", actor_username="cora"
+    ).exists()
+    again = cora.post("/caf/queue", {**follow_up, "note": "Again"})
+    assert again.status_code == 400
+    assert EscalationFollowUp.objects.count() == 1
 
 
 def test_only_the_lead_professional_escalates(caf, school):
