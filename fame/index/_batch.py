@@ -70,25 +70,6 @@ INVOLVEMENT_FIELDS = [
 ]
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """What a record's ingest needs that depends on the record alone: its row as stored,
-    the row's hash, its normal form and its blocking keys as stored."""
-
-    record: AgencyRecord
-    row: dict[str, str]
-    digest: str
-    normal: LinkageRecord
-    keys: tuple[int, ...]
-
-
-def prepare(record: AgencyRecord) -> Prepared:
-    row = as_row(record)
-    normal = LinkageRecord.from_agency_record(record)
-    keys = tuple(matching.stored_keys(blocking_keys(normal)))
-    return Prepared(record, row, content_hash(row), normal, keys)
-
-
 @dataclass
 class _Item:
     record: AgencyRecord
@@ -118,7 +99,7 @@ class _Decision:
 
 
 class BatchIngest:
-    def __init__(self, records: list[tuple[Prepared, Organisation]], *, by: User | None):
+    def __init__(self, records: list[tuple[AgencyRecord, Organisation]], *, by: User | None):
         self.by = by
         self.now = timezone.now()
         self.items = self._read(records)
@@ -145,9 +126,9 @@ class BatchIngest:
 
     # Reading ---------------------------------------------------------------
 
-    def _read(self, records: list[tuple[Prepared, Organisation]]) -> list[_Item]:
+    def _read(self, records: list[tuple[AgencyRecord, Organisation]]) -> list[_Item]:
         stored: dict[tuple[int, str], SourceRecord] = {}
-        local_ids = sorted({prepared.record.local_id for prepared, _ in records})
+        local_ids = sorted({record.local_id for record, _ in records})
         organisations = {organisation.pk for _, organisation in records}
         for start in range(0, len(local_ids), matching.IN_CHUNK):
             found = SourceRecord.objects.select_for_update().filter(
@@ -156,8 +137,9 @@ class BatchIngest:
             )
             stored.update({(s.organisation_id, s.local_id): s for s in found})
         items = []
-        for prepared, organisation in records:
-            record, row, digest = prepared.record, prepared.row, prepared.digest
+        for record, organisation in records:
+            row = as_row(record)
+            digest = content_hash(row)
             source = stored.get((organisation.pk, record.local_id))
             if source is not None and source.content_hash == digest:
                 items.append(_Item(record, organisation, source, source.pk, outcome="unchanged"))
@@ -170,10 +152,10 @@ class BatchIngest:
                 item.outcome = "updated"
             source.data = row
             source.content_hash = digest
-            item.normal = prepared.normal
+            item.normal = LinkageRecord.from_agency_record(record)
             for name, value in matching.search_columns(record).items():
                 setattr(source, name, value)
-            item.keys = prepared.keys
+            item.keys = tuple(matching.stored_keys(blocking_keys(item.normal)))
             items.append(item)
         return items
 

@@ -22,7 +22,7 @@ from fame.linkage import blocking_keys
 from fame.records import AgencyRecord
 
 from . import matching
-from ._batch import PRACTITIONER_ORDER, BatchIngest, Prepared, prepare
+from ._batch import PRACTITIONER_ORDER, BatchIngest
 from .models import (
     BlockingKey,
     Involvement,
@@ -185,10 +185,9 @@ def ingest_batch(
     records, and the records without one untouched. The first record always goes.
     """
     outcomes: list[str] = []
-    ready = [(prepare(record), organisation) for record, organisation in records]
     with transaction.atomic():
         _larger_page_cache()
-        for part in _without_repeats(ready):
+        for part in _without_repeats(records):
             done = BatchIngest(part, by=by).run(deadline=deadline)
             outcomes.extend(done)
             if len(done) < len(part):
@@ -212,17 +211,17 @@ def _larger_page_cache() -> None:
 
 
 def _without_repeats(
-    records: Sequence[tuple[Prepared, Organisation]],
-) -> Iterator[list[tuple[Prepared, Organisation]]]:
+    records: Sequence[tuple[AgencyRecord, Organisation]],
+) -> Iterator[list[tuple[AgencyRecord, Organisation]]]:
     """The batch in runs that hold no agency record twice (a repeat starts the next run)."""
-    part: list[tuple[Prepared, Organisation]] = []
+    part: list[tuple[AgencyRecord, Organisation]] = []
     held: set[tuple[int, str]] = set()
-    for prepared, organisation in records:
-        key = (organisation.pk, prepared.record.local_id)
+    for record, organisation in records:
+        key = (organisation.pk, record.local_id)
         if key in held:
             yield part
             part, held = [], set()
-        part.append((prepared, organisation))
+        part.append((record, organisation))
         held.add(key)
     if part:
         yield part
