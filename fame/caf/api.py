@@ -3,10 +3,11 @@
 Only the holder agency's practitioners and the CAF's Lead Professional (who may
 work for another agency) come through this door: the assertion's organisation
 must be the agency that holds the CAF, or its subject the Lead Professional,
-and its child must be the agency's record the CAF is about. Writes (start, save, complete or review)
-need the assessor or the Lead Professional. Practitioners elsewhere read a CAF
-only through a detail request. Every refusal is audited (``refuse``); every
-read and write is audited here as well as at the hub.
+and its child must be the agency's record the CAF is about. Writes (start,
+save, complete or review) need the assessor or the Lead Professional.
+Practitioners elsewhere read a CAF only through a detail request. Every refusal
+is audited (``refuse``); every read and write is audited here as well as at the
+hub.
 """
 
 from __future__ import annotations

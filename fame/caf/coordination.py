@@ -102,6 +102,10 @@ def follow_up_escalation(
     reported = overview is not None and any(
         e.get("agency") == agency and e.get("raised_on") == raised_on for e in overview.escalations
     )
+    try:
+        day = date.fromisoformat(raised_on)
+    except ValueError:
+        reported = False
     if overview is None or not reported:
         raise FollowUpRefused("That escalation is not in the queue any more")
     with transaction.atomic():
@@ -110,7 +114,7 @@ def follow_up_escalation(
         done = EscalationFollowUp.objects.create(
             overview=overview,
             agency=agency,
-            raised_on=date.fromisoformat(raised_on),
+            raised_on=day,
             note=note,
             by=by,
         )

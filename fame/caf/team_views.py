@@ -299,16 +299,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     records that the co-ordinator has followed up one escalated absence."""
     problem = ""
     if request.method == "POST":
+        caf = request.POST.get("caf", "")
         try:
             follow_up_escalation(
-                overview_id=int(request.POST.get("caf", "0") or 0),
+                overview_id=int(caf) if caf.isdigit() else 0,
                 agency=request.POST.get("agency", ""),
                 raised_on=request.POST.get("raised_on", ""),
                 note=request.POST.get("note", ""),
                 by=acting_user(request),
             )
-        except (FollowUpRefused, ValueError) as refused:
-            problem = str(refused) if isinstance(refused, FollowUpRefused) else "Try again"
+        except FollowUpRefused as refused:
+            problem = str(refused)
         else:
             messages.success(request, "The follow-up is recorded.")
             return redirect("caf:queue")

@@ -138,6 +138,8 @@ def test_meeting_absence_escalation_reach_the_index_and_the_coordinator(caf, loc
     assert "Enter what was done to follow up the absence" in blank.content.decode()
     made_up = cora.post("/caf/queue", {**follow_up, "agency": "Wealdshire Police", "note": "x"})
     assert made_up.status_code == 400
+    garbled = cora.post("/caf/queue", {**follow_up, "caf": "CAF-0001", "note": "x"})
+    assert "That escalation is not in the queue any more" in garbled.content.decode()
     assert not EscalationFollowUp.objects.exists()
     done = cora.post("/caf/queue", {**follow_up, "note": "Spoke to the health visitors' manager"})
     assert done.status_code == 302
