@@ -3,8 +3,9 @@
 """Blocking keys stored as 64-bit hashes; the unused normalised name columns dropped.
 
 The keys are made again from each stored record (the text keys cannot be turned
-into hashes of keys longer than the old column kept). Going back leaves no keys:
-run ``fame index load`` again after.
+into hashes of keys longer than the old column kept). Going back is meant for an
+empty index only: it leaves no keys, and the name columns come back without
+values.
 """
 
 from django.db import migrations, models
