@@ -274,9 +274,7 @@ class BatchIngest:
             ],
         )
         BlockingKey.objects.filter(record_id__in=[item.ref for item in stored]).delete()
-        _insert_keys(
-            (key, pk) for pk, keys in ((i.source.pk, i.keys) for i in self.changed) for key in keys
-        )
+        _insert_keys((key, item.source.pk) for item in self.changed for key in item.keys)
         self._write_involvements(stored)
         for item, candidate, score in self.reviews:
             ReviewItem.objects.update_or_create(
