@@ -9,6 +9,7 @@ peer's circuit breaker. The transport is httpx's: real HTTP by default, or any
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,15 @@ class FederationClient:
 _lock = threading.Lock()
 _shared: FederationClient | None = None
 _transport: httpx.BaseTransport | None = None
+
+
+def _forget_after_fork() -> None:
+    """A forked process makes its own client: the parent's connections are not its own."""
+    global _lock, _shared
+    _lock, _shared = threading.Lock(), None
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def federation_client() -> FederationClient:

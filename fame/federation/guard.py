@@ -2,7 +2,10 @@
 
 A refused request changes nothing but the audit log: its nonce is not even
 remembered. An accepted request's nonce (and its assertion's id) are
-remembered until they could no longer be valid, so a replay is refused.
+remembered until they could no longer be valid, so a replay is refused. An
+endpoint that writes in a transaction of its own may remember them there
+instead (``signed_endpoint(..., remember=False)`` and ``remember_nonces``), so
+that checking a signature needs no write.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class Caller:
 
     key_id: str
     assertion: UserAssertion | None = None
+    nonces: tuple[str, ...] = ()
+    """The request's nonce and assertion id, for ``remember_nonces`` when the endpoint
+    remembers them itself."""
 
 
 def refuse(
@@ -77,10 +83,31 @@ def _received_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
 
 
+def remember_nonces(caller: Caller) -> None:
+    """Remember a caller's nonces, or raise ``SignatureRefused`` if one was used before.
+
+    For an endpoint made with ``remember=False``: call it inside the transaction
+    that holds the request's effect, before anything else is written, so that a
+    replay is refused and a request whose effect is undone can be sent again.
+    """
+    if not _remember_once(list(caller.nonces), until=timezone.now() + REMEMBER_FOR):
+        raise SignatureRefused(
+            "replayed: this nonce or assertion was used before", key_id=caller.key_id
+        )
+
+
 def check_request(
-    request: HttpRequest, *, keys: KeyLookup, assertion_key: KeyLookup | None = None
+    request: HttpRequest,
+    *,
+    keys: KeyLookup,
+    assertion_key: KeyLookup | None = None,
+    remember: bool = True,
 ) -> Caller:
-    """The caller of a signed request, or raise ``SignatureRefused``/``AssertionRefused``."""
+    """The caller of a signed request, or raise ``SignatureRefused``/``AssertionRefused``.
+
+    The nonces are remembered unless ``remember`` is false (the caller then calls
+    ``remember_nonces``); one seen before is refused either way.
+    """
     signature = verify_request(
         method=request.method or "",
         url=_received_url(request),
@@ -100,19 +127,24 @@ def check_request(
             raise AssertionRefused(f"{signature.key_id} may not make user assertions")
         assertion = read_assertion(token, public_key=issuer_key, audience=settings.FAME_NODE_NAME)
         remembered.append(f"jti:{assertion.assertion_id}")
-    if _already_seen(remembered) or not _remember_once(
-        remembered, until=timezone.now() + REMEMBER_FOR
-    ):
+    caller = Caller(key_id=signature.key_id, assertion=assertion, nonces=tuple(remembered))
+    if _already_seen(remembered):
         raise SignatureRefused(
             "replayed: this nonce or assertion was used before", key_id=signature.key_id
         )
-    return Caller(key_id=signature.key_id, assertion=assertion)
+    if remember:
+        remember_nonces(caller)
+    return caller
 
 
 def signed_endpoint(
-    keys: KeyLookup, *, assertion_key: KeyLookup | None = None
+    keys: KeyLookup, *, assertion_key: KeyLookup | None = None, remember: bool = True
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Wrap a view so that it runs only for a correctly signed request, given the ``Caller``."""
+    """Wrap a view so that it runs only for a correctly signed request, given the ``Caller``.
+
+    With ``remember=False`` the view must call ``remember_nonces(caller)`` itself,
+    in the transaction of its effect, and refuse the request if that raises.
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -120,7 +152,9 @@ def signed_endpoint(
             if request.method != "POST":
                 return JsonResponse({"error": "use POST"}, status=405)
             try:
-                caller = check_request(request, keys=keys, assertion_key=assertion_key)
+                caller = check_request(
+                    request, keys=keys, assertion_key=assertion_key, remember=remember
+                )
             except SignatureRefused as refused:
                 return refuse(request, refused.reason, key_id=refused.key_id)
             except AssertionRefused as refused:

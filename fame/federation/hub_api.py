@@ -7,46 +7,42 @@ for the agencies named, call one action and answer JSON.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from .guard import Caller, refuse, signed_endpoint
-from .ingest import BatchRefused, apply_batch, parse_batch
+from ._signatures import SignatureRefused
+from ._turns import NotYourTurn, delivery_turn, writing_turn
+from .guard import Caller, refuse, remember_nonces, signed_endpoint
+from .ingest import BatchRefused, apply_batch, parse_batch, prepare_updates
 from .keys import PublicKeyError, load_public_pem
 from .models import FederationNode
 
-_applying = threading.Lock()
 BUSY_AFTER = 10.0
-"""Seconds a delivery waits for the batch before it; then 503 and the node backs off."""
+"""Seconds a delivery waits for its turn; then 503 and the node backs off."""
 
 
-def _one_batch_at_a_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Let one delivery at a time into ``view``, its signature check included.
-
-    Waiting here is cheaper than the database's busy loop: the check writes the
-    request's nonce, and on SQLite a write waiting behind a batch's transaction
-    sleeps between tries (up to 100 ms a time), so the hub sat idle after each
-    batch until the next delivery's nonce was in.
-    """
+def _one_delivery_at_a_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let one delivery at a time into ``view`` in this process (``_turns``)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _applying.acquire(timeout=BUSY_AFTER):
-            return JsonResponse(
-                {"error": "busy", "reason": "the hub is busy; try again"}, status=503
-            )
         try:
-            return view(request, *args, **kwargs)
-        finally:
-            _applying.release()
+            with delivery_turn(timeout=BUSY_AFTER):
+                return view(request, *args, **kwargs)
+        except NotYourTurn:
+            return _busy()
 
     return wrapped
+
+
+def _busy() -> JsonResponse:
+    return JsonResponse({"error": "busy", "reason": "the hub is busy; try again"}, status=503)
 
 
 def node_key(name: str) -> Ed25519PublicKey | None:
@@ -72,9 +68,10 @@ def _backlog(data: Any) -> int | None:
     return value if isinstance(value, int) and value >= 0 else None
 
 
-@_one_batch_at_a_time
-@signed_endpoint(node_key)
+@_one_delivery_at_a_time
+@signed_endpoint(node_key, remember=False)
 def index_updates(request: HttpRequest, caller: Caller) -> HttpResponse:
+    """Read, check and prepare a delivery; then, in the hub's turn to write, apply it."""
     node = FederationNode.objects.get(name=caller.key_id)
     data = _json(request)
     try:
@@ -83,7 +80,15 @@ def index_updates(request: HttpRequest, caller: Caller) -> HttpResponse:
         if refused.status == 403:
             return refuse(request, refused.reason, key_id=caller.key_id, status=403)
         return JsonResponse({"error": "bad request", "reason": refused.reason}, status=400)
-    results = apply_batch(updates, node=node, backlog=_backlog(data))
+    prepared = prepare_updates(updates)
+    try:
+        with writing_turn(timeout=BUSY_AFTER), transaction.atomic():
+            remember_nonces(caller)
+            results = apply_batch(updates, node=node, backlog=_backlog(data), prepared=prepared)
+    except NotYourTurn:
+        return _busy()
+    except SignatureRefused as refused:
+        return refuse(request, refused.reason, key_id=refused.key_id)
     return JsonResponse({"results": results})
 
 

@@ -25,7 +25,13 @@ from django.utils import timezone
 
 from fame.accounts.models import Organisation
 from fame.audit import record_event
-from fame.index.actions import ingest_batch, ingest_record, set_caf_status
+from fame.index.actions import (
+    PreparedRecord,
+    ingest_batch,
+    ingest_record,
+    prepare_record,
+    set_caf_status,
+)
 from fame.index.source import from_row
 from fame.records import COLUMNS, AgencyRecord
 
@@ -103,6 +109,26 @@ def _record(update: IndexUpdate) -> AgencyRecord:
         raise UpdateRejected(f"the record cannot be read ({error})") from None
 
 
+Prepared = PreparedRecord | UpdateRejected | None
+"""What a batch's update is before its turn: a record update's record, read and prepared,
+or why it cannot be read; None for other kinds."""
+
+
+def prepare_updates(updates: list[IndexUpdate]) -> list[Prepared]:
+    """Each update's record read and prepared (``prepare_record``), in order: work that
+    needs no database, done before the batch waits for its turn to write."""
+    prepared: list[Prepared] = []
+    for update in updates:
+        if update.kind not in RECORD_KINDS:
+            prepared.append(None)
+            continue
+        try:
+            prepared.append(prepare_record(_record(update)))
+        except UpdateRejected as rejected:
+            prepared.append(rejected)
+    return prepared
+
+
 def _set_caf(update: IndexUpdate, organisation: Organisation) -> str:
     local_id = str(update.payload.get("local_id", ""))
     if update.kind == CAF_FACTS:
@@ -138,13 +164,17 @@ def apply_batch(
     node: FederationNode,
     backlog: int | None,
     budget: float | None = None,
+    prepared: list[Prepared] | None = None,
 ) -> list[dict[str, str]]:
     """Apply each update once, in order: applied, duplicate, rejected, or deferred.
 
     A batch holds the write lock for at most about ``budget`` seconds: updates
     not reached by then are answered "deferred" and the node sends them again
-    at once (no attempt counted, nothing applied).
+    at once (no attempt counted, nothing applied). ``prepared`` is
+    ``prepare_updates(updates)`` when it was made before (it is made here if not).
     """
+    if prepared is None:
+        prepared = prepare_updates(updates)
     organisations = {
         o.agency_id: o
         for o in Organisation.objects.filter(agency_id__in={u.agency_id for u in updates})
@@ -158,7 +188,7 @@ def apply_batch(
             ).values_list("idempotency_key", flat=True)
         )
         deadline = time.monotonic() + (TIME_BUDGET if budget is None else budget)
-        for step in _steps(updates, seen=seen, organisations=organisations):
+        for step in _steps(updates, prepared, seen=seen, organisations=organisations):
             if results and time.monotonic() > deadline:  # (the first always goes: progress)
                 answered = [
                     {"idempotency_key": u.idempotency_key, "status": "deferred"}
@@ -185,7 +215,7 @@ class _Step:
     """Updates applied together: a run of record updates, or one other update."""
 
     updates: list[IndexUpdate]
-    records: list[tuple[AgencyRecord, Organisation]] = field(default_factory=list)
+    records: list[tuple[PreparedRecord, Organisation]] = field(default_factory=list)
     answer: dict[str, str] | None = None
     """The answer, when it is known without applying anything (duplicate or rejected)."""
     organisation: Organisation | None = None
@@ -200,24 +230,27 @@ class _Step:
 
 
 def _steps(
-    updates: list[IndexUpdate], *, seen: set[str], organisations: dict[str, Organisation]
+    updates: list[IndexUpdate],
+    prepared: list[Prepared],
+    *,
+    seen: set[str],
+    organisations: dict[str, Organisation],
 ) -> Iterator[_Step]:
     """The batch as steps, in order: each run of record updates is one step."""
     run = _Step([])
-    for update in updates:
+    for update, ready in zip(updates, prepared, strict=True):
         key = update.idempotency_key
         answer: dict[str, str] | None = None
-        record: AgencyRecord | None = None
+        record: PreparedRecord | None = None
         organisation = organisations.get(update.agency_id)
         if key in seen:
             answer = {"idempotency_key": key, "status": "duplicate"}
         elif organisation is None:
             answer = {"idempotency_key": key, "status": "rejected", "reason": "unknown agency"}
-        elif update.kind in RECORD_KINDS:
-            try:
-                record = _record(update)
-            except UpdateRejected as rejected:
-                answer = {"idempotency_key": key, "status": "rejected", "reason": str(rejected)}
+        elif isinstance(ready, UpdateRejected):
+            answer = {"idempotency_key": key, "status": "rejected", "reason": str(ready)}
+        elif isinstance(ready, PreparedRecord):
+            record = ready
         seen.add(key)
         if record is not None and organisation is not None:
             run.updates.append(update)
@@ -233,7 +266,7 @@ def _steps(
 
 def _apply_records(
     updates: list[IndexUpdate],
-    records: list[tuple[AgencyRecord, Organisation]],
+    records: list[tuple[PreparedRecord, Organisation]],
     *,
     node: FederationNode,
     deadline: float,

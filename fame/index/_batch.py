@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -39,7 +39,7 @@ from .models import (
     ReviewStatus,
     SourceRecord,
 )
-from .source import as_row, content_hash
+from .source import as_row, hash_of, stored_text
 
 MODEL_DECIDED = frozenset({LinkMethod.AUTOMATIC, LinkMethod.NEW})
 """Link methods the model may decide again; a person's decision stands."""
@@ -70,6 +70,30 @@ INVOLVEMENT_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class PreparedRecord:
+    """An agency record with what ingesting it derives from it alone: its row as stored,
+    the row's hash, its normal form and its blocking keys. Made before the batch's turn
+    to write (``prepare_record``), so that the work needs no database and no lock."""
+
+    record: AgencyRecord
+    row: dict[str, str]
+    text: str
+    """The row as JSON (``source.stored_text``), written as it is when the record is new."""
+    digest: str
+    normal: LinkageRecord
+    keys: tuple[int, ...]
+    """The blocking keys as stored (``matching.stored_keys``)."""
+
+
+def prepare_record(record: AgencyRecord) -> PreparedRecord:
+    row = as_row(record)
+    text = stored_text(row)
+    normal = LinkageRecord.from_agency_record(record)
+    keys = tuple(matching.stored_keys(blocking_keys(normal)))
+    return PreparedRecord(record, row, text, hash_of(text), normal, keys)
+
+
 @dataclass
 class _Item:
     record: AgencyRecord
@@ -82,6 +106,8 @@ class _Item:
     normal: LinkageRecord | None = None
     keys: tuple[int, ...] = ()
     """The record's blocking keys as stored (``matching.stored_keys``)."""
+    text: str = ""
+    """The record's row as JSON, as stored (``PreparedRecord.text``)."""
     outcome: str = ""
 
     @property
@@ -99,7 +125,12 @@ class _Decision:
 
 
 class BatchIngest:
-    def __init__(self, records: list[tuple[AgencyRecord, Organisation]], *, by: User | None):
+    def __init__(
+        self,
+        records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]],
+        *,
+        by: User | None,
+    ):
         self.by = by
         self.now = timezone.now()
         self.items = self._read(records)
@@ -126,20 +157,37 @@ class BatchIngest:
 
     # Reading ---------------------------------------------------------------
 
-    def _read(self, records: list[tuple[AgencyRecord, Organisation]]) -> list[_Item]:
+    def _read(
+        self, records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]]
+    ) -> list[_Item]:
+        prepared = [
+            (r if isinstance(r, PreparedRecord) else prepare_record(r), organisation)
+            for r, organisation in records
+        ]
         stored: dict[tuple[int, str], SourceRecord] = {}
-        local_ids = sorted({record.local_id for record, _ in records})
-        organisations = {organisation.pk for _, organisation in records}
-        for start in range(0, len(local_ids), matching.IN_CHUNK):
-            found = SourceRecord.objects.select_for_update().filter(
-                organisation_id__in=organisations,
-                local_id__in=local_ids[start : start + matching.IN_CHUNK],
+        local_ids = sorted({p.record.local_id for p, _ in prepared})
+        organisations = {organisation.pk for _, organisation in prepared}
+        wanted = {(organisation.pk, p.record.local_id) for p, organisation in prepared}
+        # Which are stored, in plain SQL (the ORM spent longer building the IN lists than
+        # the database took); then those whole, as model objects, to be updated.
+        found = [
+            pk
+            for organisation, local_id, pk in matching.rows_where_in(
+                SourceRecord,
+                ("organisation_id", "local_id", "id"),
+                "local_id",
+                local_ids,
+                among=("organisation_id", organisations),
             )
-            stored.update({(s.organisation_id, s.local_id): s for s in found})
+            if (organisation, local_id) in wanted
+        ]
+        for start in range(0, len(found), matching.IN_CHUNK):
+            chunk = found[start : start + matching.IN_CHUNK]
+            for found_source in SourceRecord.objects.select_for_update().filter(pk__in=chunk):
+                stored[(found_source.organisation_id, found_source.local_id)] = found_source
         items = []
-        for record, organisation in records:
-            row = as_row(record)
-            digest = content_hash(row)
+        for ready, organisation in prepared:
+            record, digest = ready.record, ready.digest
             source = stored.get((organisation.pk, record.local_id))
             if source is not None and source.content_hash == digest:
                 items.append(_Item(record, organisation, source, source.pk, outcome="unchanged"))
@@ -150,12 +198,13 @@ class BatchIngest:
             else:
                 item = _Item(record, organisation, source, source.pk, person=source.person_id)
                 item.outcome = "updated"
-            source.data = row
+            source.data = ready.row
             source.content_hash = digest
-            item.normal = LinkageRecord.from_agency_record(record)
+            item.text = ready.text
+            item.normal = ready.normal
             for name, value in matching.search_columns(record).items():
                 setattr(source, name, value)
-            item.keys = tuple(matching.stored_keys(blocking_keys(item.normal)))
+            item.keys = ready.keys
             items.append(item)
         return items
 
@@ -236,10 +285,11 @@ class BatchIngest:
     def _write(self) -> None:
         if not self.changed:
             return
-        made = [uuid.uuid4() for _ in range(self.new_persons)]
-        _insert_rows(Person, [{"uid": uid} for uid in made])
-        ids = dict(Person.objects.filter(uid__in=made).values_list("uid", "pk"))
-        persons = {-i: ids[uid] for i, uid in enumerate(made, start=1)}
+        made = _insert_rows(
+            Person, [{"uid": uuid.uuid4()} for _ in range(self.new_persons)], returning=("id",)
+        )
+        # New persons differ only in their hidden uid: which id stands for which is free.
+        persons = {-i: pk for i, (pk,) in enumerate(made, start=1)}
 
         def person_id(ref: int) -> int:
             return persons[ref] if ref < 0 else ref
@@ -291,15 +341,14 @@ class BatchIngest:
             Person.objects.filter(pk__in=emptied).delete()
 
     def _store_new(self, new: list[_Item]) -> dict[int, int]:
-        _insert([item.source for item in new])
-        ids: dict[tuple[int, str], int] = {}
-        local_ids = sorted({item.source.local_id for item in new})
-        organisations = {item.organisation.pk for item in new}
-        columns = ("organisation_id", "local_id", "id")
-        for organisation, local_id, pk in matching.rows_where_in(
-            SourceRecord, columns, "local_id", local_ids, among=("organisation_id", organisations)
-        ):
-            ids[(organisation, local_id)] = pk
+        names = [f.attname for f in SourceRecord._meta.concrete_fields if not f.primary_key]
+        rows = [{name: getattr(item.source, name) for name in names} for item in new]
+        for row, item in zip(rows, new, strict=True):
+            row["data"] = item.text  # (JSON already: the text its hash was taken of)
+        stored = _insert_rows(
+            SourceRecord, rows, ready={"data"}, returning=("organisation_id", "local_id", "id")
+        )
+        ids = {(organisation, local_id): pk for organisation, local_id, pk in stored}
         for item in new:
             item.source.pk = ids[(item.organisation.pk, item.source.local_id)]
         return {item.ref: item.source.pk for item in new}
@@ -368,15 +417,6 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value  # a choice: its stored value
 
 
-def _insert(objects: Sequence[models.Model]) -> None:
-    """Insert new model objects, all of one model (see ``_insert_rows``)."""
-    if not objects:
-        return
-    model = type(objects[0])
-    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
-    _insert_rows(model, [{name: getattr(obj, name) for name in names} for obj in objects])
-
-
 def _getter(field: models.Field[Any, Any], now: datetime) -> Callable[[dict[str, Any]], Any]:
     """How to take ``field``'s database value from a row {attname: value} (see _insert_rows)."""
     name = field.attname
@@ -403,26 +443,49 @@ def _getter(field: models.Field[Any, Any], now: datetime) -> Callable[[dict[str,
     return get
 
 
-def _insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows of ``model``, each given as {field attname: value}, with one prepared
-    statement run per row.
+def _insert_rows(
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    *,
+    ready: Collection[str] = (),
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert rows of ``model``, each given as {field attname: value}; with ``returning``,
+    those columns of the rows inserted (in no promised order), else nothing.
 
     ``bulk_create`` without model objects and its per-value machinery, which cost
-    more than the database here; no ids come back (callers look them up by a unique
-    field). A field a row leaves out takes its default; automatic time stamps are the
-    same for every row of one call; a value that needs adapting for the database (a
-    date, a time) is adapted once.
+    more than the database here. A field a row leaves out takes its default;
+    automatic time stamps are the same for every row of one call; a value that
+    needs adapting for the database (a date, a time) is adapted once, and the
+    fields named in ``ready`` are given as the database takes them. Without
+    ``returning``, one prepared statement runs for each row; with it, one
+    statement inserts as many rows as the database takes parameters for.
     """
     if not rows:
-        return
+        return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    places = ", ".join(["%s"] * len(fields))
+    places = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Names from the model, quoted; the values are parameters.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
     now = timezone.now()
-    getters = [_getter(f, now) for f in fields]
+    getters = [
+        (lambda row, name=f.attname: row[name]) if f.attname in ready else _getter(f, now)
+        for f in fields
+    ]
     values = [[get(row) for get in getters] for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if not returning:
+            cursor.executemany(insert + places, values)
+            return []
+        by_name = {f.attname: f.column for f in model._meta.concrete_fields}
+        back = ", ".join(quote(by_name[name]) for name in returning)
+        step = max(1, connection.ops.bulk_batch_size(fields, values))
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), step):
+            part = values[start : start + step]
+            sql = f"{insert}{', '.join([places] * len(part))} RETURNING {back}"
+            cursor.execute(sql, [value for row in part for value in row])
+            found.extend(cursor.fetchall())
+        return found

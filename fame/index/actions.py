@@ -22,7 +22,8 @@ from fame.linkage import blocking_keys
 from fame.records import AgencyRecord
 
 from . import matching
-from ._batch import PRACTITIONER_ORDER, BatchIngest
+from ._batch import PRACTITIONER_ORDER, BatchIngest, PreparedRecord
+from ._batch import prepare_record as prepare_record  # (for callers preparing a batch)
 from .models import (
     BlockingKey,
     Involvement,
@@ -142,6 +143,7 @@ def ingest_record(record: AgencyRecord, *, organisation: Organisation, by: User 
     row = as_row(record)
     digest = content_hash(row)
     with transaction.atomic():
+        _one_matcher_at_a_time()
         source = (
             SourceRecord.objects.select_for_update()
             .filter(organisation=organisation, local_id=record.local_id)
@@ -171,7 +173,7 @@ def ingest_record(record: AgencyRecord, *, organisation: Organisation, by: User 
 
 
 def ingest_batch(
-    records: Sequence[tuple[AgencyRecord, Organisation]],
+    records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]],
     *,
     by: User | None,
     deadline: float | None = None,
@@ -183,9 +185,12 @@ def ingest_batch(
     few statements for the whole batch instead of about twenty a record. Past
     ``deadline`` (``time.monotonic()``) it stops short: fewer outcomes than
     records, and the records without one untouched. The first record always goes.
+    A record may come prepared (``prepare_record``), its derived parts made before
+    the batch's turn.
     """
     outcomes: list[str] = []
     with transaction.atomic():
+        _one_matcher_at_a_time()
         _larger_page_cache()
         for part in _without_repeats(records):
             done = BatchIngest(part, by=by).run(deadline=deadline)
@@ -195,6 +200,22 @@ def ingest_batch(
             if deadline is not None and time.monotonic() > deadline:
                 break
     return outcomes
+
+
+MATCHING_LOCK = 0x46414D45  # "FAME"
+"""PostgreSQL advisory lock held by the transaction that matches records to persons."""
+
+
+def _one_matcher_at_a_time() -> None:
+    """Let one transaction at a time match records to persons, whichever process runs it.
+
+    Two that overlapped would not see each other's new records, and could give
+    the same child two persons. SQLite's transactions take its one write lock as
+    they begin (``transaction_mode`` IMMEDIATE); PostgreSQL's need this lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MATCHING_LOCK])
 
 
 SQLITE_PAGE_CACHE_KIB = 262_144
@@ -211,13 +232,14 @@ def _larger_page_cache() -> None:
 
 
 def _without_repeats(
-    records: Sequence[tuple[AgencyRecord, Organisation]],
-) -> Iterator[list[tuple[AgencyRecord, Organisation]]]:
+    records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]],
+) -> Iterator[list[tuple[AgencyRecord | PreparedRecord, Organisation]]]:
     """The batch in runs that hold no agency record twice (a repeat starts the next run)."""
-    part: list[tuple[AgencyRecord, Organisation]] = []
+    part: list[tuple[AgencyRecord | PreparedRecord, Organisation]] = []
     held: set[tuple[int, str]] = set()
     for record, organisation in records:
-        key = (organisation.pk, record.local_id)
+        local_id = record.record.local_id if isinstance(record, PreparedRecord) else record.local_id
+        key = (organisation.pk, local_id)
         if key in held:
             yield part
             part, held = [], set()

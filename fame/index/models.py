@@ -54,7 +54,10 @@ class LinkMethod(models.TextChoices):
 class SourceRecord(models.Model):
     """A child as one agency supplied them, kept as supplied, keyed by (agency, local id)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Found by organisation through the (organisation, local id) constraint's index.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     local_id = models.CharField(max_length=64)
     data = models.JSONField()
     content_hash = models.CharField(max_length=64)
@@ -67,8 +70,14 @@ class SourceRecord(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="records")
     link_weight = models.FloatField(null=True)
     link_method = models.CharField(max_length=12, choices=LinkMethod.choices)
+    # Not indexed, like every "who decided" column here: no query asks by it, and
+    # accounts are disabled, never deleted (an index would only slow ingest).
     link_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     link_decided_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,17 +97,17 @@ class SourceRecord(models.Model):
 class BlockingKey(models.Model):
     """An indexed key under which a record is found as a candidate for matching.
 
-    Looked up by ``key`` through the unique (key, record) index, which also
-    holds every record id a key lookup wants: a separate index on ``key`` alone
-    would only slow the inserts (about 14 keys a record).
+    The (key, record) primary key is the one index a key lookup needs: on SQLite
+    the table is stored in it (``WITHOUT ROWID``, made by index migration 0005),
+    so a key costs two B-tree inserts (it and the record index) instead of three.
+    A migration that makes Django rebuild this table on SQLite would lose that:
+    make it ``WITHOUT ROWID`` again (``tests/index/test_ingest_batch.py`` checks).
     """
 
+    pk = models.CompositePrimaryKey("key", "record")
     key = models.BigIntegerField()
     """The key's hash (``matching.key_hash``), not its text."""
     record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="keys")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "record"], name="one_key_per_record")]
 
 
 class LinkDecision(models.Model):
@@ -110,7 +119,11 @@ class LinkDecision(models.Model):
     weight = models.FloatField(null=True)
     method = models.CharField(max_length=12, choices=LinkMethod.choices)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=200, blank=True)
@@ -148,7 +161,10 @@ class ReviewItem(models.Model):
 class Involvement(models.Model):
     """An agency (and practitioner) working with a child, from a feed or recorded on the page."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
+    # Found by person through the (person, ended_on) index.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="involvements", db_index=False
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_record = models.OneToOneField(
         SourceRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="involvement"
@@ -163,7 +179,12 @@ class Involvement(models.Model):
     started_on = models.DateField(null=True)
     ended_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

@@ -15,8 +15,19 @@ def as_row(record: AgencyRecord) -> dict[str, str]:
     return dict(zip(COLUMNS, record_row(record), strict=True))
 
 
+def stored_text(row: dict[str, str]) -> str:
+    """The row as JSON with its columns in order of name: as a batch stores it, and what
+    its hash is the hash of."""
+    return json.dumps(row, sort_keys=True)
+
+
+def hash_of(text: str) -> str:
+    """The content hash of a row from its ``stored_text``."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def content_hash(row: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()
+    return hash_of(stored_text(row))
 
 
 def _date(text: str) -> date | None:

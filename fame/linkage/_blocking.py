@@ -15,8 +15,11 @@ a new surname) still leaves another key in common, while no key is as broad as
 - ``line~fam:12 moor rd:S530``   first address line and family-name Soundex
 - ``dob~area:2019-03-04:AB12 3``  birthday and postcode sector (a whole non-UK postcode)
 
-A birthday whose day is 12 or less also gives its keys with day and month
-swapped; a family name gives its keys for each part of a double-barrelled name
+A birthday is written with the smaller of its month and day first, so that a
+birthday and its day/month swap (4 March and 3 April 2019 are both
+``2019-03-04``) give the same keys, and records with the two swapped still
+meet; no other two birthdays share that form, since a day above 12 cannot be a
+month. A family name gives its keys for each part of a double-barrelled name
 and each previous name; a given name also for each middle name (and, with a
 birthday, each nickname form). Given and family names share the ``~name`` keys,
 so records whose two names were entered the wrong way round still meet.
@@ -24,6 +27,7 @@ so records whose two names were entered the wrong way round still meet.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 import jellyfish
@@ -51,14 +55,11 @@ def _codes(names: tuple[str, ...]) -> set[str]:
     return {_soundex(name) for name in names if name}
 
 
-def _dates(record: LinkageRecord) -> set[str]:
-    if record.date_of_birth is None:
-        return set()
-    dates = {record.date_of_birth.isoformat()}
-    if record.dob_swapped:
-        swapped = record.dob_swapped
-        dates.add(f"{swapped[:4]}-{swapped[4:6]}-{swapped[6:]}")
-    return dates
+def swap_free_date(born: date) -> str:
+    """A birthday as keys hold it: YYYY-AA-BB with AA the smaller of month and day, so
+    that a date and its day/month swap are one key."""
+    first, second = sorted((born.month, born.day))
+    return f"{born.year:04d}-{first:02d}-{second:02d}"
 
 
 def blocking_keys(record: AgencyRecord | LinkageRecord) -> set[str]:
@@ -73,15 +74,14 @@ def blocking_keys(record: AgencyRecord | LinkageRecord) -> set[str]:
     )
     given = _codes(((rec.given_name,) if rec.given_name else ()) + rec.middle_names)
     given_or_alias = given | _codes(rec.given_aliases)
-    dates = _dates(rec)
     area = rec.postcode_sector or rec.postcode
     keys: set[str] = set()
-    for day in dates:
+    if rec.date_of_birth is not None:
+        day = swap_free_date(rec.date_of_birth)
         keys.update(f"dob~name:{day}:{code}" for code in family | given_or_alias)
         if area:
             keys.add(f"dob~area:{day}:{area}")
-    names = [f"{given_code}:{code}" for code in family for given_code in given]
-    for day in dates:
+        names = [f"{given_code}:{code}" for code in family for given_code in given]
         keys.update(f"given~fam~yob:{name}:{day[:4]}" for name in names)
         keys.update(f"given~fam~md:{name}:{day[5:]}" for name in names)
     if rec.postcode:

@@ -88,8 +88,8 @@ def test_conflict_in_a_run_falls_back_to_one_update_at_a_time(embedded_node, mon
     monkeypatch.setattr(
         ingest,
         "_steps",
-        lambda updates, *, seen, organisations: steps(
-            updates, seen=set(), organisations=organisations
+        lambda updates, prepared, *, seen, organisations: steps(
+            updates, prepared, seen=set(), organisations=organisations
         ),
     )
     results = apply_batch(updates, node=embedded_node, backlog=None)

@@ -38,13 +38,15 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
 
 
 class Region:
-    def __init__(self, root: Path, hub_port: int, node_port: int) -> None:
+    def __init__(self, root: Path, hub_port: int, node_port: int, hub_processes: int) -> None:
         self.root = root
         self.region_dir = root / "region"
         call_command("synth", children=200, seed=5, out=str(self.region_dir))
         region = json.loads((self.region_dir / "region.json").read_text())
         agencies = tuple(org["agency_id"] for org in region["organisations"])
-        self.hub = processes.ProcessSpec("hub", "hub", hub_port, root / "hub")
+        self.hub = processes.ProcessSpec(
+            "hub", "hub", hub_port, root / "hub", processes=hub_processes
+        )
         self.node = processes.ProcessSpec("north", "node", node_port, root / "north", agencies)
         processes.make_keys([self.hub, self.node], hub_url=self.hub.url)
         self.plan = root / "plan.json"
@@ -83,9 +85,9 @@ class Region:
         return count(self.hub_db, "select count(*) from federation_hubreceipt")
 
 
-@pytest.fixture
-def region(tmp_path: Path, free_tcp_port_factory) -> Iterator[Region]:
-    made = Region(tmp_path, free_tcp_port_factory(), free_tcp_port_factory())
+@pytest.fixture(params=[1, 2], ids=["hub in one process", "hub in two processes"])
+def region(request, tmp_path: Path, free_tcp_port_factory) -> Iterator[Region]:
+    made = Region(tmp_path, free_tcp_port_factory(), free_tcp_port_factory(), request.param)
     try:
         yield made
     finally:
@@ -100,6 +102,7 @@ def test_index_converges_after_hub_and_node_are_killed_mid_stream(region: Region
 
     region.kill(region.node)  # mid-stream: a batch may be in flight, its answer lost
     region.kill(region.hub)  # and the hub may be half way through applying one
+    # (a hub's other processes die with it, freeing its port for the hub started again)
 
     region.start(region.node)
     time.sleep(1.0)  # the node retries against a dead hub, backing off

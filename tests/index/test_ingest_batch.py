@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from fame.accounts.models import Organisation
 from fame.index import matching
@@ -220,3 +220,18 @@ def test_batch_record_is_a_candidate_for_the_next_in_the_batch(organisations):
     assert outcomes == ["new person", "linked"]
     assert Person.objects.count() == 1
     assert LinkDecision.objects.count() == 2
+
+
+def test_blocking_keys_are_stored_in_their_primary_key():
+    # Index migration 0005 makes the table WITHOUT ROWID on SQLite; a later migration that
+    # had Django rebuild it would quietly undo that, and every key would cost a B-tree more.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s",
+                [BlockingKey._meta.db_table],
+            )
+            assert cursor.fetchone()[0].rstrip().endswith("WITHOUT ROWID")
+        columns = connection.introspection.get_constraints(cursor, BlockingKey._meta.db_table)
+    primary = [c["columns"] for c in columns.values() if c["primary_key"]]
+    assert primary == [["key", "record_id"]]

@@ -28,6 +28,8 @@ class ProcessSpec:
     data_dir: Path
     agencies: tuple[str, ...] = ()
     title: str = ""
+    processes: int = 1
+    """Processes serving its port (``fame serve --processes``)."""
 
     @property
     def url(self) -> str:
@@ -109,6 +111,8 @@ def start(
     command += ["--hub-url", hub_url, "--plan", str(plan)]
     if spec.agencies:
         command += ["--agencies", ",".join(spec.agencies)]
+    if spec.processes > 1:
+        command += ["--processes", str(spec.processes)]
     if region is not None:
         command += ["--region", str(region)]
     env = {**environment(spec, hub_url=hub_url, max_backoff=max_backoff), **(extra_env or {})}

@@ -21,6 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from . import _processes as processes
 from ._region import make_region
 
+HUB_PROCESSES = 2
+"""Processes serving the hub (``fame serve --processes``): one applies index updates while
+another reads and checks the next delivery, each on its own core."""
 RESTART_AFTER = 20.0
 """A process that stops (or is killed, to see the region cope) is started again after this."""
 
@@ -84,7 +87,9 @@ class Command(BaseCommand):
             region_dir, children=options["children"], seed=options["seed"], say=self.stdout.write
         )
         region = json.loads((region_dir / "region.json").read_text(encoding="utf-8"))
-        hub = processes.ProcessSpec("hub", "hub", options["port"], root / "hub", title="Hub")
+        hub = processes.ProcessSpec(
+            "hub", "hub", options["port"], root / "hub", title="Hub", processes=HUB_PROCESSES
+        )
         nodes = plan_nodes(region, root=root, first_port=options["node_ports"])
         everyone = [hub, *nodes]
         self.stdout.write("Making or reusing each process's key…")

@@ -1,6 +1,6 @@
 """`fame serve`: run this process as the hub or as an agency node, on a production WSGI server.
 
-    fame serve --role hub  --port 8000 [--region DIR] [--plan plan.json]
+    fame serve --role hub  --port 8000 [--processes 2] [--region DIR] [--plan plan.json]
     fame serve --role node --name police --agencies pol-001,yot-001 --port 8104
                --hub-url http://127.0.0.1:8000 [--region DIR] [--plan plan.json]
 
@@ -49,7 +49,13 @@ class Command(BaseCommand):
         parser.add_argument("--hub-url", default=settings.FAME_HUB_URL)
         parser.add_argument("--region", help="a `fame synth` folder: accounts, agencies, records")
         parser.add_argument("--plan", help="a JSON plan of the region's processes and keys")
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--threads", type=int, default=8, help="threads per process (8)")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="processes serving the one port (1); a hub on more than one core wants 2",
+        )
         parser.add_argument(
             "--no-worker", action="store_true", help="no background thread (outbox; tree heads)"
         )
@@ -59,6 +65,10 @@ class Command(BaseCommand):
         role, port = options["role"], options["port"]
         if not 1 <= port <= 65535:
             raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        if not 1 <= options["processes"] <= 32:
+            raise CommandError(f"--processes must be between 1 and 32, not {options['processes']}.")
+        if options["threads"] < 1:
+            raise CommandError(f"--threads must be at least 1, not {options['threads']}.")
         # This process's identity, whatever the environment said.
         settings.FAME_ROLE = role
         settings.FAME_NODE_NAME = options["name"]
@@ -80,6 +90,7 @@ class Command(BaseCommand):
                 options["host"],
                 port,
                 options["threads"],
+                processes=options["processes"],
                 worker=role != "hub" and not options["no_worker"],
                 publisher=role == "hub" and not options["no_worker"],
             )
@@ -117,13 +128,26 @@ class Command(BaseCommand):
                 audit_key = Path(hub["audit_public_key_file"]).read_text(encoding="ascii")
                 trust_log_key(public_key=audit_key, by="plan")
 
-    def _serve(self, host: str, port: int, threads: int, *, worker: bool, publisher: bool) -> None:
+    def _serve(
+        self, host: str, port: int, threads: int, *, processes: int, worker: bool, publisher: bool
+    ) -> None:
         from waitress import create_server
 
         from fame.audit import TreeHeadPublisher
         from fame.node.outbox import OutboxWorker
+        from fame.web import prefork
 
-        server = create_server(get_wsgi_application(), host=host, port=port, threads=threads)
+        application = get_wsgi_application()
+        try:
+            listener = prefork.listen(host, port)
+        except OSError as error:
+            raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        # The other processes serve the same socket; the background threads run here only.
+        children = prefork.fork_servers(
+            processes - 1,
+            lambda: create_server(application, sockets=[listener], threads=threads).run(),
+        )
+        server = create_server(application, sockets=[listener], threads=threads)
         outbox = OutboxWorker() if worker else None
         heads = TreeHeadPublisher(every=settings.FAME_AUDIT_PUBLISH_SECONDS) if publisher else None
 
@@ -136,13 +160,16 @@ class Command(BaseCommand):
             outbox.start()
         if heads is not None:
             heads.start()
+        served_by = f" ({processes} processes)" if processes > 1 else ""
         self.stdout.write(
             f"FAME {settings.FAME_ROLE} {settings.FAME_NODE_NAME} on http://{host}:{port}/"
+            + served_by
         )
         sys.stdout.flush()
         try:
             server.run()
         finally:
+            prefork.stop_servers(children)
             if outbox is not None:
                 outbox.stop()
             if heads is not None:
