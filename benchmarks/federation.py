@@ -1,7 +1,8 @@
 """Federation benchmarks: `python benchmarks/federation.py [--children N] [--latency-nodes 20]`.
 
-1. Index-update throughput: a hub process and 5 node processes on loopback,
-   each node's outbox filled by `fame node import` from a synthetic region;
+1. Index-update throughput: the hub (2 processes unless ``--hub-processes``, as
+   in the demo) and 5 node processes on loopback, each node's outbox filled by
+   `fame node import` from a synthetic region;
    all 5 `fame worker`s start together and the clock runs until the hub has
    applied every update (counted from the hub's receipts).
 2. Detail-request latency: 20 node processes, one of them stopped; this
@@ -12,7 +13,7 @@
    disclosure record kept and audited) for random children and involved agencies.
 3. ``--in-process``: the throughput part's updates applied by ``apply_batch`` in
    this one process (the hub's database, no HTTP, no node processes), the
-   nodes' batches of 500 taken in turn: the hub's own cost per update, less
+   nodes' batches of 1,000 taken in turn: the hub's own cost per update, less
    sensitive to a shared machine's load. ``--profile FILE`` writes its cProfile.
 
 Prints one JSON object. Everything lives under var/bench/federation/ and is
@@ -168,7 +169,7 @@ def in_process(
     base_port: int,
     profile: str | None,
     reuse: bool,
-    batch: int = 500,
+    batch: int = 1000,
 ) -> dict[str, float]:
     """Apply the nodes' outboxes with ``apply_batch`` in this process, ``batch`` at a time.
 
@@ -348,17 +349,22 @@ def main() -> None:
         "--throughput-only", action="store_true", help="skip the detail-request latency part"
     )
     parser.add_argument(
-        "--outbox-batch", type=int, help="updates per delivery (FAME_OUTBOX_BATCH; 500 unless set)"
+        "--outbox-batch",
+        type=int,
+        help="updates per delivery (FAME_OUTBOX_BATCH; 1,000 unless set)",
     )
     parser.add_argument(
-        "--hub-processes", type=int, default=1, help="processes serving the hub (fame serve)"
+        "--hub-processes",
+        type=int,
+        default=2,
+        help="processes serving the hub (fame serve --processes; 2, as in the demo)",
     )
     parser.add_argument(
         "--in-process", action="store_true", help="apply_batch in this process only (no HTTP)"
     )
     parser.add_argument("--profile", help="with --in-process: write a cProfile to this file")
     parser.add_argument(
-        "--batch", type=int, default=500, help="with --in-process: updates per delivery (<= 2000)"
+        "--batch", type=int, default=1000, help="with --in-process: updates per delivery (<= 2000)"
     )
     parser.add_argument(
         "--reuse", action="store_true", help="with --in-process: reuse the last run's processes"

@@ -38,6 +38,28 @@ def get_env_var(name: str, *, hint: str, default: str | None = None) -> str:
     return default
 
 
+def env_number(name: str, default: float, *, low: float, high: float) -> float:
+    """A number from the environment, between ``low`` and ``high``, or stop with a hint."""
+    text = os.environ.get(name, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise ImproperlyConfigured(
+            f"{name} is {text!r}; set it to a number from {low:g} to {high:g} "
+            f"(or leave it unset for {default:g})."
+        )
+    return value
+
+
+def env_whole_number(name: str, default: int, *, low: int, high: int) -> int:
+    value = env_number(name, default, low=low, high=high)
+    if value != int(value):
+        raise ImproperlyConfigured(f"{name} is {value:g}; set it to a whole number.")
+    return int(value)
+
+
 SECRET_KEY = get_env_var(
     "FAME_SECRET_KEY",
     hint="a long random string, for example from "
@@ -67,10 +89,11 @@ if FAME_ROLE not in {"hub", "node", "both"}:
 FAME_NODE_NAME = os.environ.get("FAME_NODE_NAME", "embedded")
 FAME_PUBLIC_URL = os.environ.get("FAME_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 FAME_HUB_URL = os.environ.get("FAME_HUB_URL", FAME_PUBLIC_URL).rstrip("/")
-FAME_FEDERATION_TIMEOUT = float(os.environ.get("FAME_FEDERATION_TIMEOUT", "1.5"))
-FAME_OUTBOX_MAX_BACKOFF = float(os.environ.get("FAME_OUTBOX_MAX_BACKOFF", "30"))
-FAME_OUTBOX_BATCH = int(os.environ.get("FAME_OUTBOX_BATCH", "500"))
-FAME_AUDIT_PUBLISH_SECONDS = float(os.environ.get("FAME_AUDIT_PUBLISH_SECONDS", "60"))
+FAME_FEDERATION_TIMEOUT = env_number("FAME_FEDERATION_TIMEOUT", 1.5, low=0.1, high=60)
+FAME_OUTBOX_MAX_BACKOFF = env_number("FAME_OUTBOX_MAX_BACKOFF", 30, low=0.01, high=86400)
+# (the hub takes at most 2,000 updates a delivery: fame.federation.ingest.MAX_BATCH)
+FAME_OUTBOX_BATCH = env_whole_number("FAME_OUTBOX_BATCH", 1000, low=1, high=2000)
+FAME_AUDIT_PUBLISH_SECONDS = env_number("FAME_AUDIT_PUBLISH_SECONDS", 60, low=1, high=86400)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -190,8 +213,12 @@ LOGIN_REDIRECT_URL = "web:home"
 # Sessions: an idle timeout and an absolute lifetime, both enforced by
 # fame.web.middleware.SessionLifetimeMiddleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("FAME_IDLE_MINUTES", "20")))
-SESSION_ABSOLUTE_LIFETIME = timedelta(hours=int(os.environ.get("FAME_SESSION_HOURS", "8")))
+SESSION_IDLE_TIMEOUT = timedelta(
+    minutes=env_whole_number("FAME_IDLE_MINUTES", 20, low=1, high=1440)
+)
+SESSION_ABSOLUTE_LIFETIME = timedelta(
+    hours=env_whole_number("FAME_SESSION_HOURS", 8, low=1, high=168)
+)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -226,7 +253,7 @@ CONTENT_SECURITY_POLICY = {
 # account after repeated failures of either factor.
 OTP_TOTP_ISSUER = "FAME"
 OTP_TOTP_THROTTLE_FACTOR = 1
-AXES_FAILURE_LIMIT = int(os.environ.get("FAME_LOCKOUT_AFTER", "5"))
+AXES_FAILURE_LIMIT = env_whole_number("FAME_LOCKOUT_AFTER", 5, low=1, high=100)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True

@@ -38,7 +38,7 @@ from fame.records import COLUMNS, AgencyRecord
 from .models import FederationNode, HubReceipt
 
 MAX_BATCH = 2000
-"""Updates in one request: a node sends ``FAME_OUTBOX_BATCH`` (500 unless set). Larger
+"""Updates in one request: a node sends ``FAME_OUTBOX_BATCH`` (1,000 unless set). Larger
 deliveries apply faster (one transaction, one candidate read, fewer index pages written
 per update); 2,000 agency records are about 1.1 MB, under Django's 2.5 MB body limit."""
 TIME_BUDGET = 2.0

@@ -1,6 +1,6 @@
 """Delivering the outbox to the hub: at least once, in order, with exponential back-off.
 
-Each pass sends the oldest due updates (up to 500) in one signed request. What
+Each pass sends the oldest due updates (up to 1,000) in one signed request. What
 the hub applied or already had is marked delivered; what it rejected, or a
 whole batch that did not get through, is tried again later, each time waiting
 longer (0.5 s, 1 s, 2 s ... up to ``FAME_OUTBOX_MAX_BACKOFF``). The hub's
@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 UPDATES_PATH = "/federation/v1/hub/index-updates"
 HEARTBEAT_PATH = "/federation/v1/hub/heartbeat"
 DELIVERY_TIMEOUT = 30.0
-"""A batch of 500 takes the hub a while to match; a delivery may wait this long."""
+"""A batch of 1,000 takes the hub a while to match, and may wait for others; a delivery
+may wait this long."""
 
 
 @dataclass(frozen=True)

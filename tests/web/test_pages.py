@@ -96,3 +96,22 @@ def test_production_starts_with_both_and_secure_cookies():
         {"FAME_SECRET_KEY": "k" * 60, "FAME_ALLOWED_HOSTS": "fame.example.org"}
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("FAME_OUTBOX_BATCH", "lots", "set it to a number from 1 to 2000"),
+        ("FAME_OUTBOX_BATCH", "5000", "set it to a number from 1 to 2000"),
+        ("FAME_OUTBOX_BATCH", "2.5", "set it to a whole number"),
+        ("FAME_FEDERATION_TIMEOUT", "-1", "set it to a number from 0.1 to 60"),
+        ("FAME_IDLE_MINUTES", "0", "set it to a number from 1 to 1440"),
+    ],
+)
+def test_a_number_setting_out_of_range_stops_start_up_naming_it(name, value, says):
+    result = _start_production(
+        {"FAME_SECRET_KEY": "k" * 60, "FAME_ALLOWED_HOSTS": "fame.example.org", name: value}
+    )
+    assert result.returncode != 0
+    assert f"{name} is " in result.stderr
+    assert says in result.stderr
