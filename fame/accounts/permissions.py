@@ -20,6 +20,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "shield_records": frozenset({Role.SHIELDING_OFFICER}),
     "see_shielded_contact": frozenset({Role.SHIELDING_OFFICER}),
     "coordinate_cafs": frozenset({Role.CAF_COORDINATOR, Role.MANAGER}),
+    "view_nodes": frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
 }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from ._breaker import breakers
@@ -27,6 +29,21 @@ def node_status(node: FederationNode) -> str:
     if timezone.now() - node.last_contact > SILENT_AFTER:
         return "silent"
     return "ok"
+
+
+@dataclass(frozen=True)
+class NodeLine:
+    """One node as the hub's "Agency nodes" page shows it."""
+
+    node: FederationNode
+    status: str
+    updates_applied: int
+    """Index updates from this node the hub has applied (its receipts)."""
+
+
+def node_overview() -> list[NodeLine]:
+    nodes = FederationNode.objects.annotate(applied=Count("receipts")).order_by("name")
+    return [NodeLine(node, node_status(node), node.applied) for node in nodes]
 
 
 def node_statuses() -> list[dict[str, Any]]:

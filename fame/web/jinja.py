@@ -10,6 +10,7 @@ from django.apps import apps
 from django.template.backends.jinja2 import Jinja2
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
@@ -38,7 +39,7 @@ class FameJinja2(Jinja2):
 def long_date(value: date | str | None, missing: str = "Not known") -> str:
     """A date as GOV.UK writes one ("4 March 2027"), from a date, a datetime or ISO text
     (dates that came over the federation API are text); text that is no date is shown
-    as it is."""
+    as it is. A moment (an aware datetime) is dated where the service is (``TIME_ZONE``)."""
     day: date | None
     if isinstance(value, str):
         try:
@@ -49,7 +50,26 @@ def long_date(value: date | str | None, missing: str = "Not known") -> str:
         day = value
     if day is None:
         return missing
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
     return f"{day.day} {day:%B %Y}"
+
+
+def long_time(value: datetime | None, missing: str = "Not known") -> str:
+    """A moment as GOV.UK writes one, where the service is: "4 March 2027 at 3:05pm",
+    "5pm", "midday", "midnight"."""
+    if value is None:
+        return missing
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    if (moment.hour, moment.minute) == (12, 0):
+        clock = "midday"
+    elif (moment.hour, moment.minute) == (0, 0):
+        clock = "midnight"
+    else:
+        hour = moment.hour % 12 or 12
+        minutes = f":{moment.minute:02d}" if moment.minute else ""
+        clock = f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+    return f"{long_date(moment)} at {clock}"
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -70,4 +90,5 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - autoescape comes from settings.TEMPLATES
     env.globals.update({"static": static, "url": url, "form_error_list": error_list})
     env.filters["long_date"] = long_date
+    env.filters["long_time"] = long_time
     return env

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from fame.accounts.models import Organisation
 from fame.audit.models import AuditEvent
+from fame.federation.actions import register_node
+from fame.federation.keys import public_pem
 
 from ..conftest import authenticator, current_code
 
@@ -104,6 +107,12 @@ def test_administrator_adds_organisation_after_fixing_errors(page, administrator
 
 
 def test_administrator_pages_pass_axe(page, administrator, school_teacher):
+    register_node(
+        name="police",
+        base_url="http://127.0.0.1:8104",
+        agencies=["pol-001", "yot-001"],
+        public_key=public_pem(Ed25519PrivateKey.generate().public_key()),
+    )
     device = authenticator(administrator)
     sign_in(page, "dana")
     page.get_by_label("Security code").fill(current_code(device))
@@ -115,6 +124,7 @@ def test_administrator_pages_pass_axe(page, administrator, school_teacher):
         f"/manage/users/{school_teacher.pk}/change",
         f"/manage/users/{school_teacher.pk}/disable",
         "/manage/organisations/sch-001",
+        "/nodes",
         "/accessibility",
         "/privacy",
         "/no-such-page",
