@@ -36,8 +36,15 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+_stopping = threading.Event()
+
+
 def fork_servers(count: int, serve: Callable[[], Any]) -> list[int]:
-    """Fork ``count`` children that each call ``serve()`` and exit; their process ids."""
+    """Fork ``count`` children that each call ``serve()`` and exit; their process ids.
+
+    A child that stops before ``stop_servers`` is said on standard error (the
+    others go on serving the port; the hub does not fork again while it serves).
+    """
     connections.close_all()  # a database connection must not be shared across a fork
     sys.stdout.flush()
     children = []
@@ -62,11 +69,32 @@ def fork_servers(count: int, serve: Callable[[], Any]) -> list[int]:
                 sys.stderr.flush()
                 os._exit(code)
         children.append(pid)
+    for pid in children:  # (threads only once every child is forked)
+        threading.Thread(target=_watch, args=(pid,), name=f"fame-child-{pid}", daemon=True).start()
     return children
+
+
+def _watch(pid: int) -> None:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # (stop_servers waited for it)
+        return
+    if not _stopping.is_set():
+        sys.stderr.write(
+            f"FAME: serving process {pid} stopped ({_how(status)}); the others go on serving.\n"
+        )
+        sys.stderr.flush()
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
 def stop_servers(children: list[int], *, grace: float = 10.0) -> None:
     """SIGTERM each child and wait for it; SIGKILL any still running after ``grace``."""
+    _stopping.set()
     for pid in children:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
@@ -74,16 +102,22 @@ def stop_servers(children: list[int], *, grace: float = 10.0) -> None:
     waiting = set(children)
     while waiting and time.monotonic() < deadline:
         for pid in list(waiting):
-            with contextlib.suppress(ChildProcessError):
-                done, _ = os.waitpid(pid, os.WNOHANG)
-                if not done:
-                    continue
-            waiting.discard(pid)
+            if not _running(pid):
+                waiting.discard(pid)
         time.sleep(0.05)
     for pid in waiting:
         with contextlib.suppress(ProcessLookupError, ChildProcessError):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _running(pid: int) -> bool:
+    """Whether child ``pid`` is still running (reaping it if it has just ended)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # reaped already (by its watching thread)
+        return False
+    return not done
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:
