@@ -126,8 +126,14 @@ def throughput(
             )
             for node in nodes
         ]
+        # Meanwhile, how long the hub takes to answer a page (its /healthz, a light one):
+        # what a practitioner's request waits behind the updates being applied.
+        answers = []
         while receipts(hub) < total:
-            time.sleep(0.2)
+            asked = time.perf_counter()
+            processes.health(hub.url, timeout=10)
+            answers.append((time.perf_counter() - asked) * 1000)
+            time.sleep(0.1)
         elapsed = time.perf_counter() - started
         hub_cpu = cpu_seconds(server.pid) - hub_cpu
         workers_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
@@ -160,6 +166,9 @@ def throughput(
         "workers_cpu_s": round(workers_cpu, 1),
         "elapsed_s": round(elapsed, 1),
         "redelivered_updates_per_s": round(total / redelivery, 1),
+        "page_while_applying_p50_ms": round(statistics.median(answers), 1),
+        "page_while_applying_p95_ms": round(statistics.quantiles(answers, n=20)[18], 1),
+        "page_while_applying_max_ms": round(max(answers), 1),
     }
 
 
