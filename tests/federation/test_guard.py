@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from fame.audit.models import AuditEvent
-from fame.federation import issue_assertion
+from fame.federation import guard, issue_assertion
 from fame.federation.keys import private_key
 from fame.federation.models import HubReceipt
 from fame.index.models import SourceRecord
@@ -79,6 +79,23 @@ def test_replayed_request_is_refused(embedded_node):
     again = signed_post(UPDATES, batch(given_name="Liv"), key_id=NODE, nonce="same-nonce-twice")
     assert again.status_code == 401
     assert again.json()["reason"].startswith("replayed")
+    assert HubReceipt.objects.count() == 1
+    assert SourceRecord.objects.get().data["given_name"] == "Olivia"
+
+
+def test_replay_arriving_while_the_first_is_applied_is_refused_and_undone(
+    embedded_node, monkeypatch
+):
+    # Both copies pass the "seen before?" check, as when the second arrives before the
+    # first's transaction has committed: the index-updates endpoint remembers the nonce
+    # in the transaction of its effect, and the second copy's effect is undone.
+    monkeypatch.setattr(guard, "_already_seen", lambda values: False)
+    first = signed_post(UPDATES, batch(), key_id=NODE, nonce="at-the-same-moment")
+    assert first.status_code == 200
+    again = signed_post(UPDATES, batch(given_name="Liv"), key_id=NODE, nonce="at-the-same-moment")
+    assert again.status_code == 401
+    assert again.json()["reason"].startswith("replayed")
+    assert refusals()[-1].startswith("replayed")
     assert HubReceipt.objects.count() == 1
     assert SourceRecord.objects.get().data["given_name"] == "Olivia"
 
