@@ -93,7 +93,7 @@ FAME_FEDERATION_TIMEOUT = env_number("FAME_FEDERATION_TIMEOUT", 1.5, low=0.1, hi
 FAME_OUTBOX_MAX_BACKOFF = env_number("FAME_OUTBOX_MAX_BACKOFF", 30, low=0.01, high=86400)
 # (the hub takes at most 2,000 updates a delivery: fame.federation.ingest.MAX_BATCH)
 FAME_OUTBOX_BATCH = env_whole_number("FAME_OUTBOX_BATCH", 1000, low=1, high=2000)
-FAME_AUDIT_PUBLISH_SECONDS = env_number("FAME_AUDIT_PUBLISH_SECONDS", 60, low=1, high=86400)
+FAME_AUDIT_PUBLISH_SECONDS = env_number("FAME_AUDIT_PUBLISH_SECONDS", 60, low=0.1, high=86400)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
