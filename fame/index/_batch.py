@@ -96,19 +96,18 @@ def prepare_record(record: AgencyRecord) -> PreparedRecord:
 
 @dataclass
 class _Item:
-    record: AgencyRecord
+    ready: PreparedRecord
     organisation: Organisation
     source: SourceRecord
     ref: int
     """The record's id, or a negative number until a new record is stored."""
     person: int | None = None
     """The person's id, or a negative number for a person made in this batch."""
-    normal: LinkageRecord | None = None
-    keys: tuple[int, ...] = ()
-    """The record's blocking keys as stored (``matching.stored_keys``)."""
-    text: str = ""
-    """The record's row as JSON, as stored (``PreparedRecord.text``)."""
     outcome: str = ""
+
+    @property
+    def record(self) -> AgencyRecord:
+        return self.ready.record
 
     @property
     def new(self) -> bool:
@@ -127,7 +126,7 @@ class _Decision:
 class BatchIngest:
     def __init__(
         self,
-        records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]],
+        records: Sequence[tuple[PreparedRecord, Organisation]],
         *,
         by: User | None,
     ):
@@ -135,7 +134,9 @@ class BatchIngest:
         self.now = timezone.now()
         self.items = self._read(records)
         self.changed = [item for item in self.items if item.outcome != "unchanged"]
-        self.pool = matching.CandidatePool({key for item in self.changed for key in item.keys})
+        self.pool = matching.CandidatePool(
+            {key for item in self.changed for key in item.ready.keys}
+        )
         self.members = self._members()
         self.new_persons = 0
         self.decisions: list[_Decision] = []
@@ -157,13 +158,7 @@ class BatchIngest:
 
     # Reading ---------------------------------------------------------------
 
-    def _read(
-        self, records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]]
-    ) -> list[_Item]:
-        prepared = [
-            (r if isinstance(r, PreparedRecord) else prepare_record(r), organisation)
-            for r, organisation in records
-        ]
+    def _read(self, prepared: Sequence[tuple[PreparedRecord, Organisation]]) -> list[_Item]:
         stored: dict[tuple[int, str], SourceRecord] = {}
         local_ids = sorted({p.record.local_id for p, _ in prepared})
         organisations = {organisation.pk for _, organisation in prepared}
@@ -190,21 +185,18 @@ class BatchIngest:
             record, digest = ready.record, ready.digest
             source = stored.get((organisation.pk, record.local_id))
             if source is not None and source.content_hash == digest:
-                items.append(_Item(record, organisation, source, source.pk, outcome="unchanged"))
+                items.append(_Item(ready, organisation, source, source.pk, outcome="unchanged"))
                 continue
             if source is None:
                 source = SourceRecord(organisation=organisation, local_id=record.local_id)
-                item = _Item(record, organisation, source, -len(items) - 1)
+                item = _Item(ready, organisation, source, -len(items) - 1)
             else:
-                item = _Item(record, organisation, source, source.pk, person=source.person_id)
+                item = _Item(ready, organisation, source, source.pk, person=source.person_id)
                 item.outcome = "updated"
             source.data = ready.row
             source.content_hash = digest
-            item.text = ready.text
-            item.normal = ready.normal
             for name, value in matching.search_columns(record).items():
                 setattr(source, name, value)
-            item.keys = ready.keys
             items.append(item)
         return items
 
@@ -229,22 +221,20 @@ class BatchIngest:
     # Deciding, as actions.ingest_record does -------------------------------
 
     def _ingest(self, item: _Item) -> None:
-        assert item.normal is not None
         if item.new or item.source.link_method in MODEL_DECIDED:
             placed = self._place(item)
             item.outcome = item.outcome or placed
         assert item.person is not None
         self.pool.put(
             item.ref,
-            keys=item.keys,
+            keys=item.ready.keys,
             person=item.person,
-            normal=item.normal,
+            normal=item.ready.normal,
             digest=item.source.content_hash,
         )
 
     def _place(self, item: _Item) -> str:
-        assert item.normal is not None
-        match = self.pool.best_match(item.normal, item.keys, exclude=item.ref)
+        match = self.pool.best_match(item.ready.normal, item.ready.keys, exclude=item.ref)
         weight = match.weight
         if match.decision == "link" and match.candidate is not None:
             to = self.pool.person_of[match.candidate]
@@ -258,7 +248,7 @@ class BatchIngest:
             self.new_persons += 1
             self._move(item, -self.new_persons, weight=weight, method=LinkMethod.NEW)
         if match.decision == "review" and match.candidate is not None:
-            score = self.pool.explain(item.normal, match.candidate)
+            score = self.pool.explain(item.ready.normal, match.candidate)
             self.reviews.append((item, match.candidate, score))
             return "review"
         return "new person"
@@ -324,7 +314,7 @@ class BatchIngest:
             ],
         )
         BlockingKey.objects.filter(record_id__in=[item.ref for item in stored]).delete()
-        _insert_keys((key, item.source.pk) for item in self.changed for key in item.keys)
+        _insert_keys((key, item.source.pk) for item in self.changed for key in item.ready.keys)
         self._write_involvements(stored)
         for item, candidate, score in self.reviews:
             ReviewItem.objects.update_or_create(
@@ -344,7 +334,7 @@ class BatchIngest:
         names = [f.attname for f in SourceRecord._meta.concrete_fields if not f.primary_key]
         rows = [{name: getattr(item.source, name) for name in names} for item in new]
         for row, item in zip(rows, new, strict=True):
-            row["data"] = item.text  # (JSON already: the text its hash was taken of)
+            row["data"] = item.ready.text  # (JSON already: the text its hash was taken of)
         stored = _insert_rows(
             SourceRecord, rows, ready={"data"}, returning=("organisation_id", "local_id", "id")
         )

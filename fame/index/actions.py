@@ -22,8 +22,7 @@ from fame.linkage import blocking_keys
 from fame.records import AgencyRecord
 
 from . import matching
-from ._batch import PRACTITIONER_ORDER, BatchIngest, PreparedRecord
-from ._batch import prepare_record as prepare_record  # (for callers preparing a batch)
+from ._batch import PRACTITIONER_ORDER, BatchIngest, PreparedRecord, prepare_record
 from .models import (
     BlockingKey,
     Involvement,
@@ -188,11 +187,15 @@ def ingest_batch(
     A record may come prepared (``prepare_record``), its derived parts made before
     the batch's turn.
     """
+    prepared = [
+        (r if isinstance(r, PreparedRecord) else prepare_record(r), organisation)
+        for r, organisation in records
+    ]
     outcomes: list[str] = []
     with transaction.atomic():
         _one_matcher_at_a_time()
         _larger_page_cache()
-        for part in _without_repeats(records):
+        for part in _without_repeats(prepared):
             done = BatchIngest(part, by=by).run(deadline=deadline)
             outcomes.extend(done)
             if len(done) < len(part):
@@ -232,14 +235,13 @@ def _larger_page_cache() -> None:
 
 
 def _without_repeats(
-    records: Sequence[tuple[AgencyRecord | PreparedRecord, Organisation]],
-) -> Iterator[list[tuple[AgencyRecord | PreparedRecord, Organisation]]]:
+    records: Sequence[tuple[PreparedRecord, Organisation]],
+) -> Iterator[list[tuple[PreparedRecord, Organisation]]]:
     """The batch in runs that hold no agency record twice (a repeat starts the next run)."""
-    part: list[tuple[AgencyRecord | PreparedRecord, Organisation]] = []
+    part: list[tuple[PreparedRecord, Organisation]] = []
     held: set[tuple[int, str]] = set()
     for record, organisation in records:
-        local_id = record.record.local_id if isinstance(record, PreparedRecord) else record.local_id
-        key = (organisation.pk, local_id)
+        key = (organisation.pk, record.record.local_id)
         if key in held:
             yield part
             part, held = [], set()
