@@ -37,6 +37,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 _stopping = threading.Event()
+_watchers: dict[int, threading.Thread] = {}
+"""Each child's thread, the one that waits for it to end."""
 
 
 def fork_servers(count: int, serve: Callable[[], Any]) -> list[int]:
@@ -70,15 +72,15 @@ def fork_servers(count: int, serve: Callable[[], Any]) -> list[int]:
                 os._exit(code)
         children.append(pid)
     for pid in children:  # (threads only once every child is forked)
-        threading.Thread(target=_watch, args=(pid,), name=f"fame-child-{pid}", daemon=True).start()
+        _watchers[pid] = threading.Thread(
+            target=_watch, args=(pid,), name=f"fame-child-{pid}", daemon=True
+        )
+        _watchers[pid].start()
     return children
 
 
 def _watch(pid: int) -> None:
-    try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:  # (stop_servers waited for it)
-        return
+    _, status = os.waitpid(pid, 0)
     if not _stopping.is_set():
         sys.stderr.write(
             f"FAME: serving process {pid} stopped ({_how(status)}); the others go on serving.\n"
@@ -99,25 +101,12 @@ def stop_servers(children: list[int], *, grace: float = 10.0) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    waiting = set(children)
-    while waiting and time.monotonic() < deadline:
-        for pid in list(waiting):
-            if not _running(pid):
-                waiting.discard(pid)
-        time.sleep(0.05)
-    for pid in waiting:
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-
-
-def _running(pid: int) -> bool:
-    """Whether child ``pid`` is still running (reaping it if it has just ended)."""
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:  # reaped already (by its watching thread)
-        return False
-    return not done
+    for pid in children:  # (its watching thread ends when it does)
+        _watchers[pid].join(max(0.0, deadline - time.monotonic()))
+    for pid in children:
+        if _watchers.pop(pid).is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:
