@@ -19,7 +19,7 @@ from django.utils import timezone
 from ._signatures import SignatureRefused
 from ._turns import NotYourTurn, delivery_turn, writing_turn
 from .guard import Caller, refuse, remember_nonces, signed_endpoint
-from .ingest import BatchRefused, apply_batch, parse_batch, prepare_updates
+from .ingest import BatchRefused, apply_batch, parse_batch, prepare_updates, received
 from .keys import PublicKeyError, load_public_pem
 from .models import FederationNode
 
@@ -80,7 +80,7 @@ def index_updates(request: HttpRequest, caller: Caller) -> HttpResponse:
         if refused.status == 403:
             return refuse(request, refused.reason, key_id=caller.key_id, status=403)
         return JsonResponse({"error": "bad request", "reason": refused.reason}, status=400)
-    prepared = prepare_updates(updates)
+    prepared = prepare_updates(updates, skip=received(updates))
     try:
         with writing_turn(timeout=BUSY_AFTER), transaction.atomic():
             remember_nonces(caller)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,15 +111,23 @@ def _record(update: IndexUpdate) -> AgencyRecord:
 
 Prepared = PreparedRecord | UpdateRejected | None
 """What a batch's update is before its turn: a record update's record, read and prepared,
-or why it cannot be read; None for other kinds."""
+or why it cannot be read; None for other kinds and for updates skipped."""
 
 
-def prepare_updates(updates: list[IndexUpdate]) -> list[Prepared]:
+def received(updates: list[IndexUpdate]) -> set[str]:
+    """The idempotency keys among ``updates`` that the hub has applied already (receipts)."""
+    keys = [u.idempotency_key for u in updates]
+    found = HubReceipt.objects.filter(idempotency_key__in=keys)
+    return set(found.values_list("idempotency_key", flat=True))
+
+
+def prepare_updates(updates: list[IndexUpdate], *, skip: Collection[str] = ()) -> list[Prepared]:
     """Each update's record read and prepared (``prepare_record``), in order: work that
-    needs no database, done before the batch waits for its turn to write."""
+    needs no database, done before the batch waits for its turn to write. Updates whose
+    idempotency key is in ``skip`` (``received``: they will be answered duplicate) are not."""
     prepared: list[Prepared] = []
     for update in updates:
-        if update.kind not in RECORD_KINDS:
+        if update.kind not in RECORD_KINDS or update.idempotency_key in skip:
             prepared.append(None)
             continue
         try:
@@ -173,8 +181,6 @@ def apply_batch(
     at once (no attempt counted, nothing applied). ``prepared`` is
     ``prepare_updates(updates)`` when it was made before (it is made here if not).
     """
-    if prepared is None:
-        prepared = prepare_updates(updates)
     organisations = {
         o.agency_id: o
         for o in Organisation.objects.filter(agency_id__in={u.agency_id for u in updates})
@@ -182,11 +188,9 @@ def apply_batch(
     results: list[dict[str, str]] = []
     outcomes: Counter[str] = Counter()
     with transaction.atomic():
-        seen = set(
-            HubReceipt.objects.filter(
-                idempotency_key__in=[u.idempotency_key for u in updates]
-            ).values_list("idempotency_key", flat=True)
-        )
+        seen = received(updates)
+        if prepared is None:
+            prepared = prepare_updates(updates, skip=seen)
         deadline = time.monotonic() + (TIME_BUDGET if budget is None else budget)
         for step in _steps(updates, prepared, seen=seen, organisations=organisations):
             if results and time.monotonic() > deadline:  # (the first always goes: progress)
