@@ -256,7 +256,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 AXES_FAILURE_LIMIT = env_whole_number("FAME_LOCKOUT_AFTER", 5, low=1, high=100)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_RESET_ON_SUCCESS = True
+# A right password alone never clears the count (or the second factor could be
+# guessed without end, a password at a time); completing the second factor does
+# (fame.accounts.actions.complete_sign_in).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "fame.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Locking by username alone is deliberate: an account locks whatever address the
