@@ -9,6 +9,7 @@ from axes.utils import reset as reset_lockout
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fame.audit import record_event
@@ -162,19 +163,46 @@ def confirm_enrolment(request: HttpRequest, *, device: TOTPDevice) -> None:
         record_event("auth.otp_enrolled", actor=device.user, request=request)
 
 
-def record_second_factor(request: HttpRequest, *, user: User, ok: bool, why: str = "") -> None:
-    if ok:
+def complete_sign_in(request: HttpRequest, *, device: TOTPDevice) -> None:
+    """The second factor is given: the session gets a new key and the lockout count clears.
+
+    The key issued at the password step is dropped (as Django's ``login`` cycles
+    it), so a session key planted before sign-in is worth nothing afterwards.
+    """
+    user: User = device.user
+    with transaction.atomic():
+        password_step_key = request.session.session_key
+        request.session.cycle_key()
+        otp_login(request, device)
+        UserSession.objects.filter(session_key=password_step_key).delete()
+        UserSession.objects.update_or_create(
+            session_key=request.session.session_key, defaults={"user": user}
+        )
         reset_lockout(username=user.username)
         record_event("auth.login", actor=user, request=request)
-    else:
-        record_event(
-            "auth.otp_failed",
-            actor=user,
-            target=f"user:{user.pk}",
-            outcome="failure",
-            details={"why": why},
-            request=request,
-        )
+
+
+def record_second_factor_failed(request: HttpRequest, *, user: User, why: str) -> None:
+    record_event(
+        "auth.otp_failed",
+        actor=user,
+        target=f"user:{user.pk}",
+        outcome="failure",
+        details={"why": why},
+        request=request,
+    )
+
+
+def record_locked_out(request: HttpRequest, *, username: str) -> None:
+    """One event for each request the lockout refuses, naming the username tried."""
+    known = User.objects.filter(username=username).first() if username else None
+    record_event(
+        "auth.locked_out",
+        actor=known,
+        target=f"user:{known.pk}" if known else f"username:{username}",
+        outcome="refused",
+        request=request,
+    )
 
 
 def end_session(request: HttpRequest, *, reason: str) -> None:

@@ -12,11 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
-from fame.audit import record_event
 from fame.web.pages import posted, render_page
 
 from . import actions, facilitated, queries
@@ -48,7 +46,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
-            return locked_out(request)
+            return locked_out(request, credentials={"username": username})
         if user is None:
             actions.record_sign_in_failed(request, username=username, why="password")
             form.add_error("username", "Enter a correct username and password")
@@ -71,12 +69,11 @@ def _code_refused(
     request: HttpRequest, user: User, form: CodeForm, why: str
 ) -> HttpResponse | None:
     """Count a wrong code towards the lockout; the lockout page if this was one too many."""
-    actions.record_second_factor(request, user=user, ok=False, why=why)
-    user_login_failed.send(
-        sender=__name__, credentials={"username": user.username}, request=request
-    )
+    actions.record_second_factor_failed(request, user=user, why=why)
+    credentials = {"username": user.username}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     if getattr(request, "axes_locked_out", False):
-        return locked_out(request)
+        return locked_out(request, credentials=credentials)
     form.add_error(
         "code",
         "The security code is not right, or it has been used. Wait for a new code and try again",
@@ -99,10 +96,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "code", "You have entered too many wrong codes. Wait a minute, then try again"
             )
-            actions.record_second_factor(request, user=user, ok=False, why="throttled")
+            actions.record_second_factor_failed(request, user=user, why="throttled")
         elif device.verify_token(form.cleaned_data["code"]):
-            otp_login(request, device)
-            actions.record_second_factor(request, user=user, ok=True)
+            actions.complete_sign_in(request, device=device)
             return _after_sign_in(request)
         elif refused := _code_refused(request, user, form, why="wrong code"):
             return refused
@@ -121,8 +117,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             actions.confirm_enrolment(request, device=device)
-            otp_login(request, device)
-            actions.record_second_factor(request, user=user, ok=True)
+            actions.complete_sign_in(request, device=device)
             messages.success(request, "Your authenticator app is set up.")
             return _after_sign_in(request)
         if refused := _code_refused(request, user, form, why="wrong enrolment code"):
@@ -154,22 +149,31 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("/sign-in?ended=signed_out")
 
 
+LOCKED_OUT_PAGE = "fame_locked_out_page"
+
+
 def locked_out(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """django-axes calls this when an account is locked (AXES_LOCKOUT_CALLABLE)."""
-    username = (credentials or {}).get("username") or getattr(request.user, "username", "")
-    known = User.objects.filter(username=username).first() if username else None
-    record_event(
-        "auth.locked_out",
-        actor=known,
-        target=f"user:{known.pk}" if known else f"username:{username}",
-        outcome="refused",
-        request=request,
-    )
+    """The page for a request the lockout refuses, audited once, naming the username tried.
+
+    django-axes' middleware calls this (AXES_LOCKOUT_CALLABLE) with the view's own
+    response for every request it marks locked out; the sign-in views call it
+    first, while they still know who was signing in, and axes' call then hands
+    back the same page.
+    """
+    if (answered := getattr(request, LOCKED_OUT_PAGE, None)) is not None:
+        return answered
+    credentials = credentials or getattr(request, "axes_credentials", None) or {}
+    username = str(credentials.get("username") or getattr(request.user, "username", ""))
+    actions.record_locked_out(request, username=username)
     if request.user.is_authenticated:
         logout(request)
-    return render_page(request, "accounts/locked.html", status=429)
+    page = render_page(request, "accounts/locked.html", status=429)
+    setattr(request, LOCKED_OUT_PAGE, page)
+    return page
 
 
 # Managing organisations ------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from fame.audit.models import AuditEvent
+
 from ..conftest import authenticator
 from .conftest import right_code, sign_in_password, wrong_code
 
@@ -51,3 +53,34 @@ def test_lockout_count_reset_by_right_code(school_teacher, settings):
     sign_in_password(again, "alice")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert wrong_code(again, device).status_code == 200
+
+
+def test_lockout_by_passwords_writes_one_event_naming_the_account(school_teacher, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in_password(Client(), "alice", "wrong-password")
+    assert not AuditEvent.objects.filter(action="auth.locked_out").exists()
+    sign_in_password(Client(), "alice", "wrong-password")  # the one that locks
+    sign_in_password(Client(), "alice")  # refused: the account is locked
+    events = list(AuditEvent.objects.filter(action="auth.locked_out").order_by("seq"))
+    assert [(e.actor_username, e.target, e.outcome) for e in events] == [
+        ("alice", f"user:{school_teacher.pk}", "refused")
+    ] * 2
+
+
+def test_lockout_of_unknown_username_names_what_was_tried(db, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_password(Client(), "mallory", "guess")
+    events = list(AuditEvent.objects.filter(action="auth.locked_out"))
+    assert [(e.actor_username, e.target) for e in events] == [("", "username:mallory")]
+
+
+def test_lockout_by_codes_writes_one_event_naming_the_account(school_teacher, settings):
+    device = authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        wrong_code(client, device)
+    events = list(AuditEvent.objects.filter(action="auth.locked_out"))
+    assert [(e.actor_username, e.target) for e in events] == [
+        ("alice", f"user:{school_teacher.pk}")
+    ]

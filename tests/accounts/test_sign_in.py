@@ -6,19 +6,14 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fame.accounts.models import UserSession
 from fame.audit.models import AuditEvent
 
 from ..conftest import authenticator, current_code
+from .conftest import audit_actions as actions
+from .conftest import right_code, sign_in_password
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in_password(client: Client, username: str, password: str = "correct-horse-battery"):
-    return client.post("/sign-in", {"username": username, "password": password})
-
-
-def actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
 
 
 def test_sign_in_page_shows_form_without_login():
@@ -152,12 +147,44 @@ def test_wrong_codes_are_throttled(school_teacher):
     assert b"too many wrong codes" in response.content
 
 
-def test_sign_out_ends_session(school_teacher):
+def test_security_code_right_rotates_the_session_key(school_teacher):
     device = authenticator(school_teacher)
     client = Client()
     sign_in_password(client, "alice")
-    client.post("/sign-in/security-code", {"code": current_code(device)})
-    response = client.get("/sign-out")
-    assert response["Location"] == "/sign-in?ended=signed_out"
-    assert client.get("/").status_code == 302
-    assert "auth.logout" in actions()
+    before = client.cookies["sessionid"].value
+    right_code(client, device)
+    after = client.cookies["sessionid"].value
+    assert after != before
+    assert client.get("/").status_code == 200
+    fixated = Client()
+    fixated.cookies["sessionid"] = before
+    assert fixated.get("/")["Location"] == "/sign-in"
+    assert list(UserSession.objects.values_list("session_key", "user")) == [
+        (after, school_teacher.pk)
+    ]
+
+
+def test_enrolment_rotates_the_session_key(school_teacher):
+    client = Client()
+    sign_in_password(client, "alice")
+    client.get("/sign-in/set-up-authenticator")
+    before = client.cookies["sessionid"].value
+    device = TOTPDevice.objects.get(user=school_teacher)
+    client.post("/sign-in/set-up-authenticator", {"code": current_code(device)})
+    after = client.cookies["sessionid"].value
+    assert after != before
+    fixated = Client()
+    fixated.cookies["sessionid"] = before
+    assert fixated.get("/")["Location"] == "/sign-in"
+    assert UserSession.objects.filter(session_key=after, user=school_teacher).exists()
+
+
+def test_disabling_account_ends_session_signed_in_with_both_factors(school_teacher, administrator):
+    from fame.accounts.actions import set_active
+
+    device = authenticator(school_teacher)
+    client = Client()
+    sign_in_password(client, "alice")
+    right_code(client, device)
+    set_active(user=school_teacher, active=False, by=administrator)
+    assert client.get("/")["Location"] == "/sign-in"
