@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-PUBLIC_PREFIXES = ("/healthz", "/sign-in", "/sign-out", "/accessibility", settings.STATIC_URL)
+# Exact paths: the second-factor pages under /sign-in/ are not public.
+PUBLIC_PATHS = frozenset({"/sign-in", "/sign-out", "/favicon.ico"})
+PUBLIC_PREFIXES = ("/healthz", "/accessibility", settings.STATIC_URL)
 SECOND_FACTOR_PREFIXES = ("/sign-in/security-code", "/sign-in/set-up-authenticator", "/sign-out")
 
 
@@ -21,7 +23,7 @@ class SignInRequiredMiddleware:
         path = request.path
         user = request.user
         if not user.is_authenticated:
-            if not path.startswith(PUBLIC_PREFIXES) and path != "/favicon.ico":
+            if path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
                 return redirect(reverse("accounts:sign_in"))
         elif not user.is_verified():  # type: ignore[attr-defined]
             if not path.startswith((*SECOND_FACTOR_PREFIXES, "/healthz", settings.STATIC_URL)):

@@ -147,6 +147,14 @@ def test_wrong_codes_are_throttled(school_teacher):
     assert b"too many wrong codes" in response.content
 
 
+@pytest.mark.parametrize("path", ["/sign-in/security-code", "/sign-in/set-up-authenticator"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_second_factor_pages_send_signed_out_visitor_to_sign_in(path, method):
+    response = getattr(Client(), method)(path, {"code": "123456"} if method == "post" else {})
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in"
+
+
 def test_security_code_right_rotates_the_session_key(school_teacher):
     device = authenticator(school_teacher)
     client = Client()
