@@ -142,11 +142,16 @@ def change_password(request: HttpRequest) -> HttpResponse:
     return render_page(request, "accounts/change_password.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    """Signing out is a posted form (CSRF-protected); a link here only asks to confirm."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    if request.method == "POST":
         actions.end_session(request, reason="signed out")
         logout(request)
-    return redirect("/sign-in?ended=signed_out")
+        return redirect("/sign-in?ended=signed_out")
+    return render_page(request, "accounts/sign_out.html")
 
 
 LOCKED_OUT_PAGE = "fame_locked_out_page"
