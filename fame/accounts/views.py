@@ -49,7 +49,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return locked_out(request, credentials={"username": username})
         if user is None:
             actions.record_sign_in_failed(request, username=username, why="password")
-            form.add_error("username", "Enter a correct username and password")
+            # One message in the summary, linked to the first field; both fields show it.
+            for field in ("username", "password"):
+                form.add_error(field, "Enter a correct username and password")
         else:
             login(request, user)
             actions.record_password_accepted(request, user=user)

@@ -84,3 +84,11 @@ def test_lockout_by_codes_writes_one_event_naming_the_account(school_teacher, se
     assert [(e.actor_username, e.target) for e in events] == [
         ("alice", f"user:{school_teacher.pk}")
     ]
+
+
+def test_locked_page_links_back_to_sign_in(school_teacher, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_password(Client(), "alice", "wrong-password")
+    response = sign_in_password(Client(), "alice")
+    assert response.status_code == 429
+    assert b'href="/sign-in"' in response.content

@@ -147,6 +147,16 @@ def test_wrong_codes_are_throttled(school_teacher):
     assert b"too many wrong codes" in response.content
 
 
+def test_sign_in_wrong_password_marks_both_fields_with_one_summary_message(school_teacher):
+    response = sign_in_password(Client(), "alice", "wrong-password")
+    page = response.content.decode()
+    summary = page[page.index("govuk-error-summary") : page.index("<h1")]
+    assert summary.count("Enter a correct username and password") == 1
+    assert 'href="#id_username"' in summary
+    assert 'id="id_password-error"' in page
+    assert 'id="id_username-error"' in page
+
+
 @pytest.mark.parametrize("path", ["/sign-in/security-code", "/sign-in/set-up-authenticator"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_second_factor_pages_send_signed_out_visitor_to_sign_in(path, method):
