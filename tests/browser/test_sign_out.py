@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from fame.audit.models import AuditEvent
 
-from ..conftest import authenticator, current_code
-from .test_journeys import sign_in
+from .test_child_index import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,16 +17,8 @@ LOOKS = (
 )
 
 
-def sign_in_with_both_factors(page, user) -> None:
-    device = authenticator(user)
-    sign_in(page, user.username)
-    page.get_by_label("Security code").fill(current_code(device))
-    page.get_by_role("button", name="Continue").click()
-    page.check()
-
-
 def test_sign_out_in_header_by_keyboard(page, school_teacher):
-    sign_in_with_both_factors(page, school_teacher)
+    signed_in(page, school_teacher)
     header = page.page.get_by_role("navigation", name="Menu")
     link = header.get_by_role("link", name="Find a child")
     button = header.get_by_role("button", name="Sign out")
@@ -46,7 +37,7 @@ def test_sign_out_in_header_by_keyboard(page, school_teacher):
 
 
 def test_sign_out_link_only_asks(page, school_teacher):
-    sign_in_with_both_factors(page, school_teacher)
+    signed_in(page, school_teacher)
     page.visit("/sign-out")
     expect(page.get_by_role("heading", name="Sign out of FAME")).to_be_visible()
     page.get_by_role("link", name="Stay signed in and go to the home page").click()
