@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import fame.audit
+from fame.federation.keys import process_key
 
 
 def test_public_api_names_all_resolve() -> None:
@@ -23,3 +25,11 @@ def test_importing_fame_audit_does_not_load_models_before_django_is_ready() -> N
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_signing_key_named_federation_is_the_federations_process_key(data_dir: Path) -> None:
+    key = fame.audit.signing_key("federation")
+
+    assert key.path == data_dir / "keys" / "federation-ed25519.pem"
+    assert process_key().key_id == key.key_id
+    assert isinstance(key, fame.audit.SigningKey)
