@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 from fame.accounts.decorators import acting_user, child_data_required, refuse, used_second_factor
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
+from fame.index import opened_person
 from fame.index.models import Person
-from fame.index.views import opened_person
 from fame.web.pages import posted, render_page
 
 from . import client, presenting, structure
