@@ -31,9 +31,9 @@ from .client import CafPlace, CafProblem, CafView
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
+from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
 from .referral import step_up_decision
 from .team_forms import ActionForm, CloseForm, MeetingForm, RecordMeetingForm
-from .views import _door, _open_caf, _organisation_names, _page, _unavailable, stops
 
 
 def _writer(request: HttpRequest, caf: CafView, user: User) -> HttpResponse | None:
@@ -48,7 +48,7 @@ def _write(
     try:
         return client.team_write(place, by=user, uid=caf.uid, **call)
     except CafProblem as problem:
-        return _unavailable(request, handle, problem)
+        return unavailable(request, handle, problem)
 
 
 @child_data_required
@@ -56,8 +56,8 @@ def _write(
 @stops
 def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
     """Arrange a Team Around the Child meeting: a date and the involved practitioners to invite."""
-    user, person, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, person, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
     people = involved_practitioners(person, user, mfa=used_second_factor(user))
@@ -87,7 +87,7 @@ def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
             return done
         messages.success(request, f"The meeting is arranged: {len(chosen)} practitioners invited.")
         return redirect("caf:meeting", handle=handle, meeting=done.meetings[-1]["uid"])
-    return _page(request, "caf/meeting_new.html", {"form": form, "caf": caf, "handle": handle})
+    return caf_page(request, "caf/meeting_new.html", {"form": form, "caf": caf, "handle": handle})
 
 
 def _leads(caf: CafView, meeting: dict[str, Any]) -> list[tuple[str, str]]:
@@ -107,8 +107,8 @@ def meeting(request: HttpRequest, handle: str, meeting: UUID) -> HttpResponse:
 
 
 def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpResponse:
-    user, _, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, _, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     found = caf.meeting(meeting)
     if found is None:
         raise Http404("There is no such meeting.")
@@ -173,7 +173,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
                 return done
             messages.success(request, said)
             return redirect("caf:meeting", handle=handle, meeting=meeting)
-    return _page(
+    return caf_page(
         request,
         "caf/meeting.html",
         {
@@ -193,8 +193,8 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
 @stops
 def close(request: HttpRequest, handle: str) -> HttpResponse:
     """Close the CAF: needs met, or stepped up to social care under the sharing rules."""
-    user, person, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, person, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
     social_care = list(
@@ -258,7 +258,7 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
                 + passed,
             )
             return redirect("caf:home", handle=handle)
-    return _page(
+    return caf_page(
         request,
         "caf/close.html",
         {"form": form, "caf": caf, "problem": problem, "problem_intro": intro, "handle": handle},
@@ -269,16 +269,16 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
 @stops
 def family_copy(request: HttpRequest, handle: str) -> HttpResponse:
     """The family's copy of the current version, as a PDF in plain English; made on request."""
-    user, _, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, _, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     if not caf.versions:
         raise Http404("No version is saved yet.")
     try:
         current = client.version(place, by=user, uid=caf.uid, number=caf.versions[-1]["number"])
     except CafProblem as problem:
-        return _unavailable(request, handle, problem)
+        return unavailable(request, handle, problem)
     pdf = family_copy_pdf(
-        caf=caf, version=current, holder=place.agency, organisations=_organisation_names()
+        caf=caf, version=current, holder=place.agency, organisations=organisation_names()
     )
     record_event(
         "caf.family_copy_made",
