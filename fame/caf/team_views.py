@@ -28,11 +28,11 @@ from fame.web.pages import posted, render_page
 
 from . import client
 from .client import CafPlace, CafProblem, CafView
+from .closing import NotClosed, close_caf
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
 from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
-from .referral import step_up_decision
 from .team_forms import ActionForm, CloseForm, MeetingForm, RecordMeetingForm
 
 
@@ -193,7 +193,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
 @stops
 def close(request: HttpRequest, handle: str) -> HttpResponse:
     """Close the CAF: needs met, or stepped up to social care under the sharing rules."""
-    user, person, place = reach_caf(request, handle)
+    user, _, place = reach_caf(request, handle)
     caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
@@ -205,52 +205,32 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
     form = CloseForm(posted(request), social_care=social_care)
     problem: list[str] = []
     intro = ""
-    receiving: Organisation | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["reason"] == "stepped_up":
-            receiving = Organisation.objects.get(agency_id=data["referred_to"])
-            decision = step_up_decision(
-                request,
-                user=user,
-                person=person,
-                holder=place.agency.agency_id,
+        receiving = (
+            Organisation.objects.get(agency_id=data["referred_to"])
+            if data["reason"] == "stepped_up"
+            else None
+        )
+        try:
+            closed = close_caf(
+                place=place,
+                caf=caf,
+                reason=data["reason"],
+                note=data["note"],
                 receiving=receiving,
+                by=user,
+                request=request,
             )
-            if not decision.permitted:
-                problem = list(decision.reasons)
-            else:
-                try:
-                    client.pass_on(
-                        place,
-                        by=user,
-                        caf=caf,
-                        receiving=receiving,
-                        reason=data["note"],
-                        decision={**decision.as_dict(), "decision_id": decision.decision_id},
-                    )
-                except CafProblem as failed:
-                    intro = "The CAF could not be passed on, so it is still open:"
-                    problem = [failed.reason]
-        if not problem:
-            done = _write(
-                request,
-                handle,
-                place,
-                user,
-                caf,
-                path="/close",
-                action="caf.closed",
-                payload={
-                    "reason": data["reason"],
-                    "referred_to": data["referred_to"] if data["reason"] == "stepped_up" else "",
-                    "note": data["note"],
-                },
-            )
-            if isinstance(done, HttpResponse):
-                return done
+        except NotClosed as not_closed:
+            problem, intro = not_closed.reasons, not_closed.intro
+        except CafProblem as failed:
+            return unavailable(request, handle, failed)
+        else:
             passed = (
-                f" A copy has been passed to {receiving.name}." if receiving is not None else ""
+                f" A copy has been passed to {closed.passed_to.name}."
+                if closed.passed_to is not None
+                else ""
             )
             messages.success(
                 request,
