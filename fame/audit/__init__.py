@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from fame.audit._errors import AppendOnlyError
 from fame.audit._signing import SigningKey, clear_key_cache, signing_key
 
 __all__ = [
@@ -41,6 +40,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "AppendOnlyError": "fame.appendonly",
     "AuditEvent": "fame.audit.models",
     "Outcome": "fame.audit.models",
     "TreeHead": "fame.audit.models",
@@ -56,6 +56,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from fame.appendonly import AppendOnlyError
     from fame.audit.actions import record_event
     from fame.audit.models import AuditEvent, Outcome, TreeHead
     from fame.audit.publish import TreeHeadPublisher, publish_tree_head
