@@ -5,9 +5,10 @@ Other apps use only what ``__all__`` names::
     from fame.audit import record_event
     record_event("auth.login", actor=user, request=request)
 
-The Ed25519 key files (``signing_key(name)``, ``DATA_DIR/keys/<name>-ed25519.pem``)
-serve the audit log's tree heads and any other part of FAME that signs, such as
-the federation's process key.
+One module is public too: ``fame.audit.signing``, the Ed25519 key files
+(``signing_key(name)``, ``DATA_DIR/keys/<name>-ed25519.pem``) that sign the
+audit log's tree heads and serve any other part of FAME that signs, such as
+the federation's process key. It imports nothing else of FAME.
 
 Names that need Django's models are imported lazily, so importing this package
 never disturbs app loading.
@@ -18,23 +19,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from fame.audit._signing import SigningKey, clear_key_cache, signing_key
-
 __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Outcome",
-    "SigningKey",
     "TreeHead",
     "TreeHeadPublisher",
     "VerificationResult",
     "check_witnesses",
-    "clear_key_cache",
     "events_for",
     "latest_tree_head",
     "publish_tree_head",
     "record_event",
-    "signing_key",
     "trust_log_key",
     "verify_audit_log",
 ]
