@@ -2,8 +2,8 @@
 
 Read from the source, not by importing it: each ``import`` and ``from ... import``
 in ``fame/`` (lazy ones inside functions included) is resolved to the module it
-names, and checked against three rules (STYLE.md, "Private modules, small
-public surface" and "One public home per shared helper").
+names, and checked against three rules: no app imports another app's private
+modules or its pages, and no module takes a private name from another (ADR 0020).
 """
 
 from __future__ import annotations

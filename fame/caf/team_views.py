@@ -1,8 +1,9 @@
 """Hub pages for a CAF's Team Around the Child, its closure and the family's copy.
 
-Thin, as ``views``: the same door (the decision point, then the holder's own
-pages), then one call to the holding node through ``client``; the co-ordinator's
-queue reads only the facts the nodes sent (``coordination``).
+Thin, as ``views``: the same door (``pages.reach_caf``: the decision point, then
+the holder's own pages), then one call to the holding node through ``client``, or
+one action (``closing.close_caf``); the co-ordinator's queue reads only the facts
+the nodes sent (``coordination``).
 """
 
 from __future__ import annotations

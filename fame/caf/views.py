@@ -1,10 +1,10 @@
 """CAF pages at the hub: checklist, task list, each section, check answers, versions, compare.
 
-Thin: parse, check the door, call the holding node through ``client``, render.
-The CAF itself stays at the assessor's agency node; every call to it is
-audited by ``client``. Only practitioners of the holder organisation and the
-CAF's Lead Professional open a CAF through these pages; anyone else asks that
-agency for information.
+Thin: parse, check the door (``pages.reach_caf``), call the holding node
+through ``client``, render. The CAF itself stays at the assessor's agency
+node; every call to it is audited by ``client``. Only practitioners of the
+holder organisation and the CAF's Lead Professional open a CAF through these
+pages; anyone else asks that agency for information.
 """
 
 from __future__ import annotations
