@@ -12,7 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fame.accounts.models import AccreditationStatus, OrganisationType, User
-from fame.audit._signing import clear_key_cache
+from fame.audit.signing import clear_key_cache
 
 from .factories import OrganisationFactory, UserFactory
 

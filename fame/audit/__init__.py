@@ -5,6 +5,11 @@ Other apps use only what ``__all__`` names::
     from fame.audit import record_event
     record_event("auth.login", actor=user, request=request)
 
+One module is public too: ``fame.audit.signing``, the Ed25519 key files
+(``signing_key(name)``, ``DATA_DIR/keys/<name>-ed25519.pem``) that sign the
+audit log's tree heads and serve any other part of FAME that signs, such as
+the federation's process key. It imports nothing else of FAME.
+
 Names that need Django's models are imported lazily, so importing this package
 never disturbs app loading.
 """
@@ -13,8 +18,6 @@ from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from fame.audit._errors import AppendOnlyError
 
 __all__ = [
     "AppendOnlyError",
@@ -33,6 +36,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "AppendOnlyError": "fame.appendonly",
     "AuditEvent": "fame.audit.models",
     "Outcome": "fame.audit.models",
     "TreeHead": "fame.audit.models",
@@ -48,6 +52,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from fame.appendonly import AppendOnlyError
     from fame.audit.actions import record_event
     from fame.audit.models import AuditEvent, Outcome, TreeHead
     from fame.audit.publish import TreeHeadPublisher, publish_tree_head

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fame.audit._canonical import event_bytes, normalise_details, tree_head_message
 from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit._signing import signing_key
 from fame.audit.models import AuditEvent, LogState, Outcome, TreeHead
+from fame.audit.signing import signing_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser

@@ -9,8 +9,8 @@ from typing import Any, ClassVar, NoReturn
 
 from django.db import models
 
+from fame.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from fame.audit._canonical import event_bytes
-from fame.audit._errors import AppendOnlyError
 from fame.audit._merkle import leaf_hash
 
 
@@ -20,41 +20,26 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses every bulk path that could change or remove existing rows."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed once written.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed once written.")
+class LogQuerySet(AppendOnlyQuerySet):
+    """Append-only, and never added to in bulk: ``record_event`` adds each row to the tree."""
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self.model.__name__} rows are added one at a time by the log.")
 
 
-class AppendOnlyModel(models.Model):
-    """A row that may be inserted, and then only read."""
+class LogRow(AppendOnlyModel):
+    """A row of the audit log or of its witnesses: inserted once, one at a time, then only read."""
 
-    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+    never_changed = "{model} rows cannot be changed once written."
+    never_removed = "{model} rows cannot be deleted."
+
+    objects: ClassVar[LogQuerySet] = LogQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         abstract = True
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed once written.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
-
-
-class AuditEvent(AppendOnlyModel):
+class AuditEvent(LogRow):
     """Something that happened: who, for which organisation, when, what, to what, and how."""
 
     seq = models.PositiveBigIntegerField("sequence number", primary_key=True)
@@ -100,7 +85,7 @@ class AuditEvent(AppendOnlyModel):
         return leaf_hash(self.canonical_bytes()).hex()
 
 
-class TreeHead(AppendOnlyModel):
+class TreeHead(LogRow):
     """A signed statement of the log's root hash at one size (one per append)."""
 
     tree_size = models.PositiveBigIntegerField(unique=True)
@@ -150,7 +135,7 @@ class WitnessStatus(models.TextChoices):
     INCONSISTENT = "inconsistent", "Refused: inconsistent with a head witnessed before"
 
 
-class WitnessedTreeHead(AppendOnlyModel):
+class WitnessedTreeHead(LogRow):
     """On a node: a signed tree head the hub sent, kept as a witness of the hub's audit log.
 
     Accepted heads form one chain, each proved consistent with the latest before

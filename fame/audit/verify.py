@@ -17,8 +17,8 @@ from django.db.models import Max
 
 from fame.audit._canonical import EVENT_FIELDS, event_bytes, tree_head_message
 from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit._signing import MissingKeyError, existing_public_key, key_id_for, verify_signature
 from fame.audit.models import AuditEvent, LogState, TreeHead
+from fame.audit.signing import MissingKeyError, existing_public_key, key_id_for, verify_signature
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 

@@ -20,9 +20,9 @@ from django.db import IntegrityError, transaction
 
 from fame.audit._canonical import tree_head_message, utc_timestamp
 from fame.audit._merkle import verify_consistency
-from fame.audit._signing import key_id_for, verify_signature
 from fame.audit.actions import record_event
 from fame.audit.models import Outcome, TrustedLogKey, WitnessedTreeHead, WitnessStatus
+from fame.audit.signing import key_id_for, verify_signature
 from fame.federation.keys import PublicKeyError, load_public_pem
 
 CONSISTENCY_PATH = "/federation/v1/hub/audit/consistency"

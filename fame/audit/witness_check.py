@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fame.audit._canonical import EVENT_FIELDS, event_bytes
 from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit._signing import MissingKeyError, existing_public_key, key_id_for
 from fame.audit.models import AuditEvent, WitnessStatus
 from fame.audit.publish import HUB_KEY_ID
+from fame.audit.signing import MissingKeyError, existing_public_key, key_id_for
 from fame.audit.witness import SignedTreeHead, WitnessRefused
 from fame.federation import FederationClient, NoResponse, federation_client
 from fame.federation.models import FederationNode

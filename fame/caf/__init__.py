@@ -3,6 +3,8 @@
 - ``structure``: the national CAF as data (sections, questions, choices).
 - node side: ``models`` (assessment, append-only drafts and versions),
   ``actions``, ``queries``, ``api`` (/federation/v1/node/cafs/...).
-- hub side: ``client`` (signed calls to the holding node), ``views`` and
-  ``templates/caf/`` (checklist, task list, sections, check answers, versions).
+- hub side: ``client`` (signed calls to the holding node), ``pages`` (the door
+  every CAF page passes), ``closing`` (closing a CAF, stepped up or not),
+  ``views``, ``team_views`` and ``templates/caf/`` (checklist, task list,
+  sections, check answers, versions, Team Around the Child, closure).
 """

@@ -43,7 +43,8 @@ class NotReady(ValueError):
         self.sections = sections
 
 
-def _audit(action: str, assessment: Assessment, by: Actor, **details: Any) -> None:
+def record_caf_event(action: str, assessment: Assessment, by: Actor, **details: Any) -> None:
+    """Audit, at the node, one write to ``assessment``: the record, who, from which agency."""
     record_event(
         action,
         organisation=assessment.agency_id,
@@ -81,7 +82,7 @@ def start_assessment(
             complete=structure.is_complete("checklist", content),
             saved_by=by.username,
         )
-        _audit("node.caf_started", assessment, by)
+        record_caf_event("node.caf_started", assessment, by)
     return assessment
 
 
@@ -102,7 +103,7 @@ def save_section(
             complete=complete and structure.is_complete(section, checked),
             saved_by=by.username,
         )
-        _audit(
+        record_caf_event(
             "node.caf_section_saved",
             locked,
             by,
@@ -140,7 +141,7 @@ def complete_assessment(*, assessment: Assessment, by: Actor, note: str = "") ->
         if first:
             locked.status = AssessmentStatus.COMPLETED
             locked.save(update_fields=["status"])
-        _audit("node.caf_version_made", locked, by, version=number, reason=version.reason)
+        record_caf_event("node.caf_version_made", locked, by, version=number, reason=version.reason)
         if first:
             set_caf(
                 agency_id=locked.agency_id,

@@ -14,38 +14,7 @@ from typing import Any, ClassVar, NoReturn
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyError(RuntimeError):
-    """A CAF draft or version, once written, is never changed or removed."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses every bulk path that could change or remove existing rows."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are never changed.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are never removed.")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are never changed.")
-
-
-class AppendOnlyModel(models.Model):
-    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are never changed.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{type(self).__name__} rows are never removed.")
+from fame.appendonly import AppendOnlyError, AppendOnlyModel
 
 
 class KeptQuerySet(models.QuerySet[Any]):

@@ -34,7 +34,12 @@ PURPOSE = "safeguarding"
 
 
 def step_up_decision(
-    request: HttpRequest, *, user: User, person: Person, holder: str, receiving: Organisation
+    *,
+    user: User,
+    person: Person,
+    holder: str,
+    receiving: Organisation,
+    request: HttpRequest | None = None,
 ) -> Decision:
     """Whether the CAF may pass from ``holder`` to ``receiving`` for safeguarding; recorded."""
     today = timezone.localdate()

@@ -13,7 +13,6 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 
 from fame.accounts.decorators import acting_user, child_data_required, used_second_factor
-from fame.accounts.models import Organisation
 from fame.audit import record_event
 from fame.index.models import Person
 from fame.sharing import Requester, permission, record_disclosure
@@ -21,6 +20,7 @@ from fame.web.pages import render_page
 
 from . import client, presenting
 from .client import CafProblem
+from .pages import organisation_names
 from .permissions import CATEGORY
 from .referral import PURPOSE
 
@@ -94,7 +94,7 @@ def referral(request: HttpRequest, uid: UUID) -> HttpResponse:
             {"reasons": decision.reasons, "nav_active": "caf_referrals"},
             status=403,
         )
-    names = dict(Organisation.objects.values_list("agency_id", "name"))
+    names = organisation_names()
     return render_page(
         request,
         "caf/referral.html",

@@ -16,7 +16,7 @@ from django.db import transaction
 from fame.node.actions import queue_caf_facts, set_caf
 
 from . import queries
-from .actions import Actor, _audit
+from .actions import Actor, record_caf_event
 from .models import (
     ActionStatus,
     Assessment,
@@ -70,7 +70,7 @@ def arrange_meeting(
             )
             for i in invitees
         )
-        _audit(
+        record_caf_event(
             "node.caf_meeting_arranged",
             locked,
             by,
@@ -111,7 +111,7 @@ def record_meeting(
         locked.lead_professional = lead_professional
         locked.lead_professional_name = lead_professional_name
         locked.save(update_fields=["lead_professional", "lead_professional_name"])
-        _audit(
+        record_caf_event(
             "node.caf_meeting_recorded",
             locked,
             by,
@@ -144,7 +144,7 @@ def add_action(
             due_on=due_on,
             changed_by=by.username,
         )
-        _audit(
+        record_caf_event(
             "node.caf_action_added",
             locked,
             by,
@@ -164,7 +164,9 @@ def set_action_status(*, action: TeamAction, status: str, by: Actor) -> TeamActi
         action.status = status
         action.changed_by = by.username
         action.save(update_fields=["status", "changed_by"])
-        _audit("node.caf_action_changed", locked, by, team_action=action.pk, status=status)
+        record_caf_event(
+            "node.caf_action_changed", locked, by, team_action=action.pk, status=status
+        )
         tell_coordinator(locked)
     return action
 
@@ -182,7 +184,7 @@ def escalate(*, invitation: Invitation, reason: str, by: Actor) -> Escalation:
         escalation = Escalation.objects.create(
             invitation=invitation, reason=reason, raised_by=by.username, raised_by_name=by.name
         )
-        _audit(
+        record_caf_event(
             "node.caf_escalated",
             locked,
             by,
@@ -215,7 +217,7 @@ def close(
         )
         locked.status = AssessmentStatus.CLOSED
         locked.save(update_fields=["status"])
-        _audit("node.caf_closed", locked, by, reason=reason, referred_to=referred_to)
+        record_caf_event("node.caf_closed", locked, by, reason=reason, referred_to=referred_to)
         set_caf(
             agency_id=locked.agency_id,
             local_id=locked.local_id,

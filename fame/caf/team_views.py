@@ -1,8 +1,9 @@
 """Hub pages for a CAF's Team Around the Child, its closure and the family's copy.
 
-Thin, as ``views``: the same door (the decision point, then the holder's own
-pages), then one call to the holding node through ``client``; the co-ordinator's
-queue reads only the facts the nodes sent (``coordination``).
+Thin, as ``views``: the same door (``pages.reach_caf``: the decision point, then
+the holder's own pages), then one call to the holding node through ``client``, or
+one action (``closing.close_caf``); the co-ordinator's queue reads only the facts
+the nodes sent (``coordination``).
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from fame.web.pages import posted, render_page
 
 from . import client
 from .client import CafPlace, CafProblem, CafView
+from .closing import NotClosed, close_caf
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
-from .referral import step_up_decision
+from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
 from .team_forms import ActionForm, CloseForm, MeetingForm, RecordMeetingForm
-from .views import _door, _open_caf, _organisation_names, _page, _unavailable, stops
 
 
 def _writer(request: HttpRequest, caf: CafView, user: User) -> HttpResponse | None:
@@ -48,7 +49,7 @@ def _write(
     try:
         return client.team_write(place, by=user, uid=caf.uid, **call)
     except CafProblem as problem:
-        return _unavailable(request, handle, problem)
+        return unavailable(request, handle, problem)
 
 
 @child_data_required
@@ -56,8 +57,8 @@ def _write(
 @stops
 def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
     """Arrange a Team Around the Child meeting: a date and the involved practitioners to invite."""
-    user, person, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, person, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
     people = involved_practitioners(person, user, mfa=used_second_factor(user))
@@ -87,7 +88,7 @@ def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
             return done
         messages.success(request, f"The meeting is arranged: {len(chosen)} practitioners invited.")
         return redirect("caf:meeting", handle=handle, meeting=done.meetings[-1]["uid"])
-    return _page(request, "caf/meeting_new.html", {"form": form, "caf": caf, "handle": handle})
+    return caf_page(request, "caf/meeting_new.html", {"form": form, "caf": caf, "handle": handle})
 
 
 def _leads(caf: CafView, meeting: dict[str, Any]) -> list[tuple[str, str]]:
@@ -107,8 +108,8 @@ def meeting(request: HttpRequest, handle: str, meeting: UUID) -> HttpResponse:
 
 
 def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpResponse:
-    user, _, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, _, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     found = caf.meeting(meeting)
     if found is None:
         raise Http404("There is no such meeting.")
@@ -173,7 +174,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
                 return done
             messages.success(request, said)
             return redirect("caf:meeting", handle=handle, meeting=meeting)
-    return _page(
+    return caf_page(
         request,
         "caf/meeting.html",
         {
@@ -193,8 +194,8 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
 @stops
 def close(request: HttpRequest, handle: str) -> HttpResponse:
     """Close the CAF: needs met, or stepped up to social care under the sharing rules."""
-    user, person, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, _, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
     social_care = list(
@@ -205,52 +206,32 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
     form = CloseForm(posted(request), social_care=social_care)
     problem: list[str] = []
     intro = ""
-    receiving: Organisation | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["reason"] == "stepped_up":
-            receiving = Organisation.objects.get(agency_id=data["referred_to"])
-            decision = step_up_decision(
-                request,
-                user=user,
-                person=person,
-                holder=place.agency.agency_id,
+        receiving = (
+            Organisation.objects.get(agency_id=data["referred_to"])
+            if data["reason"] == "stepped_up"
+            else None
+        )
+        try:
+            closed = close_caf(
+                place=place,
+                caf=caf,
+                reason=data["reason"],
+                note=data["note"],
                 receiving=receiving,
+                by=user,
+                request=request,
             )
-            if not decision.permitted:
-                problem = list(decision.reasons)
-            else:
-                try:
-                    client.pass_on(
-                        place,
-                        by=user,
-                        caf=caf,
-                        receiving=receiving,
-                        reason=data["note"],
-                        decision={**decision.as_dict(), "decision_id": decision.decision_id},
-                    )
-                except CafProblem as failed:
-                    intro = "The CAF could not be passed on, so it is still open:"
-                    problem = [failed.reason]
-        if not problem:
-            done = _write(
-                request,
-                handle,
-                place,
-                user,
-                caf,
-                path="/close",
-                action="caf.closed",
-                payload={
-                    "reason": data["reason"],
-                    "referred_to": data["referred_to"] if data["reason"] == "stepped_up" else "",
-                    "note": data["note"],
-                },
-            )
-            if isinstance(done, HttpResponse):
-                return done
+        except NotClosed as not_closed:
+            problem, intro = not_closed.reasons, not_closed.intro
+        except CafProblem as failed:
+            return unavailable(request, handle, failed)
+        else:
             passed = (
-                f" A copy has been passed to {receiving.name}." if receiving is not None else ""
+                f" A copy has been passed to {closed.passed_to.name}."
+                if closed.passed_to is not None
+                else ""
             )
             messages.success(
                 request,
@@ -258,7 +239,7 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
                 + passed,
             )
             return redirect("caf:home", handle=handle)
-    return _page(
+    return caf_page(
         request,
         "caf/close.html",
         {"form": form, "caf": caf, "problem": problem, "problem_intro": intro, "handle": handle},
@@ -269,16 +250,16 @@ def close(request: HttpRequest, handle: str) -> HttpResponse:
 @stops
 def family_copy(request: HttpRequest, handle: str) -> HttpResponse:
     """The family's copy of the current version, as a PDF in plain English; made on request."""
-    user, _, place = _door(request, handle)
-    caf = _open_caf(request, handle, place, user)
+    user, _, place = reach_caf(request, handle)
+    caf = open_caf(request, handle, place, user)
     if not caf.versions:
         raise Http404("No version is saved yet.")
     try:
         current = client.version(place, by=user, uid=caf.uid, number=caf.versions[-1]["number"])
     except CafProblem as problem:
-        return _unavailable(request, handle, problem)
+        return unavailable(request, handle, problem)
     pdf = family_copy_pdf(
-        caf=caf, version=current, holder=place.agency, organisations=_organisation_names()
+        caf=caf, version=current, holder=place.agency, organisations=organisation_names()
     )
     record_event(
         "caf.family_copy_made",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from fame.audit._signing import SigningKey, signing_key
+from fame.audit.signing import SigningKey, signing_key
 
 KEY_NAME = "federation"
 

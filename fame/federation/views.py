@@ -15,8 +15,8 @@ from fame.accounts.decorators import acting_user, child_data_required, used_seco
 from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
+from fame.index import handle_for, opened_person
 from fame.index.models import Person
-from fame.index.views import handle_for, opened_person
 from fame.web.pages import posted, render_page
 
 from .detail import ask_for_detail, send_detail_request

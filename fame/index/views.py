@@ -6,10 +6,8 @@ handles that live only in the practitioner's session.
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -30,36 +28,18 @@ from fame.web.pages import posted, render_page
 
 from . import actions, queries
 from .forms import PURPOSES, InvolvementForm, OpenRecordForm, SearchForm, SplitForm
+from .handles import (
+    last_search,
+    new_handle,
+    opened_person,
+    opened_purpose,
+    remember_opened,
+    remember_results,
+    result_person,
+)
 from .models import Involvement, LinkDecision, Person, ReviewItem, ReviewStatus, SourceRecord
 from .sharing import RecordSharing, permitted_results
 from .source import from_row
-
-RESULTS = "index_results"  # session: handle -> person pk, for the last search
-OPENED = "index_opened"  # session: handle -> person pk, records opened with a reason
-QUERY = "index_query"
-PURPOSE = "index_purposes"  # session: record handle -> the purpose it was opened for
-
-
-def _handle() -> str:
-    return secrets.token_urlsafe(9)
-
-
-def _person_for(request: HttpRequest, key: str, handle: str) -> Person:
-    person_pk = request.session.get(key, {}).get(handle)
-    if person_pk is None:
-        raise Http404("That record is not open in this session.")
-    return get_object_or_404(Person, pk=person_pk)
-
-
-def opened_person(request: HttpRequest, handle: str) -> Person:
-    """The person a record handle in this session stands for (404 if it is not open)."""
-    return _person_for(request, OPENED, handle)
-
-
-def handle_for(request: HttpRequest, person: Person) -> str | None:
-    """The handle under which ``person``'s record is open in this session, if it is."""
-    opened = request.session.get(OPENED, {})
-    return next((h for h, pk in opened.items() if pk == person.pk), None)
 
 
 @child_data_required
@@ -84,9 +64,8 @@ def search(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         found = [r for r in found if r.person_id in shown]
-        handles = {_handle(): result for result in found}
-        request.session[RESULTS] = {h: r.person_id for h, r in handles.items()}
-        request.session[QUERY] = query.as_audit()
+        handles = {new_handle(): result for result in found}
+        remember_results(request, {h: r.person_id for h, r in handles.items()}, query.as_audit())
         record_event(
             "index.search",
             actor=user,
@@ -113,16 +92,11 @@ def search(request: HttpRequest) -> HttpResponse:
 @child_data_required
 @require_http_methods(["GET", "POST"])
 def open_record(request: HttpRequest, handle: str) -> HttpResponse:
-    person = _person_for(request, RESULTS, handle)
+    person = result_person(request, handle)
     form = OpenRecordForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        opened = request.session.get(OPENED, {})
-        record_handle = _handle()
-        opened[record_handle] = person.pk
-        request.session[OPENED] = opened
-        purposes = request.session.get(PURPOSE, {})
-        purposes[record_handle] = form.cleaned_data["purpose"]
-        request.session[PURPOSE] = purposes
+        record_handle = remember_opened(request, person, purpose=form.cleaned_data["purpose"])
+        query, shown = last_search(request)
         record_event(
             "index.record_opened",
             actor=acting_user(request),
@@ -131,8 +105,8 @@ def open_record(request: HttpRequest, handle: str) -> HttpResponse:
                 "purpose": form.cleaned_data["purpose"],
                 "reason": dict(PURPOSES)[form.cleaned_data["purpose"]],
                 "detail": form.cleaned_data["detail"],
-                "query": request.session.get(QUERY, {}),
-                "results_shown": len(request.session.get(RESULTS, {})),
+                "query": query,
+                "results_shown": shown,
             },
             request=request,
         )
@@ -145,8 +119,8 @@ def _open_sharing(
 ) -> tuple[Person, RecordSharing] | HttpResponse:
     """The opened person and the sharing decisions for this view, for the purpose given
     when it was opened; the refusal page (audited as ``what``) if basic details are refused."""
-    person = _person_for(request, OPENED, handle)
-    purpose = request.session.get(PURPOSE, {}).get(handle, "service_coordination")
+    person = opened_person(request, handle)
+    purpose = opened_purpose(request, handle)
     user = acting_user(request)
     sharing = RecordSharing(person, user, purpose=purpose, mfa=used_second_factor(user))
     basic = sharing.decide("basic")
@@ -196,7 +170,7 @@ def _other_agencies(involvements: list[Involvement], user: User) -> list[Organis
 @child_data_required
 @require_http_methods(["GET", "POST"])
 def involvement_new(request: HttpRequest, handle: str) -> HttpResponse:
-    person = _person_for(request, OPENED, handle)
+    person = opened_person(request, handle)
     form = InvolvementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actions.record_involvement(person=person, by=acting_user(request), **form.cleaned_data)
@@ -208,7 +182,7 @@ def involvement_new(request: HttpRequest, handle: str) -> HttpResponse:
 @child_data_required
 @require_http_methods(["POST"])
 def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> HttpResponse:
-    person = _person_for(request, OPENED, handle)
+    person = opened_person(request, handle)
     involvement = get_object_or_404(Involvement, pk=involvement_id, person=person)
     if involvement.practitioner_id != request.user.pk:
         return refuse(
@@ -226,7 +200,7 @@ def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> H
 @child_data_required
 @require_http_methods(["POST"])
 def shield(request: HttpRequest, handle: str) -> HttpResponse:
-    person = _person_for(request, OPENED, handle)
+    person = opened_person(request, handle)
     if not can(acting_user(request), "shield_records"):
         return refuse(request, action="shield_records", target=f"person:{person.uid}")
     actions.set_shielded(
@@ -269,7 +243,7 @@ def disclosures(request: HttpRequest, handle: str) -> HttpResponse:
 @child_data_required
 def access_report(request: HttpRequest, handle: str) -> HttpResponse:
     """For the family: who has looked at or received information about the child."""
-    person = _person_for(request, OPENED, handle)
+    person = opened_person(request, handle)
     user = acting_user(request)
     if not can(user, "family_report"):
         return refuse(request, action="family_report", target=f"person:{person.uid}")

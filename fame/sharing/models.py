@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from fame.appendonly import AppendOnlyModel
+
 from ._vocabulary import (
     ALL_ORGANISATIONS,
     DATA_CATEGORIES,
@@ -28,10 +30,6 @@ from ._vocabulary import (
     Purpose,
     RecordedHow,
 )
-
-
-class AppendOnlyError(RuntimeError):
-    """A protocol version, once recorded, is never changed or removed."""
 
 
 def _check_list(value: Any, allowed: Iterable[str], what: str) -> None:
@@ -97,7 +95,7 @@ class Protocol(models.Model):
         return self.versions.order_by("-number")[0]
 
 
-class ProtocolVersion(models.Model):
+class ProtocolVersion(AppendOnlyModel):
     """One version of a protocol, kept for ever. The latest version is the current one."""
 
     protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="versions")
@@ -116,6 +114,9 @@ class ProtocolVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    never_changed = "A protocol version is never changed; add a new version."
+    never_removed = "A protocol version is never removed."
+
     class Meta:
         ordering = ["protocol", "number"]
         constraints = [
@@ -124,14 +125,6 @@ class ProtocolVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.protocol.reference} version {self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("A protocol version is never changed; add a new version.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("A protocol version is never removed.")
 
     def clean(self) -> None:
         if ALL_ORGANISATIONS in (self.parties or []):
@@ -185,7 +178,7 @@ class Consent(models.Model):
         return self.withdrawn_on is not None
 
 
-class Disclosure(models.Model):
+class Disclosure(AppendOnlyModel):
     """One sharing decision, share or refuse, recorded at one end (golden rule 7).
 
     The hub records the decisions it makes on its own pages and, for a detail
@@ -228,19 +221,14 @@ class Disclosure(models.Model):
     family_not_told_reason = models.TextField(blank=True)
     retain_until = models.DateField()
 
+    never_changed = "A disclosure record is never changed."
+    never_removed = "A disclosure record is removed only by the retention purge."
+
     class Meta:
         ordering = ["-recorded_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.decision} {self.category} of {self.child_ref} to {self.requester}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("A disclosure record is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("A disclosure record is removed only by the retention purge.")
 
     @property
     def permitted(self) -> bool:

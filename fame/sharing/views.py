@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from fame.accounts.decorators import acting_user, child_data_required, requires
-from fame.index.views import opened_person
+from fame.index import opened_person
 from fame.web.pages import posted, render_page
 
 from . import actions, queries

@@ -19,8 +19,8 @@ from django.db import connection
 import fame.urls  # noqa: F401 - built now, with the embedded role
 from fame.audit._canonical import tree_head_message
 from fame.audit._merkle import CompactTree
-from fame.audit._signing import signing_key
 from fame.audit.models import AuditEvent, LogState, TreeHead
+from fame.audit.signing import signing_key
 from fame.audit.witness import trust_log_key
 from fame.federation import client as federation_client_module
 from fame.federation._breaker import breakers

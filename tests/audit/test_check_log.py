@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fame.audit import _merkle
 from fame.audit._canonical import event_bytes, tree_head_message
 from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit._signing import key_id_for
+from fame.audit.signing import key_id_for
 from fame.audit.verify import check_log
 
 KEY = Ed25519PrivateKey.generate()

@@ -13,8 +13,8 @@ from fame.accounts.models import Organisation, User
 from fame.audit import AppendOnlyError, AuditEvent, TreeHead, record_event
 from fame.audit._canonical import tree_head_message
 from fame.audit._merkle import leaf_hash, merkle_root
-from fame.audit._signing import signing_key
 from fame.audit.models import LogState
+from fame.audit.signing import signing_key
 
 pytestmark = pytest.mark.django_db
 

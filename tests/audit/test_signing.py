@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from fame.audit._signing import (
+from fame.audit.signing import (
     MissingKeyError,
     clear_key_cache,
     existing_public_key,

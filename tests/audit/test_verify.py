@@ -14,8 +14,8 @@ from django.db import connection
 
 from fame.audit import AuditEvent, TreeHead, record_event, verify_audit_log
 from fame.audit._merkle import EMPTY_ROOT, CompactTree
-from fame.audit._signing import clear_key_cache, key_path
 from fame.audit.models import LogState
+from fame.audit.signing import clear_key_cache, key_path
 
 pytestmark = pytest.mark.django_db
 

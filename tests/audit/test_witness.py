@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fame.audit import record_event
 from fame.audit._canonical import tree_head_message, utc_timestamp
-from fame.audit._signing import key_id_for, signing_key
 from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead, WitnessStatus
 from fame.audit.publish import TREE_HEADS_PATH, publish_tree_head
 from fame.audit.queries import latest_tree_head
+from fame.audit.signing import key_id_for, signing_key
 from fame.audit.witness import CONSISTENCY_PATH
 from fame.federation import federation_client
 

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from fame.audit import record_event
-from fame.audit._signing import signing_key
 from fame.audit.models import AuditEvent, TrustedLogKey, WitnessedTreeHead
 from fame.audit.publish import Publication, TreeHeadPublisher
 from fame.audit.queries import latest_tree_head
+from fame.audit.signing import signing_key
 from fame.federation.actions import register_node
 from fame.federation.keys import public_pem
 

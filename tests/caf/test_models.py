@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fame.caf.models import (
-    AppendOnlyError,
-    Assessment,
-    AssessmentVersion,
-    SectionDraft,
-)
+from fame.appendonly import AppendOnlyError
+from fame.caf.models import Assessment, AssessmentVersion, SectionDraft
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fame.appendonly import AppendOnlyError
 from fame.audit import AuditEvent
 from fame.sharing import (
     Disclosure,
@@ -20,7 +21,6 @@ from fame.sharing import (
     record_disclosure,
     withdraw_consent,
 )
-from fame.sharing.models import AppendOnlyError
 from fame.sharing.queries import current_protocol_versions, protocol_versions
 
 from .conftest import OLIVIA, days_ago

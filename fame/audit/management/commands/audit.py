@@ -137,7 +137,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _key(self, *, as_json: bool, public_key_file: str | None, **_: Any) -> None:
-        from fame.audit._signing import signing_key
+        from fame.audit.signing import signing_key
         from fame.federation.keys import public_pem
 
         key = signing_key("audit")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from fame.audit._signing import signing_key
+from fame.audit.signing import signing_key
 from fame.federation.keys import process_key, public_pem
 
 

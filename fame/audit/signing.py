@@ -1,7 +1,9 @@
 """Ed25519 keys kept as PEM files under ``DATA_DIR/keys``, created on first use.
 
 ``signing_key("audit")`` signs the audit log's tree heads; other parts of FAME
-can ask for their own named key (for example the node's process key) the same way.
+ask for their own named key (the federation's process key, ``"federation"``)
+the same way. A public module of the audit app that imports nothing else of
+FAME, so any app may use it without depending on the log.
 """
 
 from __future__ import annotations
@@ -16,6 +18,17 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+
+__all__ = [
+    "MissingKeyError",
+    "SigningKey",
+    "clear_key_cache",
+    "existing_public_key",
+    "key_id_for",
+    "key_path",
+    "signing_key",
+    "verify_signature",
+]
 
 _lock = threading.Lock()
 _cache: dict[Path, SigningKey] = {}
