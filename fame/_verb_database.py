@@ -32,6 +32,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 class Need(Enum):
+    """What a verb does with the database (see the module's docstring)."""
+
     MAKES = "makes"
     CHANGES = "changes"
     READS = "reads"
@@ -116,7 +118,8 @@ def _no_file_yet() -> bool:
 
 
 def _state() -> tuple[bool, int]:
-    """Whether the database has never been set up, and how many migrations it lacks."""
+    """Whether the database has never been set up, and how many migrations it lacks
+    (-1 for all of them: a SQLite file not made yet is not opened, to count them)."""
     if _no_file_yet():
         return True, -1
     executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
