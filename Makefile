@@ -1,6 +1,7 @@
 # One command set for people, hooks and CI.
 #   make run    a federated demo region: the hub on http://127.0.0.1:8000 and five agency nodes
-#   make test   lint, type checks and every test (SQLite, then PostgreSQL if DATABASE_URL is set)
+#   make test   lint, type checks, the licence check and every test (SQLite, then PostgreSQL
+#               if DATABASE_URL is set)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
@@ -9,7 +10,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck pytest bench clean install
+# Licences a run-time npm package may have (docs/adr/0017-licence-and-dependency-licences.md).
+NPM_ALLOWED := MIT;ISC;BSD-2-Clause;BSD-3-Clause;Apache-2.0;0BSD
+
+.PHONY: run test lint typecheck licences pytest bench clean install
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -33,6 +37,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy fame
 
+licences: install
+	$(BIN)/python tools/check_licences.py
+	@echo "Run-time npm licences (dependencies in package.json and what they need):"
+	node_modules/.bin/license-checker-rseidelsohn --production --excludePrivatePackages \
+		--onlyAllow "$(NPM_ALLOWED)" --summary
+
 pytest: install
 	env -u DATABASE_URL FAME_ENV=test $(BIN)/pytest -n 2 --dist loadgroup
 	@if [ -n "$$DATABASE_URL" ]; then \
@@ -40,7 +50,7 @@ pytest: install
 		FAME_ENV=test $(BIN)/pytest -n 2 --dist loadgroup; \
 	fi
 
-test: lint typecheck pytest
+test: lint typecheck licences pytest
 
 bench: install
 	@echo "Benchmarks print JSON; results go in benchmarks/BENCHMARKS.md."

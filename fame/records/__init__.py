@@ -3,7 +3,9 @@
 ``fame synth`` writes these files, the index loader and node import read them.
 Columns (in this order): ``COLUMNS``. Several middle names or previous family
 names are separated by ``;``. Dates are YYYY-MM-DD, ``sex`` is F, M or U,
-``sensitive`` is true or false (empty means false).
+``sensitive`` is true or false (empty means false). A field holds no control
+characters but tab (no NUL, no line break). Files are UTF-8; every problem is
+named by file, line and field.
 """
 
 from ._model import COLUMNS, MAX_PROBLEMS, AgencyRecord, RecordFileError, RecordProblem, Sex

@@ -19,6 +19,12 @@ from ._model import (
     Sex,
 )
 from ._postcodes import normalise_postcode
+from ._unreadable import (
+    control_character_message,
+    holds_control_character,
+    locate_csv_fault,
+    shown,
+)
 
 EXPECTED_DELIVERY_DAYS = 280
 """A date of birth may be this far ahead: an unborn child's expected date of delivery."""
@@ -217,8 +223,8 @@ def _check_header(header: list[str] | None, problems: _Problems) -> None:
     if missing:
         problems.add(1, "", f"the header is missing columns: {', '.join(missing)}")
     if unexpected:
-        shown = ", ".join(f'"{name}"' for name in unexpected)
-        problems.add(1, "", f"the header has unexpected columns: {shown}")
+        listed = ", ".join(f'"{shown(name)}"' for name in unexpected)
+        problems.add(1, "", f"the header has unexpected columns: {listed}")
     if repeated:
         problems.add(1, "", f"the header repeats columns: {', '.join(repeated)}")
     if not (missing or unexpected or repeated):
@@ -255,6 +261,7 @@ def read_records(
     checker = _Checker(problems, known_agencies, latest_birth)
     records: list[AgencyRecord] = []
     width = len(COLUMNS)
+    ended_at = 0  # the last line of the last whole record read
     with file.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, strict=True)
         try:
@@ -264,6 +271,9 @@ def read_records(
             for row in reader:
                 line, ended_at = ended_at + 1, reader.line_num
                 if len(row) == width:
+                    if holds_control_character(row):
+                        _add_control_characters(row, line, problems)
+                        continue
                     record = checker.check(row, line)
                     if record is not None and not problems.total:
                         records.append(record)
@@ -278,6 +288,18 @@ def read_records(
             bad = _first_line_not_utf8(file)
             problems.add(bad, "", "is not UTF-8 text; save the file as CSV UTF-8")
         except csv.Error as error:
-            problems.add(reader.line_num, "", f"cannot be read as CSV ({error})")
+            fault = locate_csv_fault(file, ended_at + 1, COLUMNS)
+            if fault is None:
+                problems.add(reader.line_num, "", f"cannot be read as CSV ({error})")
+            else:
+                problems.add(*fault)
     problems.raise_if_any()
     return records
+
+
+def _add_control_characters(row: list[str], line: int, problems: _Problems) -> None:
+    """A problem for each field holding a control character (PostgreSQL cannot store NUL)."""
+    for name, value in zip(COLUMNS, row, strict=True):
+        message = control_character_message(value)
+        if message is not None:
+            problems.add(line, name, message)

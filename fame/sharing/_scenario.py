@@ -7,6 +7,10 @@ the path of each bad field, such as ``requests[0].purpose: "fun" is not a
 purpose (one of early_help, ...)``; it builds the same ``Facts`` the running
 system builds, so the answers are those the running system would give.
 
+A protocol's or consent's ``from`` or ``to`` may be null: open-ended at that
+end. The file is UTF-8 JSON; one that is not, or that nests lists and objects
+more than ``MAX_NESTING`` deep, is refused with one problem naming why.
+
 Organisations named by protocols, children and consents need not be listed;
 a listed organisation says whether it is accredited, and a person's
 organisation that is not listed counts as not accredited (with a note).
@@ -75,8 +79,18 @@ class Scenario:
         )
 
 
+OPEN_START = date.min
+"""The start of a protocol or consent whose ``from`` is null: in force from the beginning."""
+
+MAX_NESTING = 8
+"""Lists and objects within each other a scenario may hold; it needs 4 (users, a user, roles)."""
+
+
 def _period(starts: date, ends: date | None) -> dict[str, str | None]:
-    return {"from": starts.isoformat(), "to": ends.isoformat() if ends else None}
+    return {
+        "from": None if starts == OPEN_START else starts.isoformat(),
+        "to": ends.isoformat() if ends else None,
+    }
 
 
 def scenario_document(
@@ -156,20 +170,39 @@ def scenario_document(
 
 
 def read_scenario(path: Path) -> Scenario:
+    """The scenario in the UTF-8 JSON file at ``path`` (a byte order mark is allowed)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
-        raise ScenarioError([f"{path}: cannot be read ({error.strerror or error})"]) from error
+        raise ScenarioError([f"scenario: cannot be read ({error.strerror or error})"]) from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ScenarioError(
+            [
+                f"scenario: is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
+                "save the file as UTF-8"
+            ]
+        ) from None
     return load_scenario(text)
 
 
 def load_scenario(text: str) -> Scenario:
+    too_deep = (
+        f"scenario: nested too deeply (more than {MAX_NESTING} levels of lists and objects); "
+        "a scenario needs 4 at most"
+    )
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ScenarioError(
             [f"scenario: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"]
         ) from error
+    except RecursionError:
+        raise ScenarioError([too_deep]) from None
+    if _nesting(document) > MAX_NESTING:
+        raise ScenarioError([too_deep])
     reader = _Reader()
     scenario = reader.scenario(document)
     if reader.problems:
@@ -178,8 +211,24 @@ def load_scenario(text: str) -> Scenario:
     return scenario
 
 
-def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def _nesting(document: Any) -> int:
+    """How many lists and objects lie within each other (counted without recursion)."""
+    deepest = 0
+    waiting: list[tuple[Any, int]] = [(document, 1)]
+    while waiting and deepest <= MAX_NESTING:
+        value, level = waiting.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, level)
+            waiting.extend((item, level + 1) for item in value)
+    return deepest
+
+
+def _show(value: Any, longest: int = 60) -> str:
+    """The value as JSON, cut short so that a problem stays on one readable line."""
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= longest else f"{shown[: longest - 1]}…"
 
 
 class _Bad(Exception):
@@ -280,9 +329,14 @@ class _Reader:
         return value
 
     def period(self, item: dict[str, Any], path: str) -> tuple[date, date | None]:
-        starts = self.day(item["from"], f"{path}.from")
+        """From and to; a null ``from`` is open-ended (in force from the beginning), as is
+        a null ``to`` (in force until further notice)."""
+        if item["from"] is None:
+            starts = OPEN_START
+        else:
+            starts = self.day(item["from"], f"{path}.from") or OPEN_START
         ends = self.day(item.get("to"), f"{path}.to", nullable=True)
-        if starts is None or (ends is not None and ends < starts):
+        if ends is not None and ends < starts:
             raise self.bad(f"{path}.to", f"{ends} is before from ({starts})")
         return starts, ends
 
@@ -294,7 +348,7 @@ class _Reader:
             top = self.record(document, "", self.TOP)
         except _Bad:
             if not isinstance(document, dict):
-                self.problems[-1] = f"scenario: expected an object, not {_show(document)[:40]}"
+                self.problems[-1] = f"scenario: expected an object, not {_show(document, 40)}"
             return scenario
         self.read_section(top, "organisations", lambda i, p: self.organisation(i, p, scenario))
         self.read_section(top, "users", lambda i, p: self.user(i, p, scenario))

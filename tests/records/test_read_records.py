@@ -295,9 +295,10 @@ def test_read_records_line_numbers_count_lines_inside_quoted_fields(tmp_path: Pa
         tmp_path, [good_row(address_line_1="Flat 2\nThe Old Mill"), good_row(local_id="X", sex="?")]
     )
 
-    [problem] = problems_of(path)
+    problems = problems_of(path)
 
-    assert problem.startswith("children.csv line 4, sex:")
+    assert problems[0].startswith("children.csv line 2, address_line_1: contains a line break")
+    assert problems[1].startswith("children.csv line 4, sex:")
 
 
 def test_read_records_skips_blank_lines_and_accepts_a_byte_order_mark(tmp_path: Path) -> None:
@@ -329,3 +330,117 @@ def test_read_records_file_that_is_not_utf8_names_the_first_bad_line(tmp_path: P
     [problem] = problems_of(path)
 
     assert problem == "children.csv line 252: is not UTF-8 text; save the file as CSV UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [
+        ("\x00", "U+0000"),
+        ("\x07", "U+0007"),
+        ("\x1b", "U+001B"),
+        ("\x7f", "U+007F"),
+        ("\x85", "U+0085"),
+    ],
+)
+def test_read_records_control_character_names_file_line_and_field(
+    tmp_path: Path, character: str, named: str
+) -> None:
+    path = write_csv(
+        tmp_path, [good_row(), good_row(local_id="X2", town=f"Kettle{character}brook")]
+    )
+
+    [problem] = problems_of(path)
+
+    assert problem.startswith(f"children.csv line 3, town: contains the control character {named}")
+
+
+def test_read_records_line_break_inside_a_field_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [good_row(address_line_1="Flat 2\r\nThe Old Mill")])
+
+    [problem] = problems_of(path)
+
+    assert problem == (
+        "children.csv line 2, address_line_1: contains a line break; each field must be on one line"
+    )
+
+
+def test_read_records_every_field_with_a_control_character_is_named(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [good_row(given_name="Mai\x00sie", role="Class\x0bteacher")])
+
+    fields = [problem.split(", ")[1].split(":")[0] for problem in problems_of(path)]
+
+    assert fields == ["given_name", "role"]
+
+
+def test_read_records_tab_inside_a_field_is_accepted(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [good_row(address_line_2="Upper\tKettlebrook")])
+
+    [record] = read_records(path, today=TODAY)
+
+    assert record.address_line_2 == "Upper\tKettlebrook"
+
+
+def test_read_records_control_character_in_the_header_is_shown_escaped(tmp_path: Path) -> None:
+    header = list(COLUMNS)
+    header[2] = "given\x00name"
+    path = write_csv(tmp_path, [good_row()], header=header)
+
+    problems = problems_of(path)
+
+    assert 'children.csv line 1: the header has unexpected columns: "given\\x00name"' in problems
+    assert not any("\x00" in problem for problem in problems)
+
+
+def test_read_records_field_over_the_size_limit_names_its_field(tmp_path: Path) -> None:
+    limit = csv.field_size_limit()
+    path = write_csv(tmp_path, [good_row(), good_row(local_id="X2", role="x" * (limit + 1))])
+
+    problems = problems_of(path)
+
+    assert problems == [
+        f"children.csv line 3, role: is longer than {limit:,} characters, the most a field may hold"
+    ]
+
+
+def test_read_records_unterminated_quote_names_the_line_it_opened_on(tmp_path: Path) -> None:
+    rows = [good_row(local_id=f"X{i}") for i in range(5)]
+    path = write_csv(tmp_path, rows)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",Kettlebrook,", ',"Kettlebrook,', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+    problems = problems_of(path)
+
+    assert problems == [
+        'children.csv line 4, town: opens a quote (") that is never closed; close it, '
+        'and double any quote inside a quoted field ("")'
+    ]
+
+
+def test_read_records_unterminated_quote_in_a_long_file_names_where_it_opened(
+    tmp_path: Path,
+) -> None:
+    limit = csv.field_size_limit()
+    rows = [good_row(local_id=f"X{i}") for i in range(limit // 100)]  # rows of 190 or so
+    path = write_csv(tmp_path, rows)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(",Kettlebrook,", ',"Kettlebrook,', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+    [problem] = problems_of(path)
+
+    assert problem.startswith(f"children.csv line 3, town: is longer than {limit:,} characters")
+    assert problem.endswith("(check for a quote opened on line 3 and never closed)")
+
+
+def test_read_records_text_after_a_closing_quote_names_field_and_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [good_row(), good_row(local_id="X2")])
+    text = path.read_text(encoding="utf-8").replace("X2,Maisie", 'X2,"Maisie "Mo" ', 1)
+    path.write_text(text, encoding="utf-8")
+
+    [problem] = problems_of(path)
+
+    assert problem == (
+        "children.csv line 3, given_name: has text after its closing quote; "
+        'double any quote inside a quoted field ("")'
+    )

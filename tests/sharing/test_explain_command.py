@@ -226,8 +226,8 @@ CATEGORIES = "basic, contact, involvement, sensitive, assessment, case"
         ),
         (change("requests.0.overide_reason", "typo"), "requests[0].overide_reason: unknown key"),
         (with_request(), 'requests[1].id: "r1" is used twice'),
-        ('{"organisations": [', "scenario: not valid JSON (line 1, column 20"),
-        ("[]", "scenario: expected an object, not []"),
+        ('{"organisations": [', "cannot be used: not valid JSON (line 1, column 20"),
+        ("[]", "cannot be used: expected an object, not []"),
     ],
 )
 def test_explain_bad_scenario_names_the_field_and_exits_2(
@@ -254,7 +254,7 @@ def test_explain_missing_file_exits_2(tmp_path, capsys) -> None:
     code, out, err = explain(capsys, "--scenario", str(tmp_path / "nowhere.json"))
 
     assert (code, out) == (2, "")
-    assert "nowhere.json: cannot be read" in err
+    assert "nowhere.json cannot be used: cannot be read (No such file or directory)" in err
 
 
 @pytest.mark.parametrize("args", [[], ["--json"]])
@@ -282,3 +282,76 @@ def test_fame_sharing_explain_as_a_process(tmp_path) -> None:
     assert 'requests[0].purpose: "fun" is not a purpose' in refused.stderr
     assert answered.returncode == 0, answered.stderr
     assert json.loads(answered.stdout)["decision"] == "permit"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            json.dumps(ISSUE_EXAMPLE, indent=1).replace("sch-1", "sch-\u00e9").encode("latin-1"),
+            "scenario.json cannot be used: is not UTF-8 text (byte 0xe9 on line 4); save the file",
+        ),
+        (
+            bytes(range(256)) * 4,
+            "scenario.json cannot be used: is not UTF-8 text (byte 0x80 on line 2); save the file",
+        ),
+        (b"\x00\x01\x02{}", "cannot be used: not valid JSON (line 1, column 1"),
+        (
+            b"[" * 100_000,
+            "cannot be used: nested too deeply (more than 8 levels of lists and objects)",
+        ),
+        (
+            json.dumps({**ISSUE_EXAMPLE, "users": "DEEP"})
+            .replace('"DEEP"', "[" * 900 + "]" * 900)
+            .encode("utf-8"),
+            "cannot be used: nested too deeply (more than 8 levels of lists and objects)",
+        ),
+    ],
+    ids=["latin-1", "binary", "nul-bytes", "deep", "deep-but-readable"],
+)
+def test_explain_unreadable_file_says_so_in_one_line_and_exits_2(
+    tmp_path, capsys, content, problem
+) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_bytes(content)
+
+    code, out, err = explain(capsys, "--scenario", str(path), "--json")
+
+    assert (code, out) == (2, "")
+    assert problem in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_explain_file_with_a_byte_order_mark_is_read(tmp_path, capsys) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(ISSUE_EXAMPLE).encode("utf-8"))
+
+    code, out, _ = explain(capsys, "--scenario", str(path), "--json")
+
+    assert code == 0
+    assert json.loads(out)["decision"] == "permit"
+
+
+@pytest.mark.parametrize("section", ["protocols", "consents"])
+def test_explain_from_null_is_in_force_from_the_beginning(tmp_path, capsys, section) -> None:
+    scenario = change(f"{section}.0.from", None)
+    scenario["requests"][0]["on"] = "1999-06-01"
+    scenario[section][0]["to"] = "2027-12-31"
+    other = "consents" if section == "protocols" else "protocols"
+    scenario[other][0]["from"] = "1999-01-01"
+
+    code, out, err = explain(capsys, "--scenario", str(write(tmp_path, scenario)), "--json")
+
+    assert (code, err) == (0, "")
+    assert json.loads(out)["decision"] == "permit"
+
+
+def test_explain_from_null_still_ends_on_to(tmp_path, capsys) -> None:
+    scenario = change("protocols.0.from", None)
+    scenario["requests"][0]["on"] = "2028-01-01"
+
+    code, out, _ = explain(capsys, "--scenario", str(write(tmp_path, scenario)), "--json")
+
+    assert code == 0
+    assert json.loads(out)["decision"] == "deny"

@@ -3,7 +3,8 @@
 Loads a self-contained scenario, asks the same policy decision point the
 running system uses, and prints one answer per request: a table for people,
 or one JSON object per line with ``--json``. A bad scenario prints nothing on
-stdout, names each bad field on stderr and exits with status 2.
+stdout, names each bad field on stderr (one line when there is one problem,
+such as a file that is not UTF-8 or not JSON) and exits with status 2.
 """
 
 from __future__ import annotations
@@ -46,10 +47,9 @@ class Command(BaseCommand):
         try:
             scenario = read_scenario(Path(options["scenario"]))
         except ScenarioError as error:
-            problems = "\n".join(f"  {problem}" for problem in error.problems)
             raise CommandError(
-                f"The scenario {options['scenario']} cannot be used:\n{problems}", returncode=2
-            ) from error
+                unusable(options["scenario"], error.problems), returncode=2
+            ) from None
         for note in scenario.notes:
             self.stderr.write(f"Note: {note}.")
         answers = [
@@ -61,6 +61,14 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(decision.as_dict(request_id), ensure_ascii=False))
         else:
             self.stdout.write(table(answers))
+
+
+def unusable(file: str, problems: list[str]) -> str:
+    """Why the scenario cannot be used: one line for one problem, else a line for each."""
+    if len(problems) == 1:  # "scenario: " names the whole file, said already
+        return f"The scenario {file} cannot be used: {problems[0].removeprefix('scenario: ')}"
+    listed = "\n".join(f"  {problem}" for problem in problems)
+    return f"The scenario {file} cannot be used:\n{listed}"
 
 
 def table(answers: list[tuple[str, Decision]]) -> str:
