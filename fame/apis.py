@@ -32,3 +32,4 @@ node = federation_api(
     "systems; detail requests, CAF work, audit tree heads and status from the hub. Every "
     "request is signed; the hub's requests for a person carry a user assertion.",
 )
+node.add_router("/cafs", "fame.caf.api.router")

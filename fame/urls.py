@@ -20,7 +20,6 @@ if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [
         path("federation/v1/node/", apis.node.urls),
         path("", include("fame.node.urls")),
-        path("", include("fame.caf.api_urls")),
     ]
 
 handler404 = "fame.web.views.not_found"

@@ -2,7 +2,8 @@
 
 - ``structure``: the national CAF as data (sections, questions, choices).
 - node side: ``models`` (assessment, append-only drafts and versions),
-  ``actions``, ``queries``, ``api`` (/federation/v1/node/cafs/...).
+  ``actions``, ``queries``, ``api`` and ``referral_api`` (/federation/v1/node/cafs/...,
+  declared in ``api_schemas``), ``referral_receipt`` (keeping a stepped-up CAF's copy).
 - hub side: ``client`` (signed calls to the holding node), ``views`` and
   ``templates/caf/`` (checklist, task list, sections, check answers, versions).
 """
