@@ -14,10 +14,13 @@ import pytest
 from django.test import Client
 
 from fame.audit.models import AuditEvent
-from fame.caf.models import ReferralCopy
+from fame.caf import queries
+from fame.caf.models import Assessment, ReferralCopy
 
 from ..federation.conftest import signed_bytes, signed_post
-from .test_api import assertion_for
+from .conftest import caf_url
+from .test_api import assertion_for, post_as
+from .test_team import arrange, caf  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +194,36 @@ def test_a_referral_reason_at_the_limit_is_kept_whole(embedded_node):
     assert response.status_code == 200, response.content[:500]
     assert ReferralCopy.objects.get().reason == reason
     assert response.json()["referral"]["reason"] == reason
+
+
+def test_a_referral_without_a_permit_is_refused_audited_and_not_kept(embedded_node):
+    response = asked(f"{CAFS}/referrals", {**REFERRAL, "decision": {"decision": "deny"}})
+
+    assert "permit" in error_of(response, 403)["reason"]
+    assert AuditEvent.objects.filter(action="federation.refused").exists()
+    assert not ReferralCopy.objects.exists()
+
+
+def test_a_referral_for_an_agency_not_hosted_here_is_404(embedded_node):
+    response = asked(f"{CAFS}/referrals", {**REFERRAL, "received_by": "pol-001"})
+
+    assert "not hosted here" in error_of(response, 404)["reason"]
+    assert not ReferralCopy.objects.exists()
+
+
+def test_an_answer_holds_every_field_the_node_describes(caf):  # noqa: F811 - the fixture
+    client, handle = caf
+    arrange(client, handle)
+    closed = client.post(caf_url(handle, "/close"), {"reason": "needs_met", "note": "Done."})
+    assert closed.status_code == 302, closed.content.decode()[:2000]
+    assessment = Assessment.objects.get()
+
+    response = post_as(f"{CAFS}/{assessment.uid}", {}, "alice", "sch-001")
+
+    assert response.status_code == 200, response.content[:500]
+    described = queries.describe(assessment)
+    assert described["meetings"][0]["invitations"] and described["closure"]
+    assert response.json() == {"assessment": described}
 
 
 def test_a_missing_caf_is_404_in_the_error_shape(embedded_node):
