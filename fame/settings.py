@@ -47,10 +47,15 @@ def env_number(name: str, default: float, *, low: float, high: float) -> float:
         value = float("nan")
     if not low <= value <= high:
         raise ImproperlyConfigured(
-            f"{name} is {text!r}; set it to a number from {low:g} to {high:g} "
-            f"(or leave it unset for {default:g})."
+            f"{name} is {text!r}; set it to a number from {_shown(low)} to {_shown(high)} "
+            f"(or leave it unset for {_shown(default)})."
         )
     return value
+
+
+def _shown(number: float) -> str:
+    """A number as a person would write it: whole numbers in full (67108864, not 6.7e+07)."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def env_whole_number(name: str, default: int, *, low: int, high: int) -> int:
@@ -94,6 +99,13 @@ FAME_OUTBOX_MAX_BACKOFF = env_number("FAME_OUTBOX_MAX_BACKOFF", 30, low=0.01, hi
 # (the hub takes at most 2,000 updates a delivery: fame.federation.ingest.MAX_BATCH)
 FAME_OUTBOX_BATCH = env_whole_number("FAME_OUTBOX_BATCH", 1000, low=1, high=2000)
 FAME_AUDIT_PUBLISH_SECONDS = env_number("FAME_AUDIT_PUBLISH_SECONDS", 60, low=0.1, high=86400)
+# The largest body a /federation/ request may have: over it, 413 before anything reads it.
+# The largest legal request is a delivery of 2,000 index updates (MAX_BATCH): 1.24 MB for
+# the 2,000 largest records of a synthetic region (docs/adr/0019).
+FAME_API_MAX_BODY = env_whole_number(
+    "FAME_API_MAX_BODY", 2 * 1024 * 1024, low=64 * 1024, high=64 * 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, FAME_API_MAX_BODY)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

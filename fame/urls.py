@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
 
+from fame import apis
+
 # The role decides what this process serves: a node serves only its API and
 # /healthz (fame.federation.middleware turns everything else away).
 urlpatterns = [path("", include("fame.web.urls"))]
@@ -10,11 +12,15 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.index.urls")),
         path("", include("fame.sharing.urls")),
         path("", include("fame.federation.urls")),
+        path("federation/v1/hub/", apis.hub.urls),
         path("", include("fame.federation.api_urls")),
         path("", include("fame.caf.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
-    urlpatterns += [path("", include("fame.node.urls")), path("", include("fame.caf.api_urls"))]
+    urlpatterns += [
+        path("federation/v1/node/", apis.node.urls),
+        path("", include("fame.node.urls")),
+    ]
 
 handler404 = "fame.web.views.not_found"
 handler500 = "fame.web.views.server_error"

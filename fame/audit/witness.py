@@ -23,7 +23,7 @@ from fame.audit._merkle import verify_consistency
 from fame.audit.actions import record_event
 from fame.audit.models import Outcome, TrustedLogKey, WitnessedTreeHead, WitnessStatus
 from fame.audit.signing import key_id_for, verify_signature
-from fame.federation.keys import PublicKeyError, load_public_pem
+from fame.federation.keys import key_from_register, load_public_pem
 
 CONSISTENCY_PATH = "/federation/v1/hub/audit/consistency"
 PROOF_TIMEOUT = 10.0
@@ -212,12 +212,7 @@ def _accepted() -> Any:
 
 def _trusted_key(key_id: str) -> Ed25519PublicKey | None:
     entry = TrustedLogKey.objects.filter(key_id=key_id).first()
-    if entry is None:
-        return None
-    try:
-        return load_public_pem(entry.public_key)
-    except PublicKeyError:
-        return None
+    return key_from_register(entry.public_key if entry else None)
 
 
 def _store(

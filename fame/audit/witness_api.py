@@ -29,9 +29,15 @@ from fame.audit.witness import (
     witness_tree_head,
     witnessed_heads,
 )
-from fame.federation import Caller, FederationClient, NoResponse, federation_client, signed_endpoint
-from fame.federation.hub_api import node_key
-from fame.node.api import hub_key
+from fame.federation import (
+    Caller,
+    FederationClient,
+    NoResponse,
+    federation_client,
+    node_key,
+    signed_endpoint,
+)
+from fame.node import hub_key
 
 MAX_LIST = 1000
 """Heads per answer of the witnessed-heads listing; the hub asks again with ``after``."""

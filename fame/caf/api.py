@@ -6,47 +6,57 @@ must be the agency that holds the CAF, or its subject the Lead Professional,
 and its child must be the agency's record the CAF is about. Writes (start,
 save, complete or review) need the assessor or the Lead Professional.
 Practitioners elsewhere read a CAF only through a detail request. Every refusal
-is audited (``refuse``); every read and write is audited here as well as at the
-hub.
+is audited (``Refusal``); every read and write is audited here as well as at the
+hub. The door (``SignedRequest``) checks the signature and the assertion, then
+the body against its schema (``api_schemas``), before any of these runs.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
+from ninja import Router
 
 from fame.audit import record_event
-from fame.federation import Caller, UserAssertion, refuse, signed_endpoint
-from fame.node.api import hub_key, trusted_key
+from fame.federation import ERRORS, ApiError, Refusal, UserAssertion
 from fame.node.disclosure import FactsRefused, decide_on_facts
 from fame.node.models import NodeAgency, NodeRecord
 from fame.sharing import Requester, record_disclosure
 
 from . import actions, queries, structure, team
+from .api_schemas import (
+    HUB_ASKS,
+    ActionIn,
+    ActionStatusIn,
+    AssessmentAnswer,
+    CloseIn,
+    CompletedOut,
+    CompleteIn,
+    EscalationIn,
+    FoundOut,
+    MeetingIn,
+    MeetingRecordIn,
+    NotReadyOut,
+    RecordIn,
+    SectionIn,
+    StartIn,
+    VersionAnswer,
+    VersionsOut,
+    WithFacts,
+    caller_of,
+)
 from .models import Assessment, Invitation, TeamAction
+from .referral_api import router as referrals
+
+router = Router(tags=["caf"])
+router.add_router("/referrals", referrals)
 
 CATEGORY = "assessment"
-
-
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"null")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _bad(reason: str) -> JsonResponse:
-    return JsonResponse({"error": "bad request", "reason": reason}, status=400)
-
-
-def _not_found(reason: str) -> JsonResponse:
-    return JsonResponse({"error": "not found", "reason": reason}, status=404)
+ANSWERS: dict[int | str, Any] = {200: AssessmentAnswer, **ERRORS}
 
 
 def _actor(assertion: UserAssertion) -> actions.Actor:
@@ -57,39 +67,35 @@ def _actor(assertion: UserAssertion) -> actions.Actor:
 
 def _holder_only(
     request: HttpRequest,
-    caller: Caller,
+    facts: dict[str, Any],
     *,
     agency_id: str,
     local_id: str,
     lead_professional: str = "",
-) -> HttpResponse | UserAssertion:
+) -> UserAssertion:
     """The assertion, if it is about this record, from the holder agency or the CAF's Lead
     Professional (``lead_professional``, a username), and the sharing rules permit its
-    assessment to this person on the hub's signed facts; else a refusal.
+    assessment to this person on the hub's signed ``facts``; else ``Refusal``.
 
     The door of the holder and the Lead Professional is this API's shape (other
     agencies ask through detail requests); whether the person may see the
     assessment is the policy decision point's, decided here on the facts the hub
     sent (docs/adr/0012), and kept as this node's disclosure record.
     """
+    caller = caller_of(request)
     assertion = caller.assertion
-    if assertion is None:  # (the guard demands one; this keeps the type checker honest)
-        return refuse(request, "a user assertion is required", key_id=caller.key_id)
+    if assertion is None:  # (the door demands one; this keeps the type checker honest)
+        raise Refusal("a user assertion is required", status=401, key_id=caller.key_id)
     child = f"{agency_id}:{local_id}"
     if assertion.child != child:
-        return refuse(request, "the assertion is about another child", key_id=caller.key_id)
+        raise Refusal("the assertion is about another child", status=401, key_id=caller.key_id)
     leads = bool(lead_professional) and assertion.subject == lead_professional
     if assertion.organisation != agency_id and not leads:
-        return refuse(
-            request,
+        raise Refusal(
             "only the holder agency's practitioners and the Lead Professional open a CAF "
             "this way; others ask through a detail request",
             key_id=caller.key_id,
-            status=403,
         )
-    facts = _json(request).get("facts")
-    if not isinstance(facts, dict):
-        return _bad("the hub's facts for the sharing decision are needed")
     try:
         decision = decide_on_facts(
             assertion,
@@ -100,7 +106,7 @@ def _holder_only(
             categories=[CATEGORY],
         )[CATEGORY]
     except FactsRefused as refused:
-        return refuse(request, str(refused), key_id=caller.key_id, status=400)
+        raise Refusal(str(refused), status=400, key_id=caller.key_id) from None
     record_disclosure(
         decision=decision,
         child_ref=child,
@@ -116,13 +122,11 @@ def _holder_only(
         audit=False,  # the refusal, or this endpoint's own event, is the audit
     )
     if not decision.permitted:
-        return refuse(request, " ".join(decision.reasons), key_id=caller.key_id, status=403)
+        raise Refusal(" ".join(decision.reasons), key_id=caller.key_id)
     return assertion
 
 
-def _read(
-    request: HttpRequest, assessment: Assessment, assertion: UserAssertion, what: str
-) -> None:
+def _read(assessment: Assessment, assertion: UserAssertion, what: str) -> None:
     record_event(
         "node.caf_read",
         organisation=assessment.agency_id,
@@ -132,280 +136,254 @@ def _read(
 
 
 def _assessment(
-    request: HttpRequest, caller: Caller, uid: UUID, *, write: bool
-) -> tuple[Assessment, UserAssertion] | HttpResponse:
+    request: HttpRequest, uid: UUID, facts: dict[str, Any], *, write: bool
+) -> tuple[Assessment, UserAssertion]:
     assessment = Assessment.objects.filter(uid=uid).first()
     if assessment is None:
-        return _not_found("no such assessment")
-    checked = _holder_only(
+        raise ApiError(404, "no such assessment")
+    assertion = _holder_only(
         request,
-        caller,
+        facts,
         agency_id=assessment.agency_id,
         local_id=assessment.local_id,
         lead_professional=assessment.lead_professional,
     )
-    if isinstance(checked, HttpResponse):
-        return checked
-    if write and not assessment.may_write(checked.subject):
-        return refuse(
-            request,
+    if write and not assessment.may_write(assertion.subject):
+        raise Refusal(
             "only the assessor or the Lead Professional may change this assessment",
-            key_id=caller.key_id,
-            status=403,
+            key_id=caller_of(request).key_id,
         )
-    return assessment, checked
+    return assessment, assertion
 
 
-def _record_fields(data: dict[str, Any]) -> tuple[str, str] | None:
-    agency_id, local_id = data.get("agency_id"), data.get("local_id")
-    if not (isinstance(agency_id, str) and agency_id and isinstance(local_id, str) and local_id):
-        return None
-    return agency_id, local_id
+def _described(assessment: Assessment) -> dict[str, Any]:
+    return {"assessment": queries.describe(assessment)}
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def find(request: HttpRequest, caller: Caller) -> HttpResponse:
+@router.post("/find", auth=HUB_ASKS, response={200: FoundOut, **ERRORS})
+def find(request: HttpRequest, record: RecordIn) -> dict[str, Any]:
     """The child's open CAF at this agency, or none."""
-    record = _record_fields(_json(request))
-    if record is None:
-        return _bad("agency_id and local_id are needed")
-    assessment = queries.current_assessment(*record)
-    checked = _holder_only(
+    assessment = queries.current_assessment(record.agency_id, record.local_id)
+    assertion = _holder_only(
         request,
-        caller,
-        agency_id=record[0],
-        local_id=record[1],
+        record.facts,
+        agency_id=record.agency_id,
+        local_id=record.local_id,
         lead_professional=assessment.lead_professional if assessment is not None else "",
     )
-    if isinstance(checked, HttpResponse):
-        return checked
     if assessment is None:
-        return JsonResponse({"assessment": None})
-    _read(request, assessment, checked, "current")
-    return JsonResponse({"assessment": queries.describe(assessment)})
+        return {"assessment": None}
+    _read(assessment, assertion, "current")
+    return _described(assessment)
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def start(request: HttpRequest, caller: Caller) -> HttpResponse:
-    data = _json(request)
-    record = _record_fields(data)
-    if record is None:
-        return _bad("agency_id, local_id and checklist are needed")
-    checked = _holder_only(request, caller, agency_id=record[0], local_id=record[1])
-    if isinstance(checked, HttpResponse):
-        return checked
-    if not NodeAgency.objects.filter(agency_id=record[0]).exists():
-        return _not_found("agency not hosted here")
-    if not NodeRecord.objects.filter(agency_id=record[0], local_id=record[1]).exists():
-        return _not_found("this agency holds no record of that child here")
+@router.post("/start", auth=HUB_ASKS, response=ANSWERS)
+def start(request: HttpRequest, started: StartIn) -> dict[str, Any]:
+    """Start the child's CAF at this agency with its checklist (the open one, if there is)."""
+    assertion = _holder_only(
+        request, started.facts, agency_id=started.agency_id, local_id=started.local_id
+    )
+    if not NodeAgency.objects.filter(agency_id=started.agency_id).exists():
+        raise ApiError(404, "agency not hosted here")
+    if not NodeRecord.objects.filter(
+        agency_id=started.agency_id, local_id=started.local_id
+    ).exists():
+        raise ApiError(404, "this agency holds no record of that child here")
     try:
         assessment = actions.start_assessment(
-            agency_id=record[0],
-            local_id=record[1],
-            checklist=data.get("checklist"),  # type: ignore[arg-type]
-            by=_actor(checked),
+            agency_id=started.agency_id,
+            local_id=started.local_id,
+            checklist=started.checklist,
+            by=_actor(assertion),
         )
     except structure.ContentError as error:
-        return _bad(str(error))
-    return JsonResponse({"assessment": queries.describe(assessment)})
+        raise ApiError(400, str(error)) from None
+    return _described(assessment)
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def current(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
-    found = _assessment(request, caller, uid, write=False)
-    if isinstance(found, HttpResponse):
-        return found
-    _read(request, found[0], found[1], "current")
-    return JsonResponse({"assessment": queries.describe(found[0])})
+@router.post("/{uuid:uid}", auth=HUB_ASKS, response=ANSWERS)
+def current(request: HttpRequest, uid: UUID, asked: WithFacts) -> dict[str, Any]:
+    """The assessment as it stands, drafts included."""
+    assessment, assertion = _assessment(request, uid, asked.facts, write=False)
+    _read(assessment, assertion, "current")
+    return _described(assessment)
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def save_section(request: HttpRequest, caller: Caller, uid: UUID, section: str) -> HttpResponse:
-    found = _assessment(request, caller, uid, write=True)
-    if isinstance(found, HttpResponse):
-        return found
-    data = _json(request)
+@router.post("/{uuid:uid}/sections/{slug:section}", auth=HUB_ASKS, response=ANSWERS)
+def save_section(request: HttpRequest, uid: UUID, section: str, saved: SectionIn) -> dict[str, Any]:
+    """Keep one save of one section; complete only if its answers are."""
+    assessment, assertion = _assessment(request, uid, saved.facts, write=True)
     if section not in structure.SECTION_KEYS:
-        return _not_found("no such section")
+        raise ApiError(404, "no such section")
     try:
         actions.save_section(
-            assessment=found[0],
+            assessment=assessment,
             section=section,
-            content=data.get("content"),  # type: ignore[arg-type]
-            complete=bool(data.get("complete")),
-            by=_actor(found[1]),
+            content=saved.content,
+            complete=saved.complete,
+            by=_actor(assertion),
         )
     except structure.ContentError as error:
-        return _bad(str(error))
+        raise ApiError(400, str(error)) from None
     except ValueError as error:
-        return JsonResponse({"error": "conflict", "reason": str(error)}, status=409)
-    return JsonResponse({"assessment": queries.describe(found[0])})
+        raise ApiError(409, str(error)) from None
+    return _described(assessment)
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def complete(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
-    found = _assessment(request, caller, uid, write=True)
-    if isinstance(found, HttpResponse):
-        return found
-    note = _json(request).get("note", "")
+@router.post(
+    "/{uuid:uid}/complete",
+    auth=HUB_ASKS,
+    response={200: CompletedOut, **ERRORS, 409: NotReadyOut},
+)
+def complete(request: HttpRequest, uid: UUID, completing: CompleteIn) -> Any:
+    """Make the next version: 1, or a review's N+1; 409 names the sections not complete."""
+    assessment, assertion = _assessment(request, uid, completing.facts, write=True)
     try:
         version = actions.complete_assessment(
-            assessment=found[0], by=_actor(found[1]), note=str(note)[:2000]
+            assessment=assessment, by=_actor(assertion), note=completing.note
         )
     except actions.NotReady as not_ready:
-        return JsonResponse(
-            {"error": "conflict", "reason": str(not_ready), "sections": not_ready.sections},
-            status=409,
-        )
+        return 409, {"error": "conflict", "reason": str(not_ready), "sections": not_ready.sections}
     except ValueError as error:
-        return JsonResponse({"error": "conflict", "reason": str(error)}, status=409)
-    return JsonResponse(
-        {"version": queries.version_summary(version), "assessment": queries.describe(found[0])}
-    )
+        raise ApiError(409, str(error)) from None
+    return {"version": queries.version_summary(version), **_described(assessment)}
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def versions(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
-    found = _assessment(request, caller, uid, write=False)
-    if isinstance(found, HttpResponse):
-        return found
-    _read(request, found[0], found[1], "versions")
-    return JsonResponse(
-        {"versions": [queries.version_summary(v) for v in found[0].versions.order_by("number")]}
-    )
+@router.post("/{uuid:uid}/versions", auth=HUB_ASKS, response={200: VersionsOut, **ERRORS})
+def versions(request: HttpRequest, uid: UUID, asked: WithFacts) -> dict[str, Any]:
+    """The assessment's versions, oldest first; no content."""
+    assessment, assertion = _assessment(request, uid, asked.facts, write=False)
+    _read(assessment, assertion, "versions")
+    return {
+        "versions": [queries.version_summary(v) for v in assessment.versions.order_by("number")]
+    }
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def version(request: HttpRequest, caller: Caller, uid: UUID, number: int) -> HttpResponse:
-    found = _assessment(request, caller, uid, write=False)
-    if isinstance(found, HttpResponse):
-        return found
-    kept = found[0].versions.filter(number=number).first()
+@router.post(
+    "/{uuid:uid}/versions/{int:number}", auth=HUB_ASKS, response={200: VersionAnswer, **ERRORS}
+)
+def version(request: HttpRequest, uid: UUID, number: int, asked: WithFacts) -> dict[str, Any]:
+    """One version with its content."""
+    assessment, assertion = _assessment(request, uid, asked.facts, write=False)
+    kept = assessment.versions.filter(number=number).first()
     if kept is None:
-        return _not_found("no such version")
-    _read(request, found[0], found[1], f"version {number}")
-    return JsonResponse({"version": {**queries.version_summary(kept), "content": kept.content}})
+        raise ApiError(404, "no such version")
+    _read(assessment, assertion, f"version {number}")
+    return {"version": {**queries.version_summary(kept), "content": kept.content}}
 
 
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
+Write = Callable[[Assessment, actions.Actor], object]
 
 
-def _team_write(request: HttpRequest, caller: Caller, uid: UUID, write: Any) -> HttpResponse:
+def _team_write(request: HttpRequest, uid: UUID, facts: dict[str, Any], write: Write) -> Any:
     """Run one Team Around the Child or closure write for the assessor or Lead Professional."""
-    found = _assessment(request, caller, uid, write=True)
-    if isinstance(found, HttpResponse):
-        return found
-    assessment, assertion = found
+    assessment, assertion = _assessment(request, uid, facts, write=True)
     try:
-        write(assessment, _actor(assertion), _json(request))
+        write(assessment, _actor(assertion))
     except team.TeamRefused as refused:
-        return refuse(request, str(refused), key_id=caller.key_id, status=403)
+        raise Refusal(str(refused), key_id=caller_of(request).key_id) from None
     except LookupError as missing:
-        return _not_found(str(missing))
-    except (ValueError, TypeError, KeyError) as error:
-        return JsonResponse({"error": "conflict", "reason": str(error)}, status=409)
+        raise ApiError(404, str(missing.args[0])) from None
+    except ValueError as error:
+        raise ApiError(409, str(error)) from None
     assessment.refresh_from_db()
-    return JsonResponse({"assessment": queries.describe(assessment)})
+    return _described(assessment)
 
 
-def _meeting(assessment: Assessment, uid: Any) -> Any:
+def _meeting(assessment: Assessment, uid: UUID) -> Any:
     meeting = team.meeting_of(assessment, uid)
     if meeting is None:
         raise LookupError("no such meeting")
     return meeting
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def arrange_meeting(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
-    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
-        held_on = _date(data.get("held_on"))
-        invitees = data.get("invitees")
-        if held_on is None or not isinstance(invitees, list) or not invitees:
-            raise ValueError("a meeting needs a date and invitees")
-        checked = [
-            {
-                k: str(i.get(k, ""))
-                for k in ("username", "name", "organisation", "organisation_name")
-            }
-            for i in invitees
-            if isinstance(i, dict) and i.get("name") and i.get("organisation")
-        ]
-        team.arrange_meeting(assessment=assessment, held_on=held_on, invitees=checked, by=by)
-
-    return _team_write(request, caller, uid, write)
+@router.post("/{uuid:uid}/meetings", auth=HUB_ASKS, response=ANSWERS)
+def arrange_meeting(request: HttpRequest, uid: UUID, meeting: MeetingIn) -> Any:
+    """A Team Around the Child meeting, with an invitation to each practitioner named."""
+    invitees = [i.model_dump() for i in meeting.invitees]
+    return _team_write(
+        request,
+        uid,
+        meeting.facts,
+        lambda assessment, by: team.arrange_meeting(
+            assessment=assessment, held_on=meeting.held_on, invitees=invitees, by=by
+        ),
+    )
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def record_meeting(request: HttpRequest, caller: Caller, uid: UUID, meeting: UUID) -> HttpResponse:
-    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
-        review = _date(data.get("next_review_on"))
-        attendance = data.get("attendance")
-        if review is None or not isinstance(attendance, dict):
-            raise ValueError("attendance and a next review date are needed")
-        team.record_meeting(
+@router.post("/{uuid:uid}/meetings/{uuid:meeting}", auth=HUB_ASKS, response=ANSWERS)
+def record_meeting(request: HttpRequest, uid: UUID, meeting: UUID, record: MeetingRecordIn) -> Any:
+    """Who came, the Lead Professional agreed with the family, the next review."""
+    return _team_write(
+        request,
+        uid,
+        record.facts,
+        lambda assessment, by: team.record_meeting(
             meeting=_meeting(assessment, meeting),
-            attendance={int(k): str(v) for k, v in attendance.items()},
-            lead_professional=str(data.get("lead_professional", ""))[:150],
-            lead_professional_name=str(data.get("lead_professional_name", ""))[:200],
-            next_review_on=review,
+            attendance={int(k): v for k, v in record.attendance.items()},
+            lead_professional=record.lead_professional,
+            lead_professional_name=record.lead_professional_name,
+            next_review_on=record.next_review_on,
             by=by,
-        )
+        ),
+    )
 
-    return _team_write(request, caller, uid, write)
 
-
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def add_action(request: HttpRequest, caller: Caller, uid: UUID, meeting: UUID) -> HttpResponse:
-    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
-        due = _date(data.get("due_on"))
-        if due is None or not data.get("description") or not data.get("owner"):
-            raise ValueError("an action needs what, who and by when")
-        team.add_action(
+@router.post("/{uuid:uid}/meetings/{uuid:meeting}/actions", auth=HUB_ASKS, response=ANSWERS)
+def add_action(request: HttpRequest, uid: UUID, meeting: UUID, action: ActionIn) -> Any:
+    """An action agreed at the meeting: what, who, by when."""
+    return _team_write(
+        request,
+        uid,
+        action.facts,
+        lambda assessment, by: team.add_action(
             meeting=_meeting(assessment, meeting),
-            description=str(data["description"])[:2000],
-            owner=str(data["owner"])[:200],
-            due_on=due,
+            description=action.description,
+            owner=action.owner,
+            due_on=action.due_on,
             by=by,
-        )
+        ),
+    )
 
-    return _team_write(request, caller, uid, write)
 
+@router.post("/{uuid:uid}/actions/{int:action}", auth=HUB_ASKS, response=ANSWERS)
+def action_status(request: HttpRequest, uid: UUID, action: int, change: ActionStatusIn) -> Any:
+    """An action done, dropped or open again."""
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def action_status(request: HttpRequest, caller: Caller, uid: UUID, action: int) -> HttpResponse:
-    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+    def write(assessment: Assessment, by: actions.Actor) -> object:
         found = TeamAction.objects.filter(pk=action, meeting__assessment=assessment).first()
         if found is None:
             raise LookupError("no such action")
-        team.set_action_status(action=found, status=str(data.get("status", "")), by=by)
+        return team.set_action_status(action=found, status=change.status, by=by)
 
-    return _team_write(request, caller, uid, write)
+    return _team_write(request, uid, change.facts, write)
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def escalate(request: HttpRequest, caller: Caller, uid: UUID, invitation: int) -> HttpResponse:
-    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
+@router.post("/{uuid:uid}/invitations/{int:invitation}/escalate", auth=HUB_ASKS, response=ANSWERS)
+def escalate(request: HttpRequest, uid: UUID, invitation: int, raised: EscalationIn) -> Any:
+    """The Lead Professional raises an invited agency's absence with the CAF co-ordinator."""
+
+    def write(assessment: Assessment, by: actions.Actor) -> object:
         found = Invitation.objects.filter(pk=invitation, meeting__assessment=assessment).first()
         if found is None:
             raise LookupError("no such invitation")
-        team.escalate(invitation=found, reason=str(data.get("reason", ""))[:2000], by=by)
+        return team.escalate(invitation=found, reason=raised.reason, by=by)
 
-    return _team_write(request, caller, uid, write)
+    return _team_write(request, uid, raised.facts, write)
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def close(request: HttpRequest, caller: Caller, uid: UUID) -> HttpResponse:
-    def write(assessment: Assessment, by: actions.Actor, data: dict[str, Any]) -> None:
-        team.close(
+@router.post("/{uuid:uid}/close", auth=HUB_ASKS, response=ANSWERS)
+def close(request: HttpRequest, uid: UUID, closing: CloseIn) -> Any:
+    """Close the CAF: needs met, or stepped up to social care."""
+    return _team_write(
+        request,
+        uid,
+        closing.facts,
+        lambda assessment, by: team.close(
             assessment=assessment,
-            reason=str(data.get("reason", "")),
-            referred_to=str(data.get("referred_to", ""))[:40],
-            note=str(data.get("note", ""))[:2000],
+            reason=closing.reason,
+            referred_to=closing.referred_to,
+            note=closing.note,
             by=by,
-        )
-
-    return _team_write(request, caller, uid, write)
+        ),
+    )

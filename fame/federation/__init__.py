@@ -13,21 +13,39 @@ from fame.federation._assertions import AssertionRefused, UserAssertion, issue_a
 from fame.federation._signatures import SignatureRefused, sign_request, verify_request
 
 __all__ = [
+    "ERRORS",
+    "ApiError",
     "AssertionRefused",
     "Caller",
+    "ErrorOut",
     "FederationClient",
     "NoResponse",
+    "Refusal",
+    "RequestBody",
     "SignatureRefused",
+    "SignedRequest",
     "UserAssertion",
+    "federation_api",
     "federation_client",
     "issue_assertion",
+    "node_key",
     "refuse",
+    "remember_nonces",
     "sign_request",
     "signed_endpoint",
     "verify_request",
 ]
 
 _LAZY = {
+    "ERRORS": "fame.federation._door",
+    "ApiError": "fame.federation._door",
+    "ErrorOut": "fame.federation._door",
+    "Refusal": "fame.federation._door",
+    "RequestBody": "fame.federation._door",
+    "SignedRequest": "fame.federation._door",
+    "federation_api": "fame.federation._door",
+    "node_key": "fame.federation.queries",
+    "remember_nonces": "fame.federation.guard",
     "Caller": "fame.federation.guard",
     "FederationClient": "fame.federation.client",
     "NoResponse": "fame.federation.client",
@@ -37,8 +55,18 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from fame.federation._door import (
+        ERRORS,
+        ApiError,
+        ErrorOut,
+        Refusal,
+        RequestBody,
+        SignedRequest,
+        federation_api,
+    )
     from fame.federation.client import FederationClient, NoResponse, federation_client
-    from fame.federation.guard import Caller, refuse, signed_endpoint
+    from fame.federation.guard import Caller, refuse, remember_nonces, signed_endpoint
+    from fame.federation.queries import node_key
 
 
 def __getattr__(name: str) -> Any:

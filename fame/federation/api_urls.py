@@ -9,6 +9,5 @@ from . import hub_api
 app_name = "hub_api"
 urlpatterns = [
     path("federation/v1/hub/index-updates", hub_api.index_updates, name="index_updates"),
-    path("federation/v1/hub/heartbeat", hub_api.heartbeat, name="heartbeat"),
     path("federation/v1/hub/audit/consistency", witness_api.consistency, name="consistency"),
 ]

@@ -1,7 +1,8 @@
 """The hub's /federation/v1/hub/ endpoints: index updates and heartbeats from nodes.
 
-Thin: the guard checks the signature, these parse, check the node may speak
-for the agencies named, call one action and answer JSON.
+Thin: the door (``SignedRequest``) checks the signature and the schemas the
+body; these check the node may speak for the agencies named, call one action
+and answer JSON.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from ninja import Field, Router, Schema
 
+from ._door import ERRORS, RequestBody, SignedRequest
 from ._signatures import SignatureRefused
 from ._turns import NotYourTurn, delivery_turn, writing_turn
 from .guard import Caller, refuse, remember_nonces, signed_endpoint
 from .ingest import BatchRefused, apply_batch, parse_batch, prepare_updates, received
-from .keys import PublicKeyError, load_public_pem
 from .models import FederationNode
+from .queries import node_key
+
+router = Router(tags=["hub"])
 
 BUSY_AFTER = 10.0
 """Seconds a delivery waits for its turn; then 503 and the node backs off."""
@@ -43,17 +47,6 @@ def _one_delivery_at_a_time(view: Callable[..., HttpResponse]) -> Callable[..., 
 
 def _busy() -> JsonResponse:
     return JsonResponse({"error": "busy", "reason": "the hub is busy; try again"}, status=503)
-
-
-def node_key(name: str) -> Ed25519PublicKey | None:
-    """A registered node's public key (the key id of a node's request is its name)."""
-    node = FederationNode.objects.filter(name=name).first()
-    if node is None:
-        return None
-    try:
-        return load_public_pem(node.public_key)
-    except PublicKeyError:
-        return None
 
 
 def _json(request: HttpRequest) -> Any:
@@ -92,10 +85,20 @@ def index_updates(request: HttpRequest, caller: Caller) -> HttpResponse:
     return JsonResponse({"results": results})
 
 
-@signed_endpoint(node_key)
-def heartbeat(request: HttpRequest, caller: Caller) -> HttpResponse:
-    data = _json(request)
+class Heartbeat(RequestBody):
+    backlog: int | None = Field(None, ge=0)
+    """Index updates waiting in the node's outbox."""
+
+
+class HeartbeatAnswer(Schema):
+    status: str = Field(pattern="^ok$")
+
+
+@router.post("/heartbeat", auth=SignedRequest(node_key), response={200: HeartbeatAnswer, **ERRORS})
+def heartbeat(request: HttpRequest, beat: Heartbeat) -> dict[str, str]:
+    """A node is alive; how many of its updates wait."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
     FederationNode.objects.filter(name=caller.key_id).update(
-        last_contact=timezone.now(), outbox_backlog=_backlog(data)
+        last_contact=timezone.now(), outbox_backlog=beat.backlog
     )
-    return JsonResponse({"status": "ok"})
+    return {"status": "ok"}

@@ -43,3 +43,13 @@ def load_public_pem(text: str) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise PublicKeyError(f"a {type(key).__name__}, not an Ed25519 public key")
     return key
+
+
+def key_from_register(pem: str | None) -> Ed25519PublicKey | None:
+    """The key a register row holds (``None`` for no row), or None if its text is not a key."""
+    if pem is None:
+        return None
+    try:
+        return load_public_pem(pem)
+    except PublicKeyError:
+        return None

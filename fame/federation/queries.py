@@ -1,4 +1,4 @@
-"""Reads of the hub's register of nodes: what /healthz and the technology view show."""
+"""Reads of the hub's register of nodes: their keys, and what the "Agency nodes" page shows."""
 
 from __future__ import annotations
 
@@ -6,14 +6,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import Count
 from django.utils import timezone
 
 from ._breaker import breakers
+from .keys import key_from_register
 from .models import FederationNode
 
 SILENT_AFTER = timedelta(seconds=30)
 """A node not heard from (heartbeat or delivery) for this long is shown as silent."""
+
+
+def node_key(name: str) -> Ed25519PublicKey | None:
+    """A registered node's public key (the key id of a node's request is its name)."""
+    node = FederationNode.objects.filter(name=name).first()
+    return key_from_register(node.public_key if node else None)
 
 
 def node_status(node: FederationNode) -> str:

@@ -12,11 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fame.federation import Caller, refuse, signed_endpoint
-from fame.federation.keys import PublicKeyError, load_public_pem
 from fame.records import RecordFileError, read_records
 from fame.sharing import DATA_CATEGORIES
 
@@ -27,24 +25,8 @@ from .disclosure import (
     decide_disclosure,
     released_information,
 )
-from .models import NodeAgency, NodeRecord, TrustedKey
-
-HUB = "hub"
-
-
-def trusted_key(name: str) -> Ed25519PublicKey | None:
-    entry = TrustedKey.objects.filter(name=name).first()
-    if entry is None:
-        return None
-    try:
-        return load_public_pem(entry.public_key)
-    except PublicKeyError:
-        return None
-
-
-def hub_key(name: str) -> Ed25519PublicKey | None:
-    """Only the hub makes user assertions."""
-    return trusted_key(name) if name == HUB else None
+from .keys import HUB, hub_key, trusted_key
+from .models import NodeAgency, NodeRecord
 
 
 def _json(request: HttpRequest) -> dict[str, Any]:

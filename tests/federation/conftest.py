@@ -90,3 +90,24 @@ def signed_post(
         content_type="application/json",
         headers={**sent, "host": host},
     )
+
+
+def signed_bytes(
+    path: str,
+    body: bytes,
+    *,
+    key_id: str,
+    assertion: str | None = None,
+    content_type: str = "application/json",
+):
+    """POST ``body`` exactly as given (bad JSON, bad bytes), correctly signed."""
+    signed = sign_request(
+        method="POST",
+        url=f"{ORIGIN}{path}",
+        body=body,
+        key_id=key_id,
+        private_key=private_key(),
+        assertion=assertion,
+    )
+    sent = {k: v for k, v in signed.items() if k.lower() != "content-type"}
+    return Client().generic("POST", path, data=body, content_type=content_type, headers=sent)

@@ -106,6 +106,7 @@ def test_production_starts_with_both_and_secure_cookies():
         ("FAME_OUTBOX_BATCH", "2.5", "set it to a whole number"),
         ("FAME_FEDERATION_TIMEOUT", "-1", "set it to a number from 0.1 to 60"),
         ("FAME_IDLE_MINUTES", "0", "set it to a number from 1 to 1440"),
+        ("FAME_API_MAX_BODY", "100", "set it to a number from 65536 to 67108864"),
     ],
 )
 def test_a_number_setting_out_of_range_stops_start_up_naming_it(name, value, says):

@@ -1,0 +1,266 @@
+"""The door of the declared federation APIs (django-ninja): signature, body, errors.
+
+Every endpoint under /federation/v1/ is an operation of one of two NinjaAPI
+instances, the hub's and the node's, built by ``federation_api`` and assembled
+in ``fame.apis``. What this module gives them:
+
+- ``SignedRequest``: the ninja auth that runs ``check_request`` (the RFC 9421
+  signature and, when asked, the hub's user assertion) before anything reads
+  the request's fields, and puts the ``Caller`` on ``request.auth``. A refusal
+  is audited (``refuse``) and answered 401 or 403.
+- ``RequestBody``: the base of request schemas: strict JSON types.
+- ``JsonBody``: the parser; bytes that are not UTF-8, are not JSON, or nest
+  deeper than ``MAX_DEPTH`` are a 400 saying which.
+- One error shape for every 4xx and 5xx (``ErrorOut``): ``{"error": short code,
+  "reason": a sentence, "details": [{"field", "reason"}]?}``. Clients read
+  ``error`` and ``reason``; a validation error lists each bad field's path.
+  Endpoints raise ``ApiError`` (plain) or ``Refusal`` (audited) for theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import partial
+from typing import Any, cast
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.security.base import AuthBase
+from pydantic import BaseModel, ConfigDict
+
+from ._assertions import AssertionRefused
+from ._signatures import SignatureRefused
+from .guard import KeyLookup, check_request, refuse
+
+logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 32
+"""Deepest nesting of arrays and objects a request body may have (legal ones use 4)."""
+
+
+class RequestBody(BaseModel):
+    """The base of every request body: an object whose fields have exactly their declared JSON
+    types (no ``"3"`` for 3, no ``true`` for 1); fields not declared are ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class FieldProblem(Schema):
+    field: str
+    """Where, as a dotted path from the body (``body.updates.3.kind``)."""
+    reason: str
+
+
+class ErrorOut(Schema):
+    """Every error answer of the federation APIs."""
+
+    error: str
+    """A short code: ``bad request``, ``refused``, ``not found``, ``too large``, ..."""
+    reason: str
+    """A sentence saying what was wrong."""
+    details: list[FieldProblem] | None = None
+
+
+ERRORS: dict[int | str, Any] = {
+    code: ErrorOut for code in (400, 401, 403, 404, 405, 409, 413, 500, 503)
+}
+"""The error responses every operation declares (``response={200: Out, **ERRORS}``)."""
+
+
+class ApiError(Exception):
+    """Answer ``status`` with the error shape; nothing is audited here."""
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        *,
+        error: str = "",
+        details: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.error = error or _CODES.get(status, "error")
+        self.details = details
+
+
+class Refusal(Exception):
+    """Refuse the request: audited as ``federation.refused`` and answered with the error shape."""
+
+    def __init__(self, reason: str, *, status: int = 403, key_id: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.key_id = key_id
+
+
+_CODES = {
+    400: "bad request",
+    401: "refused",
+    403: "refused",
+    404: "not found",
+    405: "method not allowed",
+    409: "conflict",
+    411: "length required",
+    413: "too large",
+    500: "server error",
+    503: "busy",
+}
+
+
+def error_body(status: int, reason: str, *, error: str = "", details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": error or _CODES.get(status, "error"), "reason": reason}
+    if details:
+        body["details"] = details
+    return body
+
+
+class SignedRequest(AuthBase):
+    """A request signed with a key ``keys`` knows (and, with ``assertion_key``, carrying a user
+    assertion made by a key it knows). ``remember=False``: the endpoint remembers the nonces
+    itself, in the transaction of its effect (``remember_nonces``)."""
+
+    openapi_type = "apiKey"
+    openapi_in = "header"
+    openapi_name = "Signature"
+    openapi_description = (
+        "RFC 9421 HTTP Message Signature (Ed25519, label fame) with Signature-Input, covering "
+        "@method, @target-uri, @authority and Content-Digest (RFC 9530, sha-256), with created, "
+        "expires, nonce and keyid; endpoints acting for a person also need FAME-User-Assertion, "
+        "covered by the signature."
+    )
+
+    def __init__(
+        self, keys: KeyLookup, *, assertion_key: KeyLookup | None = None, remember: bool = True
+    ) -> None:
+        super().__init__()
+        self.keys = keys
+        self.assertion_key = assertion_key
+        self.remember = remember
+
+    def __call__(self, request: HttpRequest) -> Any:
+        try:
+            return check_request(
+                request, keys=self.keys, assertion_key=self.assertion_key, remember=self.remember
+            )
+        except SignatureRefused as refused:
+            raise Refusal(refused.reason, status=401, key_id=refused.key_id) from None
+        except AssertionRefused as refused:
+            raise Refusal(refused.reason, status=401) from None
+
+
+class BodyRefused(ValueError):
+    """The body cannot be read as JSON; ``reason`` says why."""
+
+
+def _nesting_within(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests arrays and objects no deeper than ``limit`` (walked level by
+    level, without recursion)."""
+    level = [value] if isinstance(value, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return False
+        level = [
+            item
+            for container in level
+            for item in (container.values() if isinstance(container, dict) else container)
+            if isinstance(item, dict | list)
+        ]
+    return True
+
+
+def read_json(body: bytes) -> Any:
+    """The JSON value of ``body``, or ``BodyRefused`` with a reason a sender can act on."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as wrong:
+        raise BodyRefused(f"the body is not UTF-8 (byte {wrong.start})") from None
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as wrong:
+        raise BodyRefused(f"the body is not JSON ({wrong})") from None
+    if not _nesting_within(value, MAX_DEPTH):
+        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels")
+    return value
+
+
+class JsonBody(Parser):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], read_json(request.body))
+
+
+def _field(location: Any) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def _answer(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def _on_api_error(request: HttpRequest, exc: ApiError, *, api: NinjaAPI) -> HttpResponse:
+    return _answer(
+        api,
+        request,
+        exc.status,
+        error_body(exc.status, exc.reason, error=exc.error, details=exc.details),
+    )
+
+
+def _on_refusal(request: HttpRequest, exc: Refusal, *, api: NinjaAPI) -> HttpResponse:
+    return refuse(request, exc.reason, key_id=exc.key_id, status=exc.status)
+
+
+def _on_validation(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
+    details = [
+        {"field": _field(e.get("loc", ())), "reason": str(e.get("msg", ""))} for e in exc.errors
+    ]
+    names = ", ".join(d["field"] for d in details[:5]) + (", ..." if len(details) > 5 else "")
+    reason = f"the request does not fit its schema: {names}"
+    return _answer(api, request, 400, error_body(400, reason, details=details))
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) -> HttpResponse:
+    cause = exc.__cause__
+    reason = cause.args[0] if isinstance(cause, BodyRefused) else str(exc)
+    return _answer(api, request, exc.status_code, error_body(exc.status_code, reason))
+
+
+def _on_not_found(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    return _answer(api, request, 404, error_body(404, "no such thing here"))
+
+
+def _on_failure(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    logger.error("federation request failed: %s", request.path, exc_info=exc)
+    return _answer(api, request, 500, error_body(500, "the request failed here; it was logged"))
+
+
+def federation_api(*, role: str, title: str, description: str) -> NinjaAPI:
+    """A NinjaAPI for ``role`` (hub or node) with the door's parser and error answers.
+
+    Mounted at /federation/v1/<role>/, its OpenAPI document at
+    /federation/v1/<role>/openapi.json, no docs page (it would load outside assets).
+    """
+    api = NinjaAPI(
+        title=title,
+        version="1",
+        description=description,
+        urls_namespace=f"{role}_api",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        parser=JsonBody(),
+    )
+    api.add_exception_handler(ApiError, partial(_on_api_error, api=api))
+    api.add_exception_handler(Refusal, partial(_on_refusal, api=api))
+    api.add_exception_handler(ValidationError, partial(_on_validation, api=api))
+    api.add_exception_handler(HttpError, partial(_on_http_error, api=api))
+    api.add_exception_handler(Http404, partial(_on_not_found, api=api))
+    api.add_exception_handler(Exception, partial(_on_failure, api=api))
+    return api

@@ -1,0 +1,141 @@
+"""The API door: body limits before anything reads a body, bad JSON as 400, one error shape."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.test import Client, RequestFactory
+
+from fame.audit.models import AuditEvent
+from fame.federation.middleware import FederationApiMiddleware
+from fame.federation.models import FederationNode
+
+from .conftest import NODE, signed_bytes, signed_post
+
+pytestmark = pytest.mark.django_db
+
+HEARTBEAT = "/federation/v1/hub/heartbeat"
+OPENAPI = ("/federation/v1/hub/openapi.json", "/federation/v1/node/openapi.json")
+
+
+def assert_error_shape(response, status: int, error: str) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = json.loads(response.content)
+    assert body["error"] == error
+    assert isinstance(body["reason"], str) and body["reason"]
+    assert set(body) <= {"error", "reason", "details"}
+    return body
+
+
+def test_body_over_the_limit_is_413_before_the_signature_is_read(settings, caplog):
+    settings.FAME_API_MAX_BODY = 65536
+    body = b'{"backlog": 1, "pad": "' + b"x" * 3_000_000 + b'"}'
+
+    response = Client().generic("POST", HEARTBEAT, data=body, content_type="application/json")
+
+    found = assert_error_shape(response, 413, "too large")
+    assert "65,536 bytes" in found["reason"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_body_over_the_default_limit_is_413(embedded_node):
+    body = b"[" + b"0," * 1_500_000 + b"0]"  # 3 MB
+
+    response = Client().generic("POST", HEARTBEAT, data=body, content_type="application/json")
+
+    assert_error_shape(response, 413, "too large")
+
+
+def test_body_without_a_length_is_read_only_up_to_the_limit(settings):
+    settings.FAME_API_MAX_BODY = 65536
+    stream = io.BytesIO(b"x" * 10_000_000)
+    request = RequestFactory().generic("POST", HEARTBEAT, data=b"")
+    request.META.pop("CONTENT_LENGTH", None)
+    request.META["wsgi.input"] = stream
+
+    response = FederationApiMiddleware(lambda r: None)(request)  # type: ignore[arg-type, return-value]
+
+    assert_error_shape(response, 413, "too large")
+    assert stream.tell() == 65537
+
+
+def test_a_delivery_within_the_limit_is_accepted(embedded_node):
+    response = signed_post(HEARTBEAT, {"backlog": 7}, key_id=NODE)
+
+    assert response.status_code == 200, response.content
+    assert FederationNode.objects.get(name=NODE).outbox_backlog == 7
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nests deeper than"),
+        (b'{"a":' * 40 + b"1" + b"}" * 40, "nests deeper than"),
+        (b'{"backlog": "\xff\xfe"}', "not UTF-8"),
+        (b'{"backlog": ', "not JSON"),
+    ],
+    ids=["100000 levels", "40 levels", "not utf-8", "cut short"],
+)
+def test_a_body_that_is_not_acceptable_json_is_400_saying_why(embedded_node, body, says):
+    response = signed_bytes(HEARTBEAT, body, key_id=NODE)
+
+    found = assert_error_shape(response, 400, "bad request")
+    assert says in found["reason"]
+    assert FederationNode.objects.get(name=NODE).last_contact is None
+
+
+@pytest.mark.parametrize("backlog", ["3", -1, 2.5, True, [1], {"n": 1}])
+def test_a_field_of_the_wrong_type_is_400_naming_the_field(embedded_node, backlog):
+    response = signed_post(HEARTBEAT, {"backlog": backlog}, key_id=NODE)
+
+    found = assert_error_shape(response, 400, "bad request")
+    assert [d["field"] for d in found["details"]] == ["body.beat.backlog"]
+    assert FederationNode.objects.get(name=NODE).last_contact is None
+
+
+def test_a_body_that_is_not_an_object_is_400(embedded_node):
+    response = signed_post(HEARTBEAT, [1, 2], key_id=NODE)
+
+    assert_error_shape(response, 400, "bad request")
+
+
+def test_an_unsigned_request_is_refused_in_the_error_shape_and_audited(embedded_node):
+    response = Client().post(HEARTBEAT, {"backlog": 1}, content_type="application/json")
+
+    found = assert_error_shape(response, 401, "refused")
+    assert found["reason"].startswith("unsigned")
+    event = AuditEvent.objects.filter(action="federation.refused").last()
+    assert event is not None and event.target == HEARTBEAT
+
+
+def test_another_method_is_405_in_the_error_shape():
+    response = Client().get(HEARTBEAT)
+
+    assert_error_shape(response, 405, "method not allowed")
+    assert response["Allow"] == "POST"
+
+
+def test_an_unknown_federation_address_is_404_in_the_error_shape():
+    assert_error_shape(Client().post("/federation/v1/hub/nothing-here"), 404, "not found")
+
+
+@pytest.mark.parametrize("path", OPENAPI[:1])
+def test_each_roles_openapi_document_is_served_without_a_signature(path):
+    response = Client().get(path)
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert document["components"]["securitySchemes"]["SignedRequest"]["name"] == "Signature"
+    assert all(p.startswith(path.rsplit("/", 1)[0]) for p in document["paths"])
+
+
+@pytest.mark.parametrize("path", OPENAPI)
+def test_an_openapi_document_holds_no_key(embedded_node, path):
+    text = Client().get(path).content.decode()
+
+    assert "KEY-----" not in text
+    assert json.loads(text)["info"]["title"]
