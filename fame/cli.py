@@ -6,7 +6,7 @@ fame audit verify             check the audit log has not been altered
 fame help                     every verb
 
 Before a verb that uses the database runs, the database is made ready for it
-or the verb is refused in one line saying what to run (``_verb_database``).
+or the verb is refused in one line saying what to run (``verb_database``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fame.settings")
     from django.core.management import execute_from_command_line
 
-    from fame._verb_database import database_refusal, verb_need
+    from fame.verb_database import database_refusal, verb_need
 
     args = list(sys.argv[1:] if argv is None else argv)
     if verb_need(args) is not None:  # a verb that uses the database: is it ready?

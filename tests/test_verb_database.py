@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import get_commands, load_command_class
 
-from fame._verb_database import VERBS, Need, verb_need
+from fame.verb_database import VERBS, Need, verb_need
 
 
 @pytest.mark.parametrize(
