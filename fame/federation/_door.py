@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from functools import partial
 from typing import Any, cast
 
@@ -159,21 +160,23 @@ class BodyRefused(ValueError):
     """The body cannot be read as JSON; ``reason`` says why."""
 
 
-def _nesting_within(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests arrays and objects no deeper than ``limit`` (walked level by
-    level, without recursion)."""
-    level = [value] if isinstance(value, dict | list) else []
+_ESCAPED = re.compile(rb"\\.")
+_NEITHER_BRACKET_NOR_QUOTE = bytes(c for c in range(256) if c not in b'[]{}"')
+
+
+def _nests_within(body: bytes, limit: int) -> bool:
+    """Whether the JSON text ``body`` nests arrays and objects no deeper than ``limit``: its
+    brackets outside strings counted, before anything parses it (a parser recurses)."""
+    kept = _ESCAPED.sub(b"", body).translate(None, _NEITHER_BRACKET_NOR_QUOTE)
+    brackets = b"".join(kept.split(b'"')[::2])  # (what lies between pairs of quotes is text)
     depth = 0
-    while level:
-        depth += 1
-        if depth > limit:
-            return False
-        level = [
-            item
-            for container in level
-            for item in (container.values() if isinstance(container, dict) else container)
-            if isinstance(item, dict | list)
-        ]
+    for bracket in brackets:
+        if bracket in b"[{":
+            depth += 1
+            if depth > limit:
+                return False
+        else:
+            depth -= 1
     return True
 
 
@@ -183,15 +186,12 @@ def read_json(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as wrong:
         raise BodyRefused(f"the body is not UTF-8 (byte {wrong.start})") from None
+    if not _nests_within(body, MAX_DEPTH):
+        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels")
     try:
-        value = json.loads(text)
-    except RecursionError:
-        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels") from None
+        return json.loads(text)
     except ValueError as wrong:
         raise BodyRefused(f"the body is not JSON ({wrong})") from None
-    if not _nesting_within(value, MAX_DEPTH):
-        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels")
-    return value
 
 
 class JsonBody(Parser):
