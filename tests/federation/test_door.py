@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 
 from fame.audit.models import AuditEvent
 from fame.federation import issue_assertion
+from fame.federation._door import read_json
 from fame.federation.keys import private_key, public_pem
 from fame.federation.middleware import FederationApiMiddleware
 from fame.federation.models import FederationNode
@@ -211,3 +212,12 @@ def test_a_field_of_the_wrong_type_is_400_at_every_endpoint(every_sender, path):
 
     found = assert_error_shape(response, 400, "bad request")
     assert found["details"]
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 40, '\\"' + "{" * 40, "}" * 40 + "\\\\"], ids=["open", "escaped quote", "closes"]
+)
+def test_brackets_inside_text_do_not_count_as_nesting(text):
+    body = json.dumps({"backlog": 1, "note": text}).encode()
+
+    assert read_json(body) == {"backlog": 1, "note": text}
