@@ -1,4 +1,7 @@
-"""The door in front of every /federation/v1/ endpoint: a signed request, or 401 and an audit event.
+"""The signature check of every /federation/v1/ endpoint: signed, or 401 and an audit event.
+
+Declared endpoints reach it through the API door (``_door.SignedRequest``);
+``signed_endpoint`` wraps the plain views not yet declared.
 
 A refused request changes nothing but the audit log: its nonce is not even
 remembered. An accepted request's nonce (and its assertion's id) are
@@ -150,7 +153,8 @@ def signed_endpoint(
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method != "POST":
-                return JsonResponse({"error": "use POST"}, status=405)
+                answer = {"error": "method not allowed", "reason": "use POST for this address"}
+                return JsonResponse(answer, status=405, headers={"Allow": "POST"})
             try:
                 caller = check_request(
                     request, keys=keys, assertion_key=assertion_key, remember=remember

@@ -115,8 +115,9 @@ def test_an_unsigned_request_is_refused_in_the_error_shape_and_audited(embedded_
     assert event is not None and event.target == HEARTBEAT
 
 
-def test_another_method_is_405_in_the_error_shape():
-    response = Client().get(HEARTBEAT)
+@pytest.mark.parametrize("path", [HEARTBEAT, "/federation/v1/node/cafs/find"])
+def test_another_method_is_405_in_the_error_shape(path):
+    response = Client().get(path)
 
     assert_error_shape(response, 405, "method not allowed")
     assert response["Allow"] == "POST"
