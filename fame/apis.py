@@ -24,6 +24,7 @@ hub = federation_api(
     "proofs that the hub's audit log only grew. Every request is signed by a registered node.",
 )
 hub.add_router("", "fame.federation.hub_api.router")
+hub.add_router("/audit", "fame.audit.witness_api.hub_router")
 
 node = federation_api(
     role="node",
@@ -32,4 +33,6 @@ node = federation_api(
     "systems; detail requests, CAF work, audit tree heads and status from the hub. Every "
     "request is signed; the hub's requests for a person carry a user assertion.",
 )
+node.add_router("", "fame.node.api.router")
+node.add_router("/audit", "fame.audit.witness_api.node_router")
 node.add_router("/cafs", "fame.caf.api.router")

@@ -13,13 +13,11 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.sharing.urls")),
         path("", include("fame.federation.urls")),
         path("federation/v1/hub/", apis.hub.urls),
-        path("", include("fame.federation.api_urls")),
         path("", include("fame.caf.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [
         path("federation/v1/node/", apis.node.urls),
-        path("", include("fame.node.urls")),
     ]
 
 handler404 = "fame.web.views.not_found"

@@ -1,21 +1,21 @@
 """Witness endpoints: nodes keep the hub's signed tree heads; the hub proves consistency.
 
-On a node (signed by the hub only):
+On a node (signed by the hub only), ``node_router``:
     POST /federation/v1/node/audit/tree-heads        a head to witness
     POST /federation/v1/node/audit/witnessed-heads   the heads kept, for `verify --witnesses`
-On the hub (signed by a registered node):
+On the hub (signed by a registered node), ``hub_router``:
     POST /federation/v1/hub/audit/consistency        an RFC 6962 consistency proof
 
-Thin: the guard checks the request's signature; these parse, call one function, answer JSON.
+Thin: the door checks the request's signature and body; these call one function, answer JSON.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, TypeGuard
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
 
 from fame.audit._canonical import utc_timestamp
 from fame.audit.queries import ProofRefused, consistency_proof_between
@@ -30,32 +30,23 @@ from fame.audit.witness import (
     witnessed_heads,
 )
 from fame.federation import (
-    Caller,
+    ERRORS,
+    ApiError,
+    ErrorOut,
     FederationClient,
     NoResponse,
+    RequestBody,
+    SignedRequest,
     federation_client,
     node_key,
-    signed_endpoint,
 )
 from fame.node import hub_key
 
+node_router = Router(tags=["audit"])
+hub_router = Router(tags=["audit"])
+
 MAX_LIST = 1000
 """Heads per answer of the witnessed-heads listing; the hub asks again with ``after``."""
-
-
-def _json(request: HttpRequest) -> Any:
-    try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        return None
-
-
-def _whole(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _bad(reason: str) -> JsonResponse:
-    return JsonResponse({"error": "bad request", "reason": reason}, status=400)
 
 
 def proofs_from_hub(client: FederationClient | None = None) -> ProofSource:
@@ -91,65 +82,116 @@ def proofs_from_hub(client: FederationClient | None = None) -> ProofSource:
     return fetch
 
 
-@signed_endpoint(hub_key)
-def tree_heads(request: HttpRequest, caller: Caller) -> HttpResponse:
+def _hex(digits: int) -> Any:
+    return Field(pattern=f"^[0-9a-f]{{{digits}}}$")
+
+
+class TreeHeadIn(RequestBody):
+    """A signed tree head of the hub's audit log."""
+
+    tree_size: int = Field(ge=1)
+    root_hash: str = _hex(64)
+    timestamp: str = Field(max_length=64)
+    """ISO 8601 with a time zone."""
+    signature: str = _hex(128)
+    key_id: str = _hex(16)
+
+
+class Witnessed(Schema):
+    status: str
+    tree_size: int
+    checked_against: int | None
+
+
+@node_router.post(
+    "/tree-heads",
+    auth=SignedRequest(hub_key),
+    response={200: Witnessed, 424: ErrorOut, **ERRORS},
+)
+def tree_heads(request: HttpRequest, head: TreeHeadIn) -> dict[str, Any]:
     """Keep the hub's signed tree head if it is consistent with those kept before."""
     try:
-        head = SignedTreeHead.from_json(_json(request))
-        witnessed = witness_tree_head(head, proofs=proofs_from_hub())
+        signed = SignedTreeHead.from_json(head.model_dump())
+        witnessed = witness_tree_head(signed, proofs=proofs_from_hub())
     except WitnessRefused as refused:
         error = "bad request" if refused.status == 400 else "refused"
-        return JsonResponse({"error": error, "reason": refused.reason}, status=refused.status)
-    return JsonResponse(
-        {
-            "status": witnessed.status,
-            "tree_size": witnessed.tree_size,
-            "checked_against": witnessed.checked_against,
-        }
-    )
+        raise ApiError(refused.status, refused.reason, error=error) from None
+    return {
+        "status": witnessed.status,
+        "tree_size": witnessed.tree_size,
+        "checked_against": witnessed.checked_against,
+    }
 
 
-@signed_endpoint(hub_key)
-def witnessed(request: HttpRequest, caller: Caller) -> HttpResponse:
+class Page(RequestBody):
+    after: int = Field(0, ge=0)
+    """0 for the first page, then the last id received."""
+
+
+class KeptHead(Schema):
+    id: int
+    tree_size: int
+    root_hash: str
+    timestamp: str
+    signature: str
+    key_id: str
+    status: str
+    reason: str
+    received_at: str
+
+
+class KeptHeads(Schema):
+    node: str
+    heads: list[KeptHead]
+    more: bool
+
+
+@node_router.post(
+    "/witnessed-heads", auth=SignedRequest(hub_key), response={200: KeptHeads, **ERRORS}
+)
+def witnessed(request: HttpRequest, page: Page) -> dict[str, Any]:
     """The heads this node kept, accepted and refused, oldest first, after id ``after``."""
-    data = _json(request)
-    after = data.get("after", 0) if isinstance(data, dict) else None
-    if not _whole(after) or after < 0:
-        return _bad('send {"after": N}: 0 for the first page, then the last id received')
-    heads = witnessed_heads(after=after, limit=MAX_LIST + 1)
-    return JsonResponse(
-        {
-            "node": settings.FAME_NODE_NAME,
-            "heads": [
-                {
-                    "id": head.pk,
-                    "tree_size": head.tree_size,
-                    "root_hash": head.root_hash,
-                    "timestamp": utc_timestamp(head.timestamp),
-                    "signature": head.signature,
-                    "key_id": head.key_id,
-                    "status": head.status,
-                    "reason": head.reason,
-                    "received_at": utc_timestamp(head.received_at),
-                }
-                for head in heads[:MAX_LIST]
-            ],
-            "more": len(heads) > MAX_LIST,
-        }
-    )
+    heads = witnessed_heads(after=page.after, limit=MAX_LIST + 1)
+    return {
+        "node": settings.FAME_NODE_NAME,
+        "heads": [
+            {
+                "id": head.pk,
+                "tree_size": head.tree_size,
+                "root_hash": head.root_hash,
+                "timestamp": utc_timestamp(head.timestamp),
+                "signature": head.signature,
+                "key_id": head.key_id,
+                "status": head.status,
+                "reason": head.reason,
+                "received_at": utc_timestamp(head.received_at),
+            }
+            for head in heads[:MAX_LIST]
+        ],
+        "more": len(heads) > MAX_LIST,
+    }
 
 
-@signed_endpoint(node_key)
-def consistency(request: HttpRequest, caller: Caller) -> HttpResponse:
+class Sizes(RequestBody):
+    first: int
+    second: int
+    """Two tree sizes, 1 <= first <= second."""
+
+
+class Proof(Schema):
+    first: int
+    second: int
+    proof: list[str]
+    """The proof's hashes, hex."""
+
+
+@hub_router.post("/consistency", auth=SignedRequest(node_key), response={200: Proof, **ERRORS})
+def consistency(request: HttpRequest, sizes: Sizes) -> dict[str, Any]:
     """An RFC 6962 consistency proof between two sizes of this hub's audit log."""
-    data = _json(request)
-    first, second = (data.get("first"), data.get("second")) if isinstance(data, dict) else (0, 0)
-    if not (_whole(first) and _whole(second)):
-        return _bad('send {"first": M, "second": N}: two tree sizes, 1 <= M <= N')
     try:
-        proof = consistency_proof_between(first, second)
+        proof = consistency_proof_between(sizes.first, sizes.second)
     except ProofRefused as refused:
-        return JsonResponse({"error": "cannot prove", "reason": str(refused)}, status=409)
+        raise ApiError(409, str(refused), error="cannot prove") from None
     except ValueError as wrong:
-        return _bad(str(wrong))
-    return JsonResponse({"first": first, "second": second, "proof": [node.hex() for node in proof]})
+        raise ApiError(400, str(wrong)) from None
+    return {"first": sizes.first, "second": sizes.second, "proof": [n.hex() for n in proof]}

@@ -32,7 +32,6 @@ __all__ = [
     "refuse",
     "remember_nonces",
     "sign_request",
-    "signed_endpoint",
     "verify_request",
 ]
 
@@ -51,7 +50,6 @@ _LAZY = {
     "NoResponse": "fame.federation.client",
     "federation_client": "fame.federation.client",
     "refuse": "fame.federation.guard",
-    "signed_endpoint": "fame.federation.guard",
 }
 
 if TYPE_CHECKING:
@@ -65,7 +63,7 @@ if TYPE_CHECKING:
         federation_api,
     )
     from fame.federation.client import FederationClient, NoResponse, federation_client
-    from fame.federation.guard import Caller, refuse, remember_nonces, signed_endpoint
+    from fame.federation.guard import Caller, refuse, remember_nonces
     from fame.federation.queries import node_key
 
 

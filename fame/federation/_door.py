@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from functools import partial
 from typing import Any, cast
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
@@ -119,6 +120,11 @@ def error_body(status: int, reason: str, *, error: str = "", details: Any = None
     return body
 
 
+def error_response(status: int, reason: str) -> JsonResponse:
+    """An answer in the error shape, for places outside an operation (middleware, wrappers)."""
+    return JsonResponse(error_body(status, reason), status=status)
+
+
 class SignedRequest(AuthBase):
     """A request signed with a key ``keys`` knows (and, with ``assertion_key``, carrying a user
     assertion made by a key it knows). ``remember=False``: the endpoint remembers the nonces
@@ -143,35 +149,34 @@ class SignedRequest(AuthBase):
         self.remember = remember
 
     def __call__(self, request: HttpRequest) -> Any:
-        try:
-            return check_request(
-                request, keys=self.keys, assertion_key=self.assertion_key, remember=self.remember
-            )
-        except SignatureRefused as refused:
-            raise Refusal(refused.reason, status=401, key_id=refused.key_id) from None
-        except AssertionRefused as refused:
-            raise Refusal(refused.reason, status=401) from None
+        """The ``Caller`` (ninja puts it on ``request.auth``); a refusal raises
+        ``SignatureRefused`` or ``AssertionRefused``, answered 401 and audited."""
+        return check_request(
+            request, keys=self.keys, assertion_key=self.assertion_key, remember=self.remember
+        )
 
 
 class BodyRefused(ValueError):
     """The body cannot be read as JSON; ``reason`` says why."""
 
 
-def _nesting_within(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests arrays and objects no deeper than ``limit`` (walked level by
-    level, without recursion)."""
-    level = [value] if isinstance(value, dict | list) else []
+_ESCAPED = re.compile(rb"\\.")
+_NEITHER_BRACKET_NOR_QUOTE = bytes(c for c in range(256) if c not in b'[]{}"')
+
+
+def _nests_within(body: bytes, limit: int) -> bool:
+    """Whether the JSON text ``body`` nests arrays and objects no deeper than ``limit``: its
+    brackets outside strings counted, before anything parses it (a parser recurses)."""
+    kept = _ESCAPED.sub(b"", body).translate(None, _NEITHER_BRACKET_NOR_QUOTE)
+    brackets = b"".join(kept.split(b'"')[::2])  # (what lies between pairs of quotes is text)
     depth = 0
-    while level:
-        depth += 1
-        if depth > limit:
-            return False
-        level = [
-            item
-            for container in level
-            for item in (container.values() if isinstance(container, dict) else container)
-            if isinstance(item, dict | list)
-        ]
+    for bracket in brackets:
+        if bracket in b"[{":
+            depth += 1
+            if depth > limit:
+                return False
+        else:
+            depth -= 1
     return True
 
 
@@ -181,15 +186,12 @@ def read_json(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as wrong:
         raise BodyRefused(f"the body is not UTF-8 (byte {wrong.start})") from None
+    if not _nests_within(body, MAX_DEPTH):
+        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels")
     try:
-        value = json.loads(text)
-    except RecursionError:
-        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels") from None
+        return json.loads(text)
     except ValueError as wrong:
         raise BodyRefused(f"the body is not JSON ({wrong})") from None
-    if not _nesting_within(value, MAX_DEPTH):
-        raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels")
-    return value
 
 
 class JsonBody(Parser):
@@ -198,7 +200,12 @@ class JsonBody(Parser):
 
 
 def _field(location: Any) -> str:
-    return ".".join(str(part) for part in location)
+    """A bad field's path from the body's root (``updates.3.kind``); ``(body)`` for the body
+    itself. Ninja's location starts with the source and the operation's parameter name."""
+    parts = [str(part) for part in location]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    return ".".join(parts) or "(body)"
 
 
 def _answer(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
@@ -218,12 +225,27 @@ def _on_refusal(request: HttpRequest, exc: Refusal, *, api: NinjaAPI) -> HttpRes
     return refuse(request, exc.reason, key_id=exc.key_id, status=exc.status)
 
 
+def _on_signature(
+    request: HttpRequest, exc: SignatureRefused | AssertionRefused, *, api: NinjaAPI
+) -> HttpResponse:
+    key_id = exc.key_id if isinstance(exc, SignatureRefused) else ""
+    return refuse(request, exc.reason, key_id=key_id, status=401)
+
+
+_OBJECT_EXPECTED = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
+def _said(problem: dict[str, Any]) -> str:
+    if problem.get("type") in _OBJECT_EXPECTED:
+        return "must be a JSON object"
+    return str(problem.get("msg", ""))
+
+
 def _on_validation(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
-    details = [
-        {"field": _field(e.get("loc", ())), "reason": str(e.get("msg", ""))} for e in exc.errors
-    ]
-    names = ", ".join(d["field"] for d in details[:5]) + (", ..." if len(details) > 5 else "")
-    reason = f"the request does not fit its schema: {names}"
+    details = [{"field": _field(e.get("loc", ())), "reason": _said(e)} for e in exc.errors]
+    said = "; ".join(f"{d['field']}: {d['reason']}" for d in details[:3])
+    more = f"; and {len(details) - 3} more" if len(details) > 3 else ""
+    reason = f"the request does not fit its schema: {said}{more}"
     return _answer(api, request, 400, error_body(400, reason, details=details))
 
 
@@ -259,6 +281,8 @@ def federation_api(*, role: str, title: str, description: str) -> NinjaAPI:
     )
     api.add_exception_handler(ApiError, partial(_on_api_error, api=api))
     api.add_exception_handler(Refusal, partial(_on_refusal, api=api))
+    api.add_exception_handler(SignatureRefused, partial(_on_signature, api=api))
+    api.add_exception_handler(AssertionRefused, partial(_on_signature, api=api))
     api.add_exception_handler(ValidationError, partial(_on_validation, api=api))
     api.add_exception_handler(HttpError, partial(_on_http_error, api=api))
     api.add_exception_handler(Http404, partial(_on_not_found, api=api))

@@ -1,10 +1,12 @@
-"""The door in front of every /federation/v1/ endpoint: a signed request, or 401 and an audit event.
+"""The signature check of every /federation/v1/ endpoint: signed, or 401 and an audit event.
+
+Every endpoint reaches it through the API door (``_door.SignedRequest``).
 
 A refused request changes nothing but the audit log: its nonce is not even
 remembered. An accepted request's nonce (and its assertion's id) are
 remembered until they could no longer be valid, so a replay is refused. An
 endpoint that writes in a transaction of its own may remember them there
-instead (``signed_endpoint(..., remember=False)`` and ``remember_nonces``), so
+instead (``SignedRequest(..., remember=False)`` and ``remember_nonces``), so
 that checking a signature needs no write.
 """
 
@@ -13,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
 from fame.audit import record_event
@@ -135,32 +136,3 @@ def check_request(
     if remember:
         remember_nonces(caller)
     return caller
-
-
-def signed_endpoint(
-    keys: KeyLookup, *, assertion_key: KeyLookup | None = None, remember: bool = True
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Wrap a view so that it runs only for a correctly signed request, given the ``Caller``.
-
-    With ``remember=False`` the view must call ``remember_nonces(caller)`` itself,
-    in the transaction of its effect, and refuse the request if that raises.
-    """
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method != "POST":
-                return JsonResponse({"error": "use POST"}, status=405)
-            try:
-                caller = check_request(
-                    request, keys=keys, assertion_key=assertion_key, remember=remember
-                )
-            except SignatureRefused as refused:
-                return refuse(request, refused.reason, key_id=refused.key_id)
-            except AssertionRefused as refused:
-                return refuse(request, refused.reason)
-            return view(request, caller, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -7,21 +7,27 @@ and answer JSON.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 
-from ._door import ERRORS, RequestBody, SignedRequest
-from ._signatures import SignatureRefused
+from ._door import ERRORS, ApiError, Refusal, RequestBody, SignedRequest, error_response
 from ._turns import NotYourTurn, delivery_turn, writing_turn
-from .guard import Caller, refuse, remember_nonces, signed_endpoint
-from .ingest import BatchRefused, apply_batch, parse_batch, prepare_updates, received
+from .guard import Caller, remember_nonces
+from .ingest import (
+    BatchRefused,
+    Delivery,
+    apply_batch,
+    prepare_updates,
+    received,
+    updates_of,
+)
 from .models import FederationNode
 from .queries import node_key
 
@@ -29,60 +35,59 @@ router = Router(tags=["hub"])
 
 BUSY_AFTER = 10.0
 """Seconds a delivery waits for its turn; then 503 and the node backs off."""
+BUSY = "the hub is busy; try again"
 
 
-def _one_delivery_at_a_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Let one delivery at a time into ``view`` in this process (``_turns``)."""
+def _one_delivery_at_a_time(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let one delivery at a time through the door and into ``run`` in this process
+    (``_turns``)."""
 
-    @wraps(view)
+    @wraps(run)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             with delivery_turn(timeout=BUSY_AFTER):
-                return view(request, *args, **kwargs)
+                return run(request, *args, **kwargs)
         except NotYourTurn:
-            return _busy()
+            return error_response(503, BUSY)
 
     return wrapped
 
 
-def _busy() -> JsonResponse:
-    return JsonResponse({"error": "busy", "reason": "the hub is busy; try again"}, status=503)
+class UpdateResult(Schema):
+    idempotency_key: str
+    status: str = Field(pattern="^(applied|duplicate|rejected|deferred)$")
+    outcome: str | None = None
+    reason: str | None = None
 
 
-def _json(request: HttpRequest) -> Any:
-    try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        return None
+class Results(Schema):
+    results: list[UpdateResult]
+    """One per update, in order: deferred ones the node sends again at once."""
 
 
-def _backlog(data: Any) -> int | None:
-    value = data.get("backlog") if isinstance(data, dict) else None
-    return value if isinstance(value, int) and value >= 0 else None
-
-
-@_one_delivery_at_a_time
-@signed_endpoint(node_key, remember=False)
-def index_updates(request: HttpRequest, caller: Caller) -> HttpResponse:
+@router.post(
+    "/index-updates",
+    auth=SignedRequest(node_key, remember=False),
+    response={200: Results, **ERRORS},
+    exclude_none=True,
+)
+@decorate_view(_one_delivery_at_a_time)
+def index_updates(request: HttpRequest, delivery: Delivery) -> dict[str, Any]:
     """Read, check and prepare a delivery; then, in the hub's turn to write, apply it."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
     node = FederationNode.objects.get(name=caller.key_id)
-    data = _json(request)
     try:
-        updates = parse_batch(data, node=node)
+        updates = updates_of(delivery, node=node)
     except BatchRefused as refused:
-        if refused.status == 403:
-            return refuse(request, refused.reason, key_id=caller.key_id, status=403)
-        return JsonResponse({"error": "bad request", "reason": refused.reason}, status=400)
+        raise Refusal(refused.reason, key_id=caller.key_id, status=403) from None
     prepared = prepare_updates(updates, skip=received(updates))
     try:
         with writing_turn(timeout=BUSY_AFTER), transaction.atomic():
             remember_nonces(caller)
-            results = apply_batch(updates, node=node, backlog=_backlog(data), prepared=prepared)
+            results = apply_batch(updates, node=node, backlog=delivery.backlog, prepared=prepared)
     except NotYourTurn:
-        return _busy()
-    except SignatureRefused as refused:
-        return refuse(request, refused.reason, key_id=refused.key_id)
-    return JsonResponse({"results": results})
+        raise ApiError(503, BUSY) from None
+    return {"results": results}
 
 
 class Heartbeat(RequestBody):

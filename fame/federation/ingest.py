@@ -18,10 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from pydantic import Field
+from pydantic import ValidationError as SchemaError
 
 from fame.accounts.models import Organisation
 from fame.audit import record_event
@@ -35,6 +37,7 @@ from fame.index.actions import (
 from fame.index.source import from_row
 from fame.records import COLUMNS, AgencyRecord
 
+from ._door import RequestBody
 from .models import FederationNode, HubReceipt
 
 MAX_BATCH = 2000
@@ -46,7 +49,6 @@ TIME_BUDGET = 2.0
 RECORD_KINDS = frozenset({"demographics", "involvement_started", "involvement_ended"})
 CAF_KINDS = {"caf_exists": "open", "caf_closed": "closed"}
 CAF_FACTS = "caf_facts"
-KINDS = RECORD_KINDS | frozenset(CAF_KINDS) | {CAF_FACTS}
 
 
 class BatchRefused(ValueError):
@@ -70,29 +72,54 @@ class IndexUpdate:
     payload: dict[str, Any]
 
 
+Kind = Literal[
+    "demographics",
+    "involvement_started",
+    "involvement_ended",
+    "caf_exists",
+    "caf_closed",
+    "caf_facts",
+]
+
+
+class UpdateIn(RequestBody):
+    """One index update as a node sends it (its outbox row)."""
+
+    idempotency_key: str = Field(min_length=8, max_length=64)
+    kind: Kind
+    agency_id: str = Field(min_length=1, max_length=64)
+    payload: dict[str, Any]
+    """A record update's ``{"record": {column: text}}``; a CAF update's local_id and facts."""
+
+
+class Delivery(RequestBody):
+    """A node's delivery of index updates."""
+
+    backlog: int | None = Field(None, ge=0)
+    """Updates left in the node's outbox before this delivery."""
+    updates: list[UpdateIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+def updates_of(delivery: Delivery, *, node: FederationNode) -> list[IndexUpdate]:
+    """The delivery's updates; ``BatchRefused`` (403) if one is for an agency ``node`` does not
+    host."""
+    for item in delivery.updates:
+        if not node.hosts(item.agency_id):
+            raise BatchRefused(f"{node.name} does not host agency {item.agency_id}", status=403)
+    return [
+        IndexUpdate(u.idempotency_key, u.kind, u.agency_id, u.payload) for u in delivery.updates
+    ]
+
+
 def parse_batch(data: Any, *, node: FederationNode) -> list[IndexUpdate]:
-    """The batch's updates, checked; ``BatchRefused`` (400, or 403 for a foreign agency)."""
-    updates = data.get("updates") if isinstance(data, dict) else None
-    if not isinstance(updates, list) or not updates:
-        raise BatchRefused("the body must hold a non-empty list of updates")
-    if len(updates) > MAX_BATCH:
-        raise BatchRefused(f"at most {MAX_BATCH} updates in one request")
-    parsed = []
-    for i, item in enumerate(updates):
-        if not isinstance(item, dict):
-            raise BatchRefused(f"updates[{i}] is not an object")
-        key, kind = item.get("idempotency_key"), item.get("kind")
-        agency, payload = item.get("agency_id"), item.get("payload")
-        if not isinstance(key, str) or not 8 <= len(key) <= 64:
-            raise BatchRefused(f"updates[{i}] needs an idempotency_key of 8 to 64 characters")
-        if kind not in KINDS:
-            raise BatchRefused(f"updates[{i}] has an unknown kind {kind!r}")
-        if not isinstance(agency, str) or not isinstance(payload, dict):
-            raise BatchRefused(f"updates[{i}] needs an agency_id and a payload object")
-        if not node.hosts(agency):
-            raise BatchRefused(f"{node.name} does not host agency {agency}", status=403)
-        parsed.append(IndexUpdate(key, str(kind), agency, payload))
-    return parsed
+    """A delivery's updates from its JSON value, checked; ``BatchRefused`` (400, or 403 for a
+    foreign agency). The API door checks the schema itself (``Delivery``)."""
+    try:
+        delivery = Delivery.model_validate(data)
+    except SchemaError as wrong:
+        reason = f"the delivery does not fit its schema ({wrong.error_count()} errors)"
+        raise BatchRefused(reason) from None
+    return updates_of(delivery, node=node)
 
 
 def _record(update: IndexUpdate) -> AgencyRecord:

@@ -19,26 +19,22 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
-from ._door import error_body
+from ._door import error_response
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/federation/"
 
 
-def _error(status: int, reason: str) -> JsonResponse:
-    return JsonResponse(error_body(status, reason), status=status)
-
-
 def _over_limit(request: HttpRequest) -> JsonResponse | None:
     """413 if the body is over the limit, or 400 for a Content-Length that is not a number."""
     limit = settings.FAME_API_MAX_BODY
-    too_large = _error(413, f"the body is over {limit:,} bytes, the most this API accepts")
+    too_large = error_response(413, f"the body is over {limit:,} bytes, the most this API accepts")
     declared = request.META.get("CONTENT_LENGTH", "")
     if declared:
         try:
             length = int(declared)
         except ValueError:
-            return _error(400, "the Content-Length header is not a number")
+            return error_response(400, "the Content-Length header is not a number")
         return too_large if length > limit else None
     # No length: WSGI servers that accept chunked bodies may pass them on without one.
     stream = request.META.get("wsgi.input")
@@ -61,7 +57,7 @@ def _in_shape(response: HttpResponse) -> HttpResponse:
     ):
         return response
     allowed = response.get("Allow", "")
-    answer = _error(405, f"use {allowed or 'another method'} for this address")
+    answer = error_response(405, f"use {allowed or 'another method'} for this address")
     if allowed:
         answer["Allow"] = allowed
     return answer
@@ -88,12 +84,12 @@ class FederationApiMiddleware:
             try:
                 match = resolve(path)
             except Resolver404:
-                response = _error(404, f"no federation endpoint at {path}")
+                response = error_response(404, f"no federation endpoint at {path}")
             else:
                 try:
                     response = _in_shape(match.func(request, *match.args, **match.kwargs))
                 except Exception:
                     logger.exception("federation request failed: %s", path)
-                    response = _error(500, "the request failed here; it was logged")
+                    response = error_response(500, "the request failed here; it was logged")
         response["Cache-Control"] = "no-store"
         return response

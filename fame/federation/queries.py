@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import Count
@@ -52,22 +51,6 @@ class NodeLine:
 def node_overview() -> list[NodeLine]:
     nodes = FederationNode.objects.annotate(applied=Count("receipts")).order_by("name")
     return [NodeLine(node, node_status(node), node.applied) for node in nodes]
-
-
-def node_statuses() -> list[dict[str, Any]]:
-    return [
-        {
-            "name": node.name,
-            "url": node.base_url,
-            "agencies": node.agencies,
-            "status": node_status(node),
-            "last_contact": node.last_contact.isoformat() if node.last_contact else None,
-            "outbox_backlog": node.outbox_backlog,
-            "errors": node.errors,
-            "last_error": node.last_error,
-        }
-        for node in FederationNode.objects.all()
-    ]
 
 
 def node_for_agency(agency_id: str) -> FederationNode | None:

@@ -1,22 +1,24 @@
-"""The node's /federation/v1/node/ endpoints: record and CAF updates, and detail requests.
+"""The node's /federation/v1/node/ endpoints: record and CAF updates, detail requests, status.
 
 Record and CAF updates come from the agency's own systems (keys the node
 trusts, other than the hub's); detail requests come only from the hub, with a
-user assertion. Every answer is JSON; every refusal is audited by the guard.
+user assertion; so does the request for this node's status. The door checks
+signatures and bodies; every refusal is audited.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from pydantic import field_validator
 
-from fame.federation import Caller, refuse, signed_endpoint
+from fame.federation import ERRORS, ApiError, Caller, Refusal, RequestBody, SignedRequest
 from fame.records import RecordFileError, read_records
-from fame.sharing import DATA_CATEGORIES
+from fame.sharing import DATA_CATEGORIES, PURPOSES
 
 from . import actions
 from .disclosure import (
@@ -27,106 +29,182 @@ from .disclosure import (
 )
 from .keys import HUB, hub_key, trusted_key
 from .models import NodeAgency, NodeRecord
+from .queries import node_health
+
+router = Router(tags=["node"])
 
 
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"null")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _bad(reason: str) -> JsonResponse:
-    return JsonResponse({"error": "bad request", "reason": reason}, status=400)
-
-
-@signed_endpoint(trusted_key)
-def records(request: HttpRequest, caller: Caller) -> HttpResponse:
-    """New or changed records, as the agency record CSV format, checked all or nothing."""
+def _not_the_hub(caller: Caller) -> None:
     if caller.key_id == HUB:
-        return refuse(request, "the hub may not change an agency's records", key_id=HUB, status=403)
-    text = _json(request).get("csv")
-    if not isinstance(text, str) or not text.strip():
-        return _bad('send {"csv": "..."}: the agency record CSV format, header first')
+        raise Refusal("the hub may not change an agency's records", key_id=HUB, status=403)
+
+
+class RecordsIn(RequestBody):
+    csv: str = Field(min_length=1, pattern=r"\S")
+    """The agency record CSV format, header first."""
+
+
+class Counts(Schema):
+    counts: dict[str, int]
+
+
+@router.post("/records", auth=SignedRequest(trusted_key), response={200: Counts, **ERRORS})
+def records(request: HttpRequest, update: RecordsIn) -> dict[str, Any]:
+    """New or changed records, as the agency record CSV format, checked all or nothing."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    _not_the_hub(caller)
     hosted = set(NodeAgency.objects.values_list("agency_id", flat=True))
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / "update.csv"
-        file.write_text(text, encoding="utf-8")
+        file.write_text(update.csv, encoding="utf-8")
         try:
             found = read_records(file, known_agencies=None)
         except RecordFileError as error:
-            return _bad(error.summary())
+            raise ApiError(400, error.summary()) from None
     foreign = sorted({r.agency_id for r in found} - hosted)
     if foreign:
         reason = f"this node does not host {', '.join(foreign)}"
-        return refuse(request, reason, key_id=caller.key_id, status=403)
+        raise Refusal(reason, key_id=caller.key_id, status=403)
     summary = actions.save_records(found, by=caller.key_id, source="api")
-    return JsonResponse({"counts": summary.counts})
+    return {"counts": summary.counts}
 
 
-@signed_endpoint(trusted_key)
-def caf(request: HttpRequest, caller: Caller) -> HttpResponse:
-    if caller.key_id == HUB:
-        return refuse(request, "the hub may not change an agency's records", key_id=HUB, status=403)
-    data = _json(request)
-    agency_id, local_id, status = data.get("agency_id"), data.get("local_id"), data.get("status")
-    if status not in {"exists", "closed"}:
-        return _bad("status must be exists or closed")
-    if not NodeRecord.objects.filter(agency_id=agency_id, local_id=local_id).exists():
-        return JsonResponse({"error": "not found", "reason": "no such record"}, status=404)
+class CafIn(RequestBody):
+    agency_id: str = Field(min_length=1, max_length=40)
+    local_id: str = Field(min_length=1, max_length=64)
+    status: Literal["exists", "closed"]
+
+
+class CafStatus(Schema):
+    status: Literal["exists", "closed"]
+
+
+@router.post("/caf", auth=SignedRequest(trusted_key), response={200: CafStatus, **ERRORS})
+def caf(request: HttpRequest, flag: CafIn) -> dict[str, str]:
+    """Whether one of the agency's records has a CAF open (``exists``) or ``closed``."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    _not_the_hub(caller)
+    if not NodeRecord.objects.filter(agency_id=flag.agency_id, local_id=flag.local_id).exists():
+        raise ApiError(404, "no such record")
     actions.set_caf(
-        agency_id=str(agency_id), local_id=str(local_id), status=str(status), by=caller.key_id
+        agency_id=flag.agency_id, local_id=flag.local_id, status=flag.status, by=caller.key_id
     )
-    return JsonResponse({"status": status})
+    return {"status": flag.status}
 
 
-def _disclosure_request(data: dict[str, Any]) -> DisclosureRequest | None:
-    categories, facts = data.get("categories"), data.get("facts")
-    fields = [data.get(name) for name in ("request_id", "agency_id", "local_id", "purpose")]
-    if not all(isinstance(value, str) and value for value in fields):
-        return None
-    if not isinstance(categories, list) or not categories or not isinstance(facts, dict):
-        return None
-    if not all(c in DATA_CATEGORIES for c in categories) or len(set(categories)) != len(categories):
-        return None
-    return DisclosureRequest(
-        request_id=data["request_id"],
-        agency_id=data["agency_id"],
-        local_id=data["local_id"],
-        purpose=data["purpose"],
-        categories=tuple(str(c) for c in categories),
-        note=str(data.get("note", "")),
-        facts=facts,
-        family_told=told if isinstance(told := data.get("family_told"), bool) else None,
-        family_not_told_reason=str(data.get("family_not_told_reason") or ""),
+class DetailRequestIn(RequestBody):
+    """What the hub forwards of a practitioner's detail request (``DisclosureRequest``)."""
+
+    request_id: str = Field(min_length=1, max_length=64)
+    agency_id: str = Field(min_length=1, max_length=40)
+    local_id: str = Field(min_length=1, max_length=64)
+    purpose: str = Field(json_schema_extra={"enum": list(PURPOSES)})
+    categories: list[str] = Field(
+        min_length=1,
+        json_schema_extra={
+            "items": {"type": "string", "enum": list(DATA_CATEGORIES)},
+            "uniqueItems": True,
+        },
     )
+    """Distinct data categories."""
+    note: str = Field("", max_length=1000)
+    facts: dict[str, Any]
+    """The hub's facts for the sharing decision (docs/adr/0012)."""
+    family_told: bool | None = None
+    family_not_told_reason: str = Field("", max_length=1000)
+
+    @field_validator("purpose")
+    @classmethod
+    def _a_purpose(cls, value: str) -> str:
+        if value not in PURPOSES:
+            raise ValueError(f"the purpose must be one of {', '.join(PURPOSES)}")
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct_categories(cls, value: list[str]) -> list[str]:
+        if not set(value) <= set(DATA_CATEGORIES) or len(set(value)) != len(value):
+            raise ValueError(f"distinct categories of {', '.join(DATA_CATEGORIES)}")
+        return value
+
+    def as_request(self) -> DisclosureRequest:
+        return DisclosureRequest(
+            request_id=self.request_id,
+            agency_id=self.agency_id,
+            local_id=self.local_id,
+            purpose=self.purpose,
+            categories=tuple(self.categories),
+            note=self.note,
+            facts=self.facts,
+            family_told=self.family_told,
+            family_not_told_reason=self.family_not_told_reason,
+        )
 
 
-@signed_endpoint(trusted_key, assertion_key=hub_key)
-def detail_requests(request: HttpRequest, caller: Caller) -> HttpResponse:
+class CategoryAnswer(Schema):
+    category: str
+    decision: str
+    decision_id: str
+    policies: list[str]
+    reasons: list[str]
+    lawful_basis: str
+    protocol: str
+    consents: list[str]
+    items: list[str]
+
+
+class DetailAnswer(Schema):
+    request_id: str
+    decisions: list[CategoryAnswer]
+    information: dict[str, Any]
+    """What is released, by category and field."""
+
+
+@router.post(
+    "/detail-requests",
+    auth=SignedRequest(trusted_key, assertion_key=hub_key),
+    response={200: DetailAnswer, **ERRORS},
+)
+def detail_requests(request: HttpRequest, asked: DetailRequestIn) -> dict[str, Any]:
     """Decide a detail request for one of this node's records, category by category,
     record each decision, and answer with what is released."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
     assertion = caller.assertion
-    wanted = _disclosure_request(_json(request))
-    if assertion is None or wanted is None:
-        return _bad(
-            "request_id, agency_id, local_id, purpose, categories (distinct data categories) "
-            "and facts are needed"
-        )
+    wanted = asked.as_request()
+    if assertion is None:  # (the door demands one; this keeps the type checker honest)
+        raise Refusal("a user assertion is required", key_id=caller.key_id, status=401)
     if assertion.child != wanted.child:
-        return refuse(request, "the assertion is about another child", key_id=caller.key_id)
+        raise Refusal("the assertion is about another child", key_id=caller.key_id, status=401)
     if not NodeAgency.objects.filter(agency_id=wanted.agency_id).exists():
-        return JsonResponse({"error": "not found", "reason": "agency not hosted here"}, status=404)
+        raise ApiError(404, "agency not hosted here")
     held = NodeRecord.objects.filter(agency_id=wanted.agency_id, local_id=wanted.local_id).first()
     try:
         decisions = decide_disclosure(assertion, wanted, held)
     except FactsRefused as refused:
-        return refuse(request, str(refused), key_id=caller.key_id, status=400)
+        raise Refusal(str(refused), key_id=caller.key_id, status=400) from None
     actions.record_disclosures(assertion=assertion, wanted=wanted, decisions=decisions)
-    answer: dict[str, Any] = {
+    return {
         "request_id": wanted.request_id,
         "decisions": [decision.as_answer() for decision in decisions],
         "information": released_information(held, decisions) if held is not None else {},
     }
-    return JsonResponse(answer)
+
+
+class NodeStatus(Schema):
+    node: str
+    agencies: list[str]
+    records: int
+    outbox_backlog: int
+    """Index updates waiting to go to the hub."""
+    last_error: str
+    """The last delivery error of an update still waiting, or empty."""
+
+
+class StatusIn(RequestBody):
+    """Nothing: ``{}``."""
+
+
+@router.post("/status", auth=SignedRequest(hub_key), response={200: NodeStatus, **ERRORS})
+def status(request: HttpRequest, ask: StatusIn) -> dict[str, Any]:
+    """This node's name, agencies, records and outbox, for the hub (signed with its key)."""
+    return node_health()

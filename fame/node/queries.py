@@ -14,7 +14,8 @@ def hosted_agencies() -> list[str]:
 
 
 def node_health() -> dict[str, Any]:
-    """The node's part of /healthz: its name, agencies, records and outbox."""
+    """The node's status for the hub (/federation/v1/node/status): its name, agencies,
+    records and outbox."""
     waiting = Outbox.objects.filter(delivered_at__isnull=True)
     problem = waiting.exclude(last_error="").order_by("-id").first()
     return {

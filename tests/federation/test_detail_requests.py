@@ -13,6 +13,7 @@ from fame.audit.models import AuditEvent
 from fame.federation import client as federation_client_module
 from fame.federation._breaker import breakers
 from fame.federation.models import DetailRequest, FederationNode
+from fame.federation.queries import node_status
 from fame.federation.transports import DjangoClientTransport, UnreachableTransport
 from fame.index.actions import ingest_record
 from fame.index.models import Person
@@ -304,8 +305,7 @@ def test_circuit_opens_after_repeated_failures(health_visitor, olivia):
     assert down.calls == breakers.threshold
     assert breakers.state(FederationNode.objects.get().name) == "open"
     assert DetailRequest.objects.filter(status="no_response").count() == 5
-    health = client.get("/healthz").json()
-    assert health["nodes"][0]["status"] == "unreachable"
+    assert node_status(FederationNode.objects.get()) == "unreachable"
 
 
 def test_another_practitioner_cannot_see_the_request(health_visitor, school_teacher, olivia):

@@ -9,8 +9,12 @@ import pytest
 from django.test import Client, RequestFactory
 
 from fame.audit.models import AuditEvent
+from fame.federation import issue_assertion
+from fame.federation._door import read_json
+from fame.federation.keys import private_key, public_pem
 from fame.federation.middleware import FederationApiMiddleware
 from fame.federation.models import FederationNode
+from fame.node.actions import trust_key
 
 from .conftest import NODE, signed_bytes, signed_post
 
@@ -92,7 +96,7 @@ def test_a_field_of_the_wrong_type_is_400_naming_the_field(embedded_node, backlo
     response = signed_post(HEARTBEAT, {"backlog": backlog}, key_id=NODE)
 
     found = assert_error_shape(response, 400, "bad request")
-    assert [d["field"] for d in found["details"]] == ["body.beat.backlog"]
+    assert [d["field"] for d in found["details"]] == ["backlog"]
     assert FederationNode.objects.get(name=NODE).last_contact is None
 
 
@@ -111,8 +115,9 @@ def test_an_unsigned_request_is_refused_in_the_error_shape_and_audited(embedded_
     assert event is not None and event.target == HEARTBEAT
 
 
-def test_another_method_is_405_in_the_error_shape():
-    response = Client().get(HEARTBEAT)
+@pytest.mark.parametrize("path", [HEARTBEAT, "/federation/v1/node/cafs/find"])
+def test_another_method_is_405_in_the_error_shape(path):
+    response = Client().get(path)
 
     assert_error_shape(response, 405, "method not allowed")
     assert response["Allow"] == "POST"
@@ -122,7 +127,7 @@ def test_an_unknown_federation_address_is_404_in_the_error_shape():
     assert_error_shape(Client().post("/federation/v1/hub/nothing-here"), 404, "not found")
 
 
-@pytest.mark.parametrize("path", OPENAPI[:1])
+@pytest.mark.parametrize("path", OPENAPI)
 def test_each_roles_openapi_document_is_served_without_a_signature(path):
     response = Client().get(path)
 
@@ -139,3 +144,81 @@ def test_an_openapi_document_holds_no_key(embedded_node, path):
 
     assert "KEY-----" not in text
     assert json.loads(text)["info"]["title"]
+
+
+AGENCY_SYSTEM = "sch-001-system"
+WRONG_TYPES = {
+    "/federation/v1/hub/index-updates": (NODE, {"updates": "all of them"}),
+    "/federation/v1/hub/heartbeat": (NODE, {"backlog": "3"}),
+    "/federation/v1/hub/audit/consistency": (NODE, {"first": 1, "second": "2"}),
+    "/federation/v1/node/records": (AGENCY_SYSTEM, {"csv": 5}),
+    "/federation/v1/node/caf": (AGENCY_SYSTEM, {"agency_id": "sch-001", "local_id": 1}),
+    "/federation/v1/node/detail-requests": ("hub", {"request_id": 7, "categories": "basic"}),
+    "/federation/v1/node/audit/tree-heads": ("hub", {"tree_size": "1"}),
+    "/federation/v1/node/audit/witnessed-heads": ("hub", {"after": "0"}),
+    "/federation/v1/node/status": ("hub", ["status"]),
+}
+BAD_BYTES = {
+    "100,000 levels": b"[" * 100_000 + b"]" * 100_000,
+    "not UTF-8": b'{"a": "\xff\xfe"}',
+}
+
+
+@pytest.fixture
+def every_sender(embedded_node):
+    trust_key(name=AGENCY_SYSTEM, public_key=public_pem(), base_url="")
+
+
+def send(path: str, body: bytes, key_id: str):
+    assertion = None
+    if path.endswith("detail-requests"):
+        assertion = issue_assertion(
+            subject="bob",
+            name="Bob",
+            organisation="hlt-001",
+            roles=["practitioner"],
+            purpose="early_help",
+            child="sch-001:UPN-1001",
+            audience=NODE,
+            private_key=private_key(),
+        )
+    return signed_bytes(path, body, key_id=key_id, assertion=assertion)
+
+
+@pytest.mark.parametrize("path", WRONG_TYPES)
+def test_an_unsigned_post_over_the_limit_is_413_at_every_endpoint(settings, path):
+    settings.FAME_API_MAX_BODY = 65536
+    body = b"[" + b"0," * 40_000 + b"0]"
+
+    response = Client().generic("POST", path, data=body, content_type="application/json")
+
+    assert_error_shape(response, 413, "too large")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("bad", BAD_BYTES)
+@pytest.mark.parametrize("path", WRONG_TYPES)
+def test_a_signed_body_that_is_not_json_is_400_at_every_endpoint(every_sender, path, bad):
+    response = send(path, BAD_BYTES[bad], WRONG_TYPES[path][0])
+
+    found = assert_error_shape(response, 400, "bad request")
+    assert ("nests deeper" if "levels" in bad else "not UTF-8") in found["reason"]
+
+
+@pytest.mark.parametrize("path", WRONG_TYPES)
+def test_a_field_of_the_wrong_type_is_400_at_every_endpoint(every_sender, path):
+    key_id, payload = WRONG_TYPES[path]
+
+    response = send(path, json.dumps(payload).encode(), key_id)
+
+    found = assert_error_shape(response, 400, "bad request")
+    assert found["details"]
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 40, '\\"' + "{" * 40, "}" * 40 + "\\\\"], ids=["open", "escaped quote", "closes"]
+)
+def test_brackets_inside_text_do_not_count_as_nesting(text):
+    body = json.dumps({"backlog": 1, "note": text}).encode()
+
+    assert read_json(body) == {"backlog": 1, "note": text}

@@ -153,7 +153,7 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(f"Security codes: FAME_DATA_DIR={hub.data_dir} fame totp USERNAME")
-        self.stdout.write(f"The hub's view of its nodes: {hub.url}/healthz")
+        self.stdout.write(f"The hub's view of its nodes (administrator, auditor): {hub.url}/nodes")
         self.stdout.write("A process that stops is restarted after 20 s and catches up.")
         self.stdout.write("Ctrl-C stops them all; running it again resumes.")
         self.stdout.flush()
