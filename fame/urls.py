@@ -12,6 +12,7 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.federation.urls")),
         path("", include("fame.federation.api_urls")),
         path("", include("fame.caf.urls")),
+        path("", include("fame.audit.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [path("", include("fame.node.urls")), path("", include("fame.caf.api_urls"))]
