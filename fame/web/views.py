@@ -35,7 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_users": can(user, "manage_users"),  # type: ignore[arg-type]
             "can_view_nodes": can(user, "view_nodes"),  # type: ignore[arg-type]
             "can_view_audit": can(user, "view_audit"),  # type: ignore[arg-type]
-            "works_with_children": can(user, "work_with_children"),  # type: ignore[arg-type]
             "nav_active": "home",
         },
     )

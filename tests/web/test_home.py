@@ -32,3 +32,12 @@ def test_home_of_an_auditor_lists_the_audit_pages_not_childrens_information(audi
         'href="/nodes"',
     ):
         assert link in page, link
+
+
+def test_only_those_who_work_with_children_are_offered_find_a_child(auditor, school_teacher):
+    auditors_home = signed_in_client(auditor).get("/").content.decode()
+    teachers_home = signed_in_client(school_teacher).get("/").content.decode()
+
+    assert 'href="/children"' not in auditors_home
+    assert 'href="/audit"' in auditors_home
+    assert 'href="/children"' in teachers_home
