@@ -14,6 +14,7 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.federation.urls")),
         path("federation/v1/hub/", apis.hub.urls),
         path("", include("fame.caf.urls")),
+        path("", include("fame.audit.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [

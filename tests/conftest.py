@@ -97,6 +97,18 @@ def administrator(local_authority) -> User:
 
 
 @pytest.fixture
+def auditor(local_authority) -> User:
+    return UserFactory(
+        username="judy",
+        first_name="Judy",
+        last_name="Okafor",
+        organisation=local_authority,
+        job_title="Information governance auditor",
+        roles=["auditor"],
+    )
+
+
+@pytest.fixture
 def unvetted_volunteer(school) -> User:
     return UserFactory(
         username="eve",

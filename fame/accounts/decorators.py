@@ -13,7 +13,7 @@ from fame.web.pages import render_page
 
 from .access import child_data_access
 from .models import User
-from .permissions import can
+from .permissions import can, who_may
 
 View = Callable[..., HttpResponse]
 
@@ -28,7 +28,9 @@ def refuse(request: HttpRequest, *, action: str, target: str = "") -> HttpRespon
         details={"action": action},
         request=request,
     )
-    return render_page(request, "accounts/refused.html", {"action": action}, status=403)
+    return render_page(
+        request, "accounts/refused.html", {"action": action, "who": who_may(action)}, status=403
+    )
 
 
 def requires(action: str) -> Callable[[View], View]:

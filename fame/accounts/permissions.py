@@ -21,6 +21,19 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "see_shielded_contact": frozenset({Role.SHIELDING_OFFICER}),
     "coordinate_cafs": frozenset({Role.CAF_COORDINATOR, Role.MANAGER}),
     "view_nodes": frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
+    # Whose work is with children (the home page's offer); whether they may reach a
+    # child's data on a given day is fame.accounts.access's question.
+    "work_with_children": frozenset(Role) - {Role.AUDITOR, Role.ADMINISTRATOR},
+}
+
+_PEOPLE = {
+    Role.PRACTITIONER: "practitioners",
+    Role.CAF_COORDINATOR: "CAF co-ordinators",
+    Role.ISA_OFFICER: "information-sharing officers",
+    Role.SHIELDING_OFFICER: "shielding officers",
+    Role.MANAGER: "managers",
+    Role.AUDITOR: "auditors",
+    Role.ADMINISTRATOR: "administrators",
 }
 
 
@@ -36,3 +49,13 @@ def can(user: User, action: str) -> bool:
 
 def known_actions() -> frozenset[str]:
     return frozenset(_ACTIONS)
+
+
+def who_may(action: str) -> str:
+    """The people ``action`` is for, in words: "auditors and administrators"."""
+    people = [_PEOPLE[role] for role in Role if role in _ACTIONS.get(action, frozenset())]
+    if not people:
+        return "nobody"
+    if len(people) == 1:
+        return people[0]
+    return f"{', '.join(people[:-1])} and {people[-1]}"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from fame.audit._merkle import consistency_proof
-from fame.audit.models import AuditEvent, TreeHead
+from fame.audit.models import AuditEvent, Outcome, TreeHead
 
 
 def events_for(
@@ -63,3 +68,104 @@ def consistency_proof_between(first: int, second: int) -> list[bytes]:
     except (TypeError, ValueError):
         raise ProofRefused("a stored leaf hash is unreadable") from None
     return consistency_proof(leaves, first)
+
+
+# What auditors read --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What an auditor narrowed the log to; every part is optional.
+
+    ``action`` matches an action or its prefix (``index`` or ``index.record_opened``),
+    ``target`` a target or its start (``user:`` or ``node:police``); ``since`` and
+    ``until`` are whole days where the service is, ``until`` included.
+    """
+
+    username: str = ""
+    action: str = ""
+    outcome: str = ""
+    target: str = ""
+    organisation: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    def as_audit(self) -> dict[str, str]:
+        """The parts given, as text, for the auditor's own audit event."""
+        return {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in asdict(self).items()
+            if value
+        }
+
+
+def _day_starts(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _in_period(events: QuerySet[AuditEvent], since: date | None, until: date | None) -> QuerySet:
+    if since is not None:
+        events = events.filter(time__gte=_day_starts(since))
+    if until is not None:
+        events = events.filter(time__lt=_day_starts(until + timedelta(days=1)))
+    return events
+
+
+def filtered_events(chosen: EventFilter) -> QuerySet[AuditEvent]:
+    """The events ``chosen`` selects, newest first."""
+    events = AuditEvent.objects.all()
+    if chosen.username:
+        events = events.filter(actor_username=chosen.username)
+    if chosen.action:
+        prefix = chosen.action.rstrip(".")
+        events = events.filter(Q(action=prefix) | Q(action__startswith=f"{prefix}."))
+    if chosen.outcome:
+        events = events.filter(outcome=chosen.outcome)
+    if chosen.target:
+        events = events.filter(target__startswith=chosen.target)
+    if chosen.organisation:
+        events = events.filter(organisation=chosen.organisation)
+    return _in_period(events, chosen.since, chosen.until).order_by("-seq")
+
+
+CHILD_TARGETS = ("person:", "child:")
+"""How the log names a child as a target: by the Child Index's person identifier."""
+
+_MENTIONS_CHILDREN = Q(action="index.search") | Q(target__startswith="consent:")
+"""Events that name children in their details rather than as their target."""
+
+
+def child_events(person_uid: str) -> QuerySet[AuditEvent]:
+    """Every event about one child, newest first: those with the child as target, the
+    searches that found them and the consents recorded for them."""
+    targets = [f"{prefix}{person_uid}" for prefix in CHILD_TARGETS]
+    return (
+        AuditEvent.objects.alias(details_text=Cast("details", TextField()))
+        .filter(Q(target__in=targets) | (_MENTIONS_CHILDREN & Q(details_text__contains=person_uid)))
+        .order_by("-seq")
+    )
+
+
+class Exceptions:
+    """Which of the log's exceptions an auditor looks at."""
+
+    OVERRIDES = "overrides"
+    REFUSALS = "refusals"
+    BOTH = "both"
+    CHOICES = (
+        (BOTH, "Overrides and refusals"),
+        (OVERRIDES, "Overrides: information shared without consent"),
+        (REFUSALS, "Refusals: what someone was not allowed to do"),
+    )
+
+
+def overrides_and_refusals(
+    kind: str = Exceptions.BOTH, *, since: date | None = None, until: date | None = None
+) -> QuerySet[AuditEvent]:
+    """Events that overrode the family's consent, or that were refused; newest first."""
+    override = Q(details__has_key="override_reason") & ~Q(details__override_reason="")
+    refused = Q(outcome=Outcome.REFUSED)
+    chosen = {Exceptions.OVERRIDES: override, Exceptions.REFUSALS: refused}.get(
+        kind, override | refused
+    )
+    return _in_period(AuditEvent.objects.filter(chosen), since, until).order_by("-seq")

@@ -24,5 +24,7 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "can_review": signed_in and can(user, "review_matches"),  # type: ignore[arg-type]
         "can_facilitate": signed_in and can(user, "facilitate_access"),  # type: ignore[arg-type]
         "can_coordinate_cafs": signed_in and can(user, "coordinate_cafs"),  # type: ignore[arg-type]
+        "can_audit": signed_in and can(user, "view_audit"),  # type: ignore[arg-type]
+        "works_with_children": signed_in and can(user, "work_with_children"),  # type: ignore[arg-type]
         "acting_for": facilitated_for(request) if signed_in else {},
     }

@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "access": child_data_access(user),  # type: ignore[arg-type]
             "can_manage_users": can(user, "manage_users"),  # type: ignore[arg-type]
             "can_view_nodes": can(user, "view_nodes"),  # type: ignore[arg-type]
+            "can_view_audit": can(user, "view_audit"),  # type: ignore[arg-type]
             "nav_active": "home",
         },
     )

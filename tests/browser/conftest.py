@@ -12,6 +12,8 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
+"""Screenshots the browser tests save for a person to look at (ignored by git)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,6 +80,13 @@ class CheckedPage:
         """
         locator = self.page.get_by_role(role, **kwargs)
         return _Navigating(self.page, locator) if role in ("link", "button") else locator
+
+    def save_screenshot(self, name: str) -> Path:
+        """The whole current page as ``test-artefacts/<name>.png``."""
+        ARTEFACTS.mkdir(exist_ok=True)
+        path = ARTEFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
 
     def visit(self, path: str) -> None:
         self.page.goto(self.base_url + path)
