@@ -6,13 +6,15 @@ import json
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from fame.web.management.commands import _processes as processes
+
+from ..polling import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
@@ -27,14 +29,6 @@ def count(database: Path, sql: str) -> int:
         return int(query(database, sql)[0][0])
     except sqlite3.OperationalError:  # not migrated yet
         return -1
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 class Region:
