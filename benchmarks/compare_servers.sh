@@ -47,7 +47,7 @@ for round in $(seq 1 "$runs"); do
         load=$(uptime)
         machine=$("$python" "$here/benchmarks/_machine.py")
         result=$(cd "$folder" && PYTHONPATH="$folder" "$python" benchmarks/federation.py \
-            "${bench_args[@]}" "${extra[@]}" 2>/dev/null)
+            "${bench_args[@]}" "${extra[@]}")
         printf '{"round": %d, "side": "%s", "uptime": "%s", "machine": %s, "result": %s}\n' \
             "$round" "$side" "$(echo "$load" | sed 's/^ *//')" "$machine" "$result"
     done
