@@ -132,3 +132,21 @@ def test_serve_background_work_moves_to_another_worker_when_its_worker_dies(hub:
         what="another worker to take the background work over",
     )
     assert "Traceback" not in hub.log
+
+
+def test_serve_port_taken_stops_start_up_with_its_address(tmp_path: Path, free_tcp_port_factory):
+    port = free_tcp_port_factory()
+    spec = processes.ProcessSpec("hub", "hub", port, tmp_path / "hub")
+    spec.data_dir.mkdir()
+    with socket.create_server(("127.0.0.1", port)):
+        answer = subprocess.run(
+            [*processes.FAME, "serve", "--role", "hub", "--port", str(port)],
+            env=processes.environment(spec, hub_url=spec.url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert answer.returncode != 0
+    assert f"Cannot listen on 127.0.0.1:{port}: Address already in use." in answer.stderr
+    assert "Traceback" not in answer.stderr

@@ -165,7 +165,7 @@ def wait_healthy(
         time.sleep(0.3)
 
 
-def stop(processes: list[subprocess.Popen[bytes]], *, grace: float = 10.0) -> None:
+def stop(processes: list[subprocess.Popen[bytes]], *, grace: float = 15.0) -> None:
     """SIGTERM each process, wait for it, and SIGKILL any still running after ``grace``."""
     for process in processes:
         if process.poll() is None:

@@ -142,8 +142,9 @@ class Command(BaseCommand):
         from fame.web import server
 
         try:  # say so now, rather than let the server retry and stop
-            with socket.create_server((host, port)):
-                pass
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((host, port))
         except OSError as error:
             raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
 
