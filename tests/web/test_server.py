@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +151,27 @@ def test_serve_port_taken_stops_start_up_with_its_address(tmp_path: Path, free_t
     assert answer.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{port}: Address already in use." in answer.stderr
     assert "Traceback" not in answer.stderr
+
+
+def test_serve_started_again_at_once_after_a_kill_waits_for_the_port(hub: Hub):
+    server = hub.start()
+    workers = serving_processes(server.pid)
+    with socket.create_connection(("127.0.0.1", hub.spec.port)) as unfinished:
+        # A request whose body never comes keeps a worker busy after its master is gone.
+        unfinished.sendall(b"POST /healthz HTTP/1.1\r\nContent-Length: 9\r\n\r\n")
+        time.sleep(0.5)
+        server.kill()
+        server.wait()
+
+        again = processes.start(hub.spec, hub_url=hub.spec.url, plan=hub.plan, region=None)
+        hub.process = again
+        time.sleep(8)  # it starts while the old workers still hold the port
+
+    wait_for(lambda: not any(alive(pid) for pid in workers), timeout=30, what="the old workers")
+    wait_for(
+        lambda: again.poll() is not None or processes.health(hub.spec.url) is not None,
+        timeout=60,
+        what="the hub started again to answer",
+    )
+    assert again.poll() is None, hub.log
+    assert workers.isdisjoint(serving_processes(again.pid))

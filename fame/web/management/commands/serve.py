@@ -18,10 +18,12 @@ once; SIGHUP replaces its workers gracefully.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,8 @@ from fame.web.server import default_processes
 from ._region import login_lines, seed_accounts
 
 LOGINS_FILE = "demo-logins.txt"
+PORT_WAIT = 15.0
+"""Seconds to wait for a port still in use before giving up (a worker stops within 11)."""
 
 
 class Command(BaseCommand):
@@ -141,12 +145,7 @@ class Command(BaseCommand):
         from fame.node.outbox import OutboxWorker
         from fame.web import server
 
-        try:  # say so now, rather than let the server retry and stop
-            with socket.socket() as probe:
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                probe.bind((host, port))
-        except OSError as error:
-            raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        _wait_for_port(host, port)
 
         def background() -> list[server.Background]:
             threads: list[server.Background] = []
@@ -178,3 +177,20 @@ class Command(BaseCommand):
         finally:
             if os.getpid() == master:  # (a worker leaves through here too)
                 self.stdout.write("Stopped.")
+
+
+def _wait_for_port(host: str, port: int) -> None:
+    """Return once ``host:port`` can be listened on; wait while it is in use, up to
+    ``PORT_WAIT`` seconds (the workers of a server killed a moment ago still hold it
+    while they notice and finish their requests), then say so by its address."""
+    deadline = time.monotonic() + PORT_WAIT
+    while True:
+        try:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((host, port))
+            return
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        time.sleep(0.25)
