@@ -96,7 +96,8 @@ def test_index_converges_after_hub_and_node_are_killed_mid_stream(region: Region
 
     region.kill(region.node)  # mid-stream: a batch may be in flight, its answer lost
     region.kill(region.hub)  # and the hub may be half way through applying one
-    # (a hub's other processes die with it, freeing its port for the hub started again)
+    # (a hub's workers stop soon after it, freeing its port for the hub started again,
+    # which waits for the port; meanwhile they may still apply a delivery or two)
 
     region.start(region.node)
     time.sleep(1.0)  # the node retries against a dead hub, backing off
@@ -128,6 +129,7 @@ def test_index_converges_after_hub_and_node_are_killed_mid_stream(region: Region
     sent = query(region.node_db, "select idempotency_key from node_outbox")
     assert sorted(keys) == sorted(sent)
 
+    wait_for(lambda: processes.health(region.hub.url) is not None, timeout=60, what="the hub")
     hub_health = processes.health(region.hub.url)
     assert hub_health is not None
     assert hub_health["role"] == "hub"

@@ -41,8 +41,9 @@ from fame.web.server import default_processes
 from ._region import login_lines, seed_accounts
 
 LOGINS_FILE = "demo-logins.txt"
-PORT_WAIT = 15.0
-"""Seconds to wait for a port still in use before giving up (a worker stops within 11)."""
+PORT_WAIT = 30.0
+"""Seconds to wait for a port still in use before giving up: the workers of a killed server
+notice within a second, then have 10 s to finish their requests, a delivery up to 12 s more."""
 
 
 class Command(BaseCommand):
