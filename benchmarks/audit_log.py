@@ -13,6 +13,8 @@ import shutil
 import time
 from pathlib import Path
 
+import _machine
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,6 +22,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
     args = parser.parse_args()
+    machine = _machine.start()
     data = ROOT / "var" / "bench" / f"audit-{args.events}"
     shutil.rmtree(data, ignore_errors=True)
     os.environ.update(FAME_ENV="development", FAME_DATA_DIR=str(data))
@@ -46,6 +49,7 @@ def main() -> None:
                 "append_ms_each": round(append_s * 1000 / args.events, 3),
                 "verify_s": round(verify_s, 2),
                 "intact": result.intact,
+                "machine": _machine.finish(machine),
             }
         )
     )

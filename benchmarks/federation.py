@@ -1,7 +1,8 @@
 """Federation benchmarks: `python benchmarks/federation.py [--children N] [--latency-nodes 20]`.
 
-1. Index-update throughput: the hub (2 processes unless ``--hub-processes``, as
-   in the demo) and 5 node processes on loopback, each node's outbox filled by
+1. Index-update throughput: the hub (2 worker processes unless ``--hub-processes``,
+   as in the demo on 2 cores; ``--hub-threads`` threads each, 8 unless said, 1
+   for gunicorn's sync worker) and 5 node processes on loopback, each node's outbox filled by
    `fame node import` from a synthetic region;
    all 5 `fame worker`s start together and the clock runs until the hub has
    applied every update (counted from the hub's receipts).
@@ -16,7 +17,9 @@
    nodes' batches of 1,000 taken in turn: the hub's own cost per update, less
    sensitive to a shared machine's load. ``--profile FILE`` writes its cProfile.
 
-Prints one JSON object. Everything lives under var/bench/federation/ and is
+Prints one JSON object, with the machine's reference figure (``_machine``).
+`benchmarks/compare_servers.sh` runs it alternately in two or more checkouts.
+Everything lives under var/bench/federation/ and is
 started afresh each run (the region is reused). Not run in CI.
 """
 
@@ -33,6 +36,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import _machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -100,8 +105,11 @@ def throughput(
     base_port: int,
     outbox_batch: int | None = None,
     hub_processes: int = 1,
+    hub_threads: int | None = None,
 ) -> dict[str, float]:
-    hub = processes.ProcessSpec("hub", "hub", base_port, BENCH / "hub", processes=hub_processes)
+    hub = processes.ProcessSpec(
+        "hub", "hub", base_port, BENCH / "hub", processes=hub_processes, threads=hub_threads
+    )
     nodes = [
         processes.ProcessSpec(f"node-{i}", "node", base_port + 1 + i, BENCH / f"node-{i}", part)
         for i, part in enumerate(split(agencies, 5))
@@ -366,7 +374,12 @@ def main() -> None:
         "--hub-processes",
         type=int,
         default=2,
-        help="processes serving the hub (fame serve --processes; 2, as in the demo)",
+        help="worker processes serving the hub (fame serve --processes; 2)",
+    )
+    parser.add_argument(
+        "--hub-threads",
+        type=int,
+        help="threads per hub worker (fame serve --threads; 8 unless set; 1: sync worker)",
     )
     parser.add_argument(
         "--in-process", action="store_true", help="apply_batch in this process only (no HTTP)"
@@ -379,24 +392,34 @@ def main() -> None:
         "--reuse", action="store_true", help="with --in-process: reuse the last run's processes"
     )
     args = parser.parse_args()
+    machine = _machine.start()
     BENCH.mkdir(parents=True, exist_ok=True)
     region, agencies = make_region(args.children)
     result: dict[str, object] = {"nodes": 5, "children": args.children}
     if args.in_process:
         result.update(in_process(region, agencies, args.port, args.profile, args.reuse, args.batch))
         result["batch"] = args.batch
+        result["machine"] = _machine.finish(machine)
         sys.stdout.write(json.dumps(result) + "\n")
         return
-    result.update(throughput(region, agencies, args.port, args.outbox_batch, args.hub_processes))
+    result.update(
+        throughput(
+            region, agencies, args.port, args.outbox_batch, args.hub_processes, args.hub_threads
+        )
+    )
     result["hub_processes"] = args.hub_processes
+    if args.hub_threads:
+        result["hub_threads"] = args.hub_threads
     if args.outbox_batch:
         result["outbox_batch"] = args.outbox_batch
     sys.stderr.write(f"throughput: {json.dumps(result)}\n")
     if args.throughput_only:
+        result["machine"] = _machine.finish(machine)
         sys.stdout.write(json.dumps(result) + "\n")
         return
     result.update(latency(region, agencies, args.port, args.latency_nodes, args.requests))
     result.update({"nodes_for_latency": args.latency_nodes, "down_nodes": 1})
+    result["machine"] = _machine.finish(machine)
     sys.stdout.write(json.dumps(result) + "\n")
 
 

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import _machine
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fame.settings")
@@ -209,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="synthetic region seed (1)")
     parser.add_argument("--region", type=Path, help="an existing region folder instead")
     args = parser.parse_args(argv)
+    machine = _machine.start()
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -236,6 +238,7 @@ def main(argv: list[str] | None = None) -> None:
             kind.name: measure(kind, dataset, calibration[kind.name]["threshold"], say)
             for kind in kinds
         }
+    results["machine"] = _machine.finish(machine)
     print(json.dumps(results, indent=2))
 
 

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _machine
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fame.settings")
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--region", type=Path, help="an existing region folder instead")
     parser.add_argument("--threshold", type=float, help="link weight (default: the model's)")
     args = parser.parse_args(argv)
+    machine = _machine.start()
     if args.region:
         report = run(args.region, args.threshold)
         report["region"] = str(args.region)
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
             write_region(generate_region(args.children, seed=args.seed), folder)
             report = run(Path(folder), args.threshold)
         report["region"] = f"fame synth --children {args.children} --seed {args.seed}"
+    report["machine"] = _machine.finish(machine)
     print(json.dumps(report, indent=2))
 
 

@@ -9,10 +9,13 @@ of `fame bench search`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import _machine
 
 ROOT = Path(__file__).resolve().parent.parent
 FAME = ROOT / ".venv" / "bin" / "fame"
@@ -24,6 +27,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--postgres", help="a DATABASE_URL for an empty PostgreSQL database")
     args = parser.parse_args()
+    machine = _machine.start()
     env = dict(os.environ, FAME_ENV="development")
     folder = f"search-{args.people}"
     if args.postgres:
@@ -49,7 +53,9 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    sys.stdout.write(result.stdout.strip() + "\n")
+    measured = json.loads(result.stdout)
+    measured["machine"] = _machine.finish(machine)
+    sys.stdout.write(json.dumps(measured) + "\n")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fame.settings")
 
+import _machine
 import django
 
 django.setup()
@@ -115,6 +116,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     args = parser.parse_args()
+    machine = _machine.start()
     rng = random.Random(args.seed)
     facts, requests = snapshot(rng)
     for request in requests:  # warm up: policies parsed, caches filled
@@ -134,6 +136,7 @@ def main() -> None:
                 "p50_ms": round(cuts[49], 4),
                 "p95_ms": round(cuts[94], 4),
                 "p99_ms": round(cuts[98], 4),
+                "machine": _machine.finish(machine),
             }
         )
     )

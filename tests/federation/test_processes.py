@@ -6,7 +6,7 @@ import json
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,6 +16,8 @@ from django.core.management import call_command
 
 from fame.federation import sign_request
 from fame.web.management.commands import _processes as processes
+
+from ..polling import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
@@ -30,14 +32,6 @@ def count(database: Path, sql: str) -> int:
         return int(query(database, sql)[0][0])
     except sqlite3.OperationalError:  # not migrated yet
         return -1
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 class Region:
@@ -116,7 +110,8 @@ def test_index_converges_after_hub_and_node_are_killed_mid_stream(region: Region
 
     region.kill(region.node)  # mid-stream: a batch may be in flight, its answer lost
     region.kill(region.hub)  # and the hub may be half way through applying one
-    # (a hub's other processes die with it, freeing its port for the hub started again)
+    # (a hub's workers stop soon after it, freeing its port for the hub started again,
+    # which waits for the port; meanwhile they may still apply a delivery or two)
 
     region.start(region.node)
     time.sleep(1.0)  # the node retries against a dead hub, backing off
@@ -148,6 +143,7 @@ def test_index_converges_after_hub_and_node_are_killed_mid_stream(region: Region
     sent = query(region.node_db, "select idempotency_key from node_outbox")
     assert sorted(keys) == sorted(sent)
 
+    wait_for(lambda: processes.health(region.hub.url) is not None, timeout=60, what="the hub")
     # /healthz says only that each process is up; the node tells its state to the hub's key.
     assert processes.health(region.hub.url) == {"status": "ok"}
     assert processes.health(region.node.url) == {"status": "ok"}

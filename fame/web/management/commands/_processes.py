@@ -28,8 +28,10 @@ class ProcessSpec:
     data_dir: Path
     agencies: tuple[str, ...] = ()
     title: str = ""
-    processes: int = 1
-    """Processes serving its port (``fame serve --processes``)."""
+    processes: int | None = 1
+    """Worker processes serving its port (``fame serve --processes``; None: one per core)."""
+    threads: int | None = None
+    """Threads per worker process (``fame serve --threads``; None: its default)."""
 
     @property
     def url(self) -> str:
@@ -111,8 +113,10 @@ def start(
     command += ["--hub-url", hub_url, "--plan", str(plan)]
     if spec.agencies:
         command += ["--agencies", ",".join(spec.agencies)]
-    if spec.processes > 1:
+    if spec.processes is not None:
         command += ["--processes", str(spec.processes)]
+    if spec.threads is not None:
+        command += ["--threads", str(spec.threads)]
     if region is not None:
         command += ["--region", str(region)]
     env = {**environment(spec, hub_url=hub_url, max_backoff=max_backoff), **(extra_env or {})}
@@ -161,7 +165,7 @@ def wait_healthy(
         time.sleep(0.3)
 
 
-def stop(processes: list[subprocess.Popen[bytes]], *, grace: float = 10.0) -> None:
+def stop(processes: list[subprocess.Popen[bytes]], *, grace: float = 15.0) -> None:
     """SIGTERM each process, wait for it, and SIGKILL any still running after ``grace``."""
     for process in processes:
         if process.poll() is None:

@@ -21,9 +21,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from . import _processes as processes
 from ._region import make_region
 
-HUB_PROCESSES = 2
-"""Processes serving the hub (``fame serve --processes``): one applies index updates while
-another reads and checks the next delivery, each on its own core."""
 RESTART_AFTER = 20.0
 """A process that stops (or is killed, to see the region cope) is started again after this."""
 
@@ -87,8 +84,10 @@ class Command(BaseCommand):
             region_dir, children=options["children"], seed=options["seed"], say=self.stdout.write
         )
         region = json.loads((region_dir / "region.json").read_text(encoding="utf-8"))
+        # The hub in one worker process per core (one applies index updates while another
+        # reads and checks the next delivery); each node in one.
         hub = processes.ProcessSpec(
-            "hub", "hub", options["port"], root / "hub", title="Hub", processes=HUB_PROCESSES
+            "hub", "hub", options["port"], root / "hub", title="Hub", processes=None
         )
         nodes = plan_nodes(region, root=root, first_port=options["node_ports"])
         everyone = [hub, *nodes]

@@ -1,6 +1,6 @@
-"""`fame serve`: run this process as the hub or as an agency node, on a production WSGI server.
+"""`fame serve`: run this process as the hub or as an agency node, on gunicorn (ADR 0022).
 
-    fame serve --role hub  --port 8000 [--processes 2] [--region DIR] [--plan plan.json]
+    fame serve --role hub  --port 8000 [--processes N] [--region DIR] [--plan plan.json]
     fame serve --role node --name police --agencies pol-001,yot-001 --port 8104
                --hub-url http://127.0.0.1:8000 [--region DIR] [--plan plan.json]
 
@@ -8,18 +8,23 @@ Before serving it prepares what is missing, and only that: the database, the
 process key, the hosted agencies (node), their records from the region's CSVs
 (node, ``--region``), the demo accounts (hub, ``--region``) and the
 registrations in ``--plan`` (the hub registers each node; a node trusts the
-hub). A node also delivers its outbox to the hub from a background thread;
-the hub sends its latest signed audit tree head to the nodes from another.
-SIGTERM or Ctrl-C stops it cleanly.
+hub). Then this process is gunicorn's master: ``--processes`` workers (one
+per core unless said) serve the port, and one that dies is replaced. A node
+also delivers its outbox to the hub from a background thread, the hub sends
+its latest signed audit tree head to the nodes from another, each in one
+worker at a time (`fame.web.server`). SIGTERM stops it gracefully, Ctrl-C at
+once; SIGHUP replaces its workers gracefully.
 """
 
 from __future__ import annotations
 
+import errno
 import json
-import signal
+import os
+import socket
 import sys
+import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -31,14 +36,18 @@ from fame.audit import trust_log_key
 from fame.federation.actions import register_node
 from fame.federation.keys import process_key
 from fame.node.actions import trust_key
+from fame.web.server import default_processes
 
 from ._region import login_lines, seed_accounts
 
 LOGINS_FILE = "demo-logins.txt"
+PORT_WAIT = 30.0
+"""Seconds to wait for a port still in use before giving up: the workers of a killed server
+notice within a second, then have 10 s to finish their requests, a delivery up to 12 s more."""
 
 
 class Command(BaseCommand):
-    help = "Serve FAME as the hub or as an agency node (waitress), preparing what is missing first."
+    help = "Serve FAME as the hub or as an agency node (gunicorn), preparing what is missing first."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--role", choices=["hub", "node", "both"], default=settings.FAME_ROLE)
@@ -49,12 +58,14 @@ class Command(BaseCommand):
         parser.add_argument("--hub-url", default=settings.FAME_HUB_URL)
         parser.add_argument("--region", help="a `fame synth` folder: accounts, agencies, records")
         parser.add_argument("--plan", help="a JSON plan of the region's processes and keys")
-        parser.add_argument("--threads", type=int, default=8, help="threads per process (8)")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="threads per worker process (8; 1: no threads)"
+        )
         parser.add_argument(
             "--processes",
             type=int,
-            default=1,
-            help="processes serving the one port (1); a hub on more than one core wants 2",
+            default=default_processes(),
+            help=f"worker processes serving the port (one per core: {default_processes()})",
         )
         parser.add_argument(
             "--no-worker", action="store_true", help="no background thread (outbox; tree heads)"
@@ -131,48 +142,56 @@ class Command(BaseCommand):
     def _serve(
         self, host: str, port: int, threads: int, *, processes: int, worker: bool, publisher: bool
     ) -> None:
-        from waitress import create_server
-
         from fame.audit import TreeHeadPublisher
         from fame.node.outbox import OutboxWorker
-        from fame.web import prefork
+        from fame.web import server
 
-        application = get_wsgi_application()
+        _wait_for_port(host, port)
+
+        def background() -> list[server.Background]:
+            threads: list[server.Background] = []
+            if worker:
+                threads.append(OutboxWorker())
+            if publisher:
+                threads.append(TreeHeadPublisher(every=settings.FAME_AUDIT_PUBLISH_SECONDS))
+            return threads
+
+        def ready() -> None:
+            served_by = f" ({processes} processes)" if processes > 1 else ""
+            self.stdout.write(
+                f"FAME {settings.FAME_ROLE} {settings.FAME_NODE_NAME} on http://{host}:{port}/"
+                + served_by
+            )
+            sys.stdout.flush()
+
+        master = os.getpid()
         try:
-            listener = prefork.listen(host, port)
-        except OSError as error:
-            raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
-        # The other processes serve the same socket; the background threads run here only.
-        children = prefork.fork_servers(
-            processes - 1,
-            lambda: create_server(application, sockets=[listener], threads=threads).run(),
-        )
-        server = create_server(application, sockets=[listener], threads=threads)
-        outbox = OutboxWorker() if worker else None
-        heads = TreeHeadPublisher(every=settings.FAME_AUDIT_PUBLISH_SECONDS) if publisher else None
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            raise SystemExit(0)
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        if outbox is not None:
-            outbox.start()
-        if heads is not None:
-            heads.start()
-        served_by = f" ({processes} processes)" if processes > 1 else ""
-        self.stdout.write(
-            f"FAME {settings.FAME_ROLE} {settings.FAME_NODE_NAME} on http://{host}:{port}/"
-            + served_by
-        )
-        sys.stdout.flush()
-        try:
-            server.run()
+            server.serve(
+                get_wsgi_application(),
+                host=host,
+                port=port,
+                processes=processes,
+                threads=threads,
+                background=background if worker or publisher else None,
+                ready=ready,
+            )
         finally:
-            prefork.stop_servers(children)
-            if outbox is not None:
-                outbox.stop()
-            if heads is not None:
-                heads.stop()
-            server.close()
-            self.stdout.write("Stopped.")
+            if os.getpid() == master:  # (a worker leaves through here too)
+                self.stdout.write("Stopped.")
+
+
+def _wait_for_port(host: str, port: int) -> None:
+    """Return once ``host:port`` can be listened on; wait while it is in use, up to
+    ``PORT_WAIT`` seconds (the workers of a server killed a moment ago still hold it
+    while they notice and finish their requests), then say so by its address."""
+    deadline = time.monotonic() + PORT_WAIT
+    while True:
+        try:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((host, port))
+            return
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        time.sleep(0.25)
