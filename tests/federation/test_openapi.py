@@ -40,7 +40,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 AGENCY_SYSTEM = "sch-001-system"
 """The key id of an agency's own system, which sends a node record and CAF updates."""
 FROM_AN_AGENCY = ("/federation/v1/node/records", "/federation/v1/node/caf")
-WITH_AN_ASSERTION = ("/federation/v1/node/detail-requests",)
+WITH_AN_ASSERTION = ("/federation/v1/node/detail-requests", "/federation/v1/node/cafs")
+"""Paths (and the paths under them) the hub asks for a person, with a user assertion."""
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -91,7 +92,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     else:
         body = json.dumps(case.body).encode()
     kwargs["data"] = body
-    assertion = _assertion_for(case.body) if path in WITH_AN_ASSERTION else None
+    assertion = _assertion_for(case.body) if path.startswith(WITH_AN_ASSERTION) else None
     headers = sign_request(
         method=case.method.upper(),
         url=ORIGIN + case.formatted_path,
