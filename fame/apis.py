@@ -35,4 +35,4 @@ node = federation_api(
 )
 node.add_router("", "fame.node.api.router")
 node.add_router("/audit", "fame.audit.witness_api.node_router")
-node.add_router("/cafs", "fame.caf.api.router")
+node.add_router("/cafs", "fame.caf.node.api.router")

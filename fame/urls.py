@@ -13,7 +13,7 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.sharing.urls")),
         path("", include("fame.federation.urls")),
         path("federation/v1/hub/", apis.hub.urls),
-        path("", include("fame.caf.urls")),
+        path("", include("fame.caf.hub.urls")),
         path("", include("fame.audit.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:

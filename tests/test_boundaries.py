@@ -2,8 +2,11 @@
 
 Read from the source, not by importing it: each ``import`` and ``from ... import``
 in ``fame/`` (lazy ones inside functions included) is resolved to the module it
-names, and checked against three rules: no app imports another app's private
-modules or its pages, and no module takes a private name from another (ADR 0020).
+names, and checked against these rules: no app imports another app's private
+modules or its pages, and no module takes a private name from another (ADR 0020);
+the CAF app's two sides (``fame.caf.hub``, ``fame.caf.node``, each with its own
+rows in ``fame.caf.models``) never import each other, and what the app keeps at
+its root for both imports neither (ADR 0011).
 """
 
 from __future__ import annotations
@@ -18,11 +21,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "fame"
 
-# The node's CAF API shares its JSON helpers with the referral API until both are
-# declared at one door; nothing else takes a private name from another module.
-KNOWN_PRIVATE_NAMES = {
-    ("fame.caf.referral_api", "fame.caf.api", name) for name in ("_bad", "_json", "_not_found")
-}
+CAF_SIDES = ("hub", "node")
+# Package roots that gather both sides for Django and other apps (lazily, by name).
+CAF_GATHERERS = {"fame.caf", "fame.caf.models"}
 
 
 @dataclass(frozen=True)
@@ -87,20 +88,55 @@ def views_of_another_app(i: Imported) -> bool:
 
 
 def private_name(i: Imported) -> bool:
+    return i.name is not None and _private(i.name) and bool(_app(i.module))
+
+
+def _caf_side(module: str) -> str | None:
+    """``hub`` or ``node`` for a module of that side of the CAF app (its rows included)."""
+    parts = module.split(".")
+    if parts[:2] != ["fame", "caf"]:
+        return None
+    rest = parts[3:] if parts[2:3] == ["models"] else parts[2:]
+    return rest[0] if rest and rest[0] in CAF_SIDES else None
+
+
+def _caf_target(i: Imported) -> str:
+    """The module a name comes from, following ``fame.caf``'s public names to their home."""
+    if i.module == "fame.caf" and i.name in CAF_PUBLIC:
+        return CAF_PUBLIC[i.name]
+    return i.module
+
+
+def other_side_of_the_caf(i: Imported) -> bool:
+    side = _caf_side(i.importer)
+    if side is None:
+        return False
+    target = _caf_target(i)
+    other = _caf_side(target)
+    return target == "fame.caf.models" or (other is not None and other != side)
+
+
+def shared_caf_module_takes_a_side(i: Imported) -> bool:
     return (
-        i.name is not None
-        and _private(i.name)
-        and bool(_app(i.module))
-        and (i.importer, i.module, i.name) not in KNOWN_PRIVATE_NAMES
+        _app(i.importer) == "fame.caf"
+        and _caf_side(i.importer) is None
+        and i.importer not in CAF_GATHERERS
+        and _caf_side(_caf_target(i)) is not None
     )
 
 
 ALL = list(imports())
+CAF_PUBLIC = {i.name: i.module for i in ALL if i.importer == "fame.caf" and i.name}
 
 
 def test_the_source_is_read() -> None:
-    assert Imported("fame.caf.views", "fame.caf.client", None) in ALL
-    assert Imported("fame.caf.views", "fame.caf.client", "CafProblem") in ALL
+    assert Imported("fame.caf.hub.views", "fame.caf.hub.client", None) in ALL
+    assert Imported("fame.caf.hub.views", "fame.caf.hub.client", "CafProblem") in ALL
+    assert CAF_PUBLIC["released_copy"] == "fame.caf.node.queries"
+
+
+def test_the_caf_app_has_both_sides() -> None:
+    assert {_caf_side(i.importer) for i in ALL} >= set(CAF_SIDES)
 
 
 @pytest.mark.parametrize(
@@ -113,13 +149,38 @@ def test_the_source_is_read() -> None:
         ),
         (
             views_of_another_app,
-            Imported("fame.caf.views", "fame.index.views", "opened_person"),
-            Imported("fame.caf.urls", "fame.caf.team_views", None),
+            Imported("fame.caf.hub.views", "fame.index.views", "opened_person"),
+            Imported("fame.caf.hub.urls", "fame.caf.hub.team_views", None),
         ),
         (
             private_name,
-            Imported("fame.caf.team", "fame.caf.actions", "_audit"),
+            Imported("fame.caf.node.team", "fame.caf.node.actions", "_audit"),
             Imported("fame.sharing.models", "fame.sharing._vocabulary", "Purpose"),
+        ),
+        (
+            other_side_of_the_caf,
+            Imported("fame.caf.hub.closing", "fame.caf.models.node", "ClosureReason"),
+            Imported("fame.caf.hub.closing", "fame.caf.vocabulary", "ClosureReason"),
+        ),
+        (
+            other_side_of_the_caf,
+            Imported("fame.caf.node.queries", "fame.caf.hub.client", "CafView"),
+            Imported("fame.caf.node.queries", "fame.caf.presenting", None),
+        ),
+        (
+            other_side_of_the_caf,
+            Imported("fame.caf.hub.views", "fame.caf", "released_copy"),
+            Imported("fame.node.disclosure", "fame.caf", "released_copy"),
+        ),
+        (
+            other_side_of_the_caf,
+            Imported("fame.caf.node.team", "fame.caf.models", "Assessment"),
+            Imported("fame.caf.node.team", "fame.caf.models.node", "Assessment"),
+        ),
+        (
+            shared_caf_module_takes_a_side,
+            Imported("fame.caf.presenting", "fame.caf.hub.client", "CafView"),
+            Imported("fame.caf.models", "fame.caf.models.hub", "CafOverview"),
         ),
     ],
 )
@@ -129,7 +190,14 @@ def test_each_rule_tells_a_crossing_from_a_fine_import(rule, crossing, fine) -> 
 
 
 @pytest.mark.parametrize(
-    "rule", [private_module_of_another_app, views_of_another_app, private_name]
+    "rule",
+    [
+        private_module_of_another_app,
+        views_of_another_app,
+        private_name,
+        other_side_of_the_caf,
+        shared_caf_module_takes_a_side,
+    ],
 )
 def test_no_import_breaks_the_rule(rule) -> None:
     breaking = sorted(f"{i.importer} -> {i.module} {i.name or ''}" for i in ALL if rule(i))

@@ -1,11 +1,48 @@
 """The Common Assessment Framework: kept at the assessor's agency node, reached from the hub.
 
-- ``structure``: the national CAF as data (sections, questions, choices).
-- node side: ``models`` (assessment, append-only drafts and versions),
-  ``actions``, ``queries``, ``api`` and ``referral_api`` (/federation/v1/node/cafs/...,
-  declared in ``api_schemas``), ``referral_receipt`` (keeping a stepped-up CAF's copy).
-- hub side: ``client`` (signed calls to the holding node), ``pages`` (the door
-  every CAF page passes), ``closing`` (closing a CAF, stepped up or not),
-  ``views``, ``team_views`` and ``templates/caf/`` (checklist, task list,
-  sections, check answers, versions, Team Around the Child, closure).
+Two sides, one app (label ``caf``, one set of migrations), laid out by where each runs:
+
+- ``node/``: what an agency node serves and does with the CAFs it keeps: the API
+  (``api``, ``referral_api`` at /federation/v1/node/cafs/..., declared in
+  ``api_schemas``), its writes (``actions``, ``team``, ``referral_receipt``) and
+  reads (``queries``).
+- ``hub/``: the pages (``views``, ``team_views``, ``referral_views``, their forms,
+  ``urls`` and the door every CAF page passes, ``pages``), the hub's decisions
+  (``permissions``, ``referral``, ``closing``, ``consent``), what the hub adds
+  (``prefill``, ``involved``, ``family_copy``), the co-ordinator's facts
+  (``coordination``) and ``client``, the one way the hub reaches a CAF: signed
+  calls over the federation API to the holding node.
+- ``models/``: the rows, by the side that keeps them (``models.node``: assessment,
+  drafts, versions, closure, Team Around the Child, referral copies;
+  ``models.hub``: the co-ordinator's overview and follow-ups).
+- Shared and pure, at the root: ``structure`` (the national CAF as data),
+  ``presenting`` (answers as people read them: the node's released copy and the
+  hub's pages both use it), ``vocabulary`` (the choices both sides send and keep),
+  and ``templates/caf/``.
+
+Neither side imports the other (tests/test_boundaries.py checks). Other apps use
+only what ``__all__`` names; names that need Django's models are imported
+lazily, so importing this package never disturbs app loading.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["record_caf_facts", "released_copy"]
+
+_LAZY = {
+    "record_caf_facts": "fame.caf.hub.coordination",
+    "released_copy": "fame.caf.node.queries",
+}
+
+if TYPE_CHECKING:
+    from fame.caf.hub.coordination import record_caf_facts
+    from fame.caf.node.queries import released_copy
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

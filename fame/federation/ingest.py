@@ -167,7 +167,7 @@ def prepare_updates(updates: list[IndexUpdate], *, skip: Collection[str] = ()) -
 def _set_caf(update: IndexUpdate, organisation: Organisation) -> str:
     local_id = str(update.payload.get("local_id", ""))
     if update.kind == CAF_FACTS:
-        from fame.caf.coordination import record_caf_facts  # (the CAF app builds on this one)
+        from fame.caf import record_caf_facts  # (the CAF app builds on this one)
 
         try:
             return record_caf_facts(organisation=organisation, facts=update.payload)

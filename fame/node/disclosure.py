@@ -192,7 +192,7 @@ def released_information(record: NodeRecord, decisions: list[CategoryDecision]) 
             continue
         released[answer.category] = {name: values.get(name, "") for name in answer.items}
         if answer.category == "assessment":
-            from fame.caf.queries import released_copy  # (the CAF app builds on this one)
+            from fame.caf import released_copy  # (the CAF app builds on this one)
 
             released["assessment"].update(released_copy(record.agency_id, record.local_id))
     return released

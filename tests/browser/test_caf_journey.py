@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from fame.caf import actions, structure
+from fame.caf import structure
 from fame.caf.models import (
     Assessment,
     AssessmentVersion,
@@ -20,6 +20,7 @@ from fame.caf.models import (
     Escalation,
     EscalationFollowUp,
 )
+from fame.caf.node import actions
 from fame.caf.structure import SECTION_KEYS
 from fame.index.actions import ingest_record
 from fame.index.models import Person

@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 
 from fame.audit.models import AuditEvent
-from fame.caf import queries
 from fame.caf.models import Assessment, ReferralCopy
+from fame.caf.node import queries
 
 from ..federation.conftest import signed_bytes, signed_post
 from .conftest import caf_url

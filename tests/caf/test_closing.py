@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from fame.audit.models import AuditEvent
-from fame.caf import client as caf_client
-from fame.caf.closing import NOT_PASSED_ON, Closed, NotClosed, close_caf
+from fame.caf.hub import client as caf_client
+from fame.caf.hub.closing import NOT_PASSED_ON, Closed, NotClosed, close_caf
 from fame.caf.models import Assessment, ReferralCopy
 from fame.federation import NoResponse
 from fame.index.models import Person

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from fame.audit.models import AuditEvent
-from fame.caf import client as caf_client
+from fame.caf.hub import client as caf_client
 from fame.caf.models import Assessment, ReferralCopy
 from fame.federation import NoResponse
 from fame.index.models import Person

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 
 from fame.audit.models import AuditEvent
-from fame.caf import referral_receipt
-from fame.caf.actions import Actor
 from fame.caf.models import ReferralCopy
-from fame.caf.referral_receipt import Referral, ReferralRefused, receive_referral
+from fame.caf.node import referral_receipt
+from fame.caf.node.actions import Actor
+from fame.caf.node.referral_receipt import Referral, ReferralRefused, receive_referral
 from fame.sharing import Decision, Disclosure
 
 pytestmark = pytest.mark.django_db

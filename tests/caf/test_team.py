@@ -168,8 +168,8 @@ def test_only_the_lead_professional_escalates(caf, school):
 
 
 def test_the_familys_copy_is_a_pdf_without_identifiers(caf):
-    from fame.caf.client import CafView
-    from fame.caf.family_copy import family_copy_html
+    from fame.caf.hub.client import CafView
+    from fame.caf.hub.family_copy import family_copy_html
 
     client, handle = caf
     response = client.get(caf_url(handle, "/family-copy.pdf"))

@@ -13,9 +13,9 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from fame.accounts.models import Organisation
+from fame.caf import presenting
 from fame.web.jinja import long_date
 
-from . import presenting
 from .client import CafView
 
 

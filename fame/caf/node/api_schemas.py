@@ -18,10 +18,9 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import JsonValue, PlainValidator, StringConstraints, WithJsonSchema
 
+from fame.caf.vocabulary import ActionStatus, Attendance, ClosureReason
 from fame.federation import Caller, ErrorOut, RequestBody, SignedRequest
 from fame.node import hub_key, trusted_key
-
-from .models import ActionStatus, Attendance, ClosureReason
 
 
 def _iso_date(value: Any) -> date:

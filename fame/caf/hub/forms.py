@@ -12,9 +12,8 @@ from typing import Any
 from django import forms
 
 from fame.accounts.models import Organisation
+from fame.caf.structure import CHECKLIST, Kind, Question, Section, is_complete
 from fame.web.forms import DatePartsField
-
-from .structure import CHECKLIST, Kind, Question, Section, is_complete
 
 TEXT_MAX, LONG_TEXT_MAX = 200, 5000
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from fame.accounts.models import Organisation, User
+from fame.caf.vocabulary import ClosureReason
 
 from . import client
 from .client import CafPlace, CafProblem, CafView
-from .models import ClosureReason
 from .referral import step_up_decision
 
 NOT_PASSED_ON = "The CAF could not be passed on, so it is still open:"

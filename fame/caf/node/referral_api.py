@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from fame.audit import record_event
+from fame.caf.models.node import ReferralCopy
 from fame.federation import ERRORS, ApiError, Refusal
 from fame.sharing import Decision
 
@@ -30,7 +31,6 @@ from .api_schemas import (
     ReferralsOut,
     caller_of,
 )
-from .models import ReferralCopy
 from .referral_receipt import Referral, ReferralRefused, receive_referral
 
 router = Router(tags=["caf referrals"])

@@ -6,9 +6,8 @@ from typing import Any
 
 from django import forms
 
+from fame.caf.vocabulary import Attendance
 from fame.web.forms import DatePartsField
-
-from .models import Attendance
 
 ATTENDANCE = [(a.value, a.label) for a in Attendance if a != Attendance.INVITED]
 

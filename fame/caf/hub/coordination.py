@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from fame.accounts.models import Organisation, OrganisationType, User
 from fame.audit import record_event
+from fame.caf.models.hub import CafOverview, EscalationFollowUp
 from fame.index.models import SourceRecord
 from fame.web.jinja import long_date
-
-from .models import CafOverview, EscalationFollowUp
 
 
 def _day(value: Any) -> date | None:

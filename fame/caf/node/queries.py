@@ -6,11 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from fame.node.models import NodeAgency
-
-from . import presenting, structure
-from .models import (
-    ActionStatus,
+from fame.caf import presenting, structure
+from fame.caf.models.node import (
     Assessment,
     AssessmentStatus,
     AssessmentVersion,
@@ -20,6 +17,8 @@ from .models import (
     SectionDraft,
     TeamAction,
 )
+from fame.caf.vocabulary import ActionStatus
+from fame.node.models import NodeAgency
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 

@@ -1,9 +1,12 @@
-"""What an agency node keeps of a CAF: the assessment, its section drafts and its versions.
+"""What an agency node keeps of a CAF: the assessment, its drafts and versions, its closure,
+its Team Around the Child (meetings, invitations, actions, escalations), and the copies of
+stepped-up CAFs it received.
 
-Stored at the assessor's agency node, never at the hub: the index knows who;
-the agencies keep what. Drafts and versions are append-only: a save adds a
-row, a review adds a version, and nothing is changed in place or removed.
-Only an assessment's status and its Lead Professional change.
+Stored at the assessor's agency node (a referral copy at the receiving
+organisation's node), never at the hub: the index knows who; the agencies keep
+what. Drafts, versions and referral copies are append-only: a save adds a row,
+a review adds a version, and nothing is changed in place or removed. Only an
+assessment's status and its Lead Professional change.
 """
 
 from __future__ import annotations
@@ -11,10 +14,25 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar, NoReturn
 
-from django.conf import settings
 from django.db import models
 
 from fame.appendonly import AppendOnlyError, AppendOnlyModel
+from fame.caf.vocabulary import ActionStatus, Attendance, ClosureReason
+
+__all__ = [
+    "Assessment",
+    "AssessmentStatus",
+    "AssessmentVersion",
+    "Closure",
+    "Escalation",
+    "Invitation",
+    "KeptQuerySet",
+    "Meeting",
+    "ReferralCopy",
+    "SectionDraft",
+    "TeamAction",
+    "VersionReason",
+]
 
 
 class KeptQuerySet(models.QuerySet[Any]):
@@ -108,11 +126,6 @@ class AssessmentVersion(AppendOnlyModel):
         return f"{self.assessment} version {self.number}"
 
 
-class ClosureReason(models.TextChoices):
-    NEEDS_MET = "needs_met", "The child's needs are met"
-    STEPPED_UP = "stepped_up", "Stepped up to a social care referral"
-
-
 class Closure(models.Model):
     """Why and when a CAF closed; a closed CAF is read-only and kept."""
 
@@ -144,13 +157,6 @@ class Meeting(models.Model):
         ordering = ["held_on", "id"]
 
 
-class Attendance(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ATTENDED = "attended", "Attended"
-    APOLOGIES = "apologies", "Sent apologies"
-    ABSENT = "absent", "Did not attend"
-
-
 class Invitation(models.Model):
     """One involved practitioner invited to a meeting, and whether they came."""
 
@@ -165,12 +171,6 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["organisation_name", "name"]
-
-
-class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "No longer needed"
 
 
 class TeamAction(models.Model):
@@ -198,52 +198,6 @@ class Escalation(models.Model):
     raised_by_name = models.CharField(max_length=200)
     raised_at = models.DateTimeField(auto_now_add=True)
     resolved = models.BooleanField(default=False)
-
-
-class CafOverview(models.Model):
-    """The hub's facts about one CAF, for the co-ordinator's queue: no content, no child's name.
-
-    Sent by the holding node through its outbox (``caf_facts``); the CAF stays at the node.
-    """
-
-    caf = models.UUIDField(unique=True, help_text="The assessment's uid at its node")
-    holder = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    local_id = models.CharField(max_length=64)
-    person = models.ForeignKey(
-        "index.Person", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(max_length=10)
-    initiating_organisation = models.CharField(max_length=40)
-    started_on = models.DateField(null=True)
-    lead_professional = models.CharField(max_length=200, blank=True)
-    versions = models.PositiveIntegerField(default=0)
-    review_due = models.DateField(null=True)
-    action_due_dates = models.JSONField(default=list, help_text="Due dates of open actions")
-    escalations = models.JSONField(default=list, help_text="Open escalations: agency, date, by")
-    closed_reason = models.CharField(max_length=12, blank=True)
-    as_of = models.DateTimeField()
-
-
-class EscalationFollowUp(models.Model):
-    """The CAF co-ordinator's note that an escalated absence has been followed up.
-
-    Kept at the hub, where the co-ordinator works; the escalation itself stays,
-    as raised, at the holding node. One per escalation (agency and day raised).
-    """
-
-    overview = models.ForeignKey(CafOverview, on_delete=models.CASCADE, related_name="follow_ups")
-    agency = models.CharField(max_length=200, help_text="The agency that did not attend")
-    raised_on = models.DateField()
-    note = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["overview", "agency", "raised_on"], name="one_follow_up_per_escalation"
-            )
-        ]
 
 
 class ReferralCopy(AppendOnlyModel):

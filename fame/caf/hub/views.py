@@ -17,9 +17,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from fame.accounts.decorators import child_data_required, refuse, used_second_factor
+from fame.caf import presenting, structure
 from fame.web.pages import posted
 
-from . import client, presenting, structure
+from . import client
 from .client import CafProblem
 from .consent import record_caf_consent
 from .forms import ReviewNoteForm, SectionForm, checklist_form, initial_from

@@ -14,11 +14,12 @@ from django.http import HttpRequest, HttpResponse
 
 from fame.accounts.decorators import acting_user, child_data_required, used_second_factor
 from fame.audit import record_event
+from fame.caf import presenting
 from fame.index.models import Person
 from fame.sharing import Requester, permission, record_disclosure
 from fame.web.pages import render_page
 
-from . import client, presenting
+from . import client
 from .client import CafProblem
 from .pages import organisation_names
 from .permissions import CATEGORY

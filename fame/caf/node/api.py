@@ -22,12 +22,14 @@ from django.http import HttpRequest
 from ninja import Router
 
 from fame.audit import record_event
+from fame.caf import structure
+from fame.caf.models.node import Assessment, Invitation, TeamAction
 from fame.federation import ERRORS, ApiError, Refusal, UserAssertion
 from fame.node.disclosure import FactsRefused, decide_on_facts
 from fame.node.models import NodeAgency, NodeRecord
 from fame.sharing import Requester, record_disclosure
 
-from . import actions, queries, structure, team
+from . import actions, queries, team
 from .api_schemas import (
     HUB_ASKS,
     ActionIn,
@@ -49,7 +51,6 @@ from .api_schemas import (
     WithFacts,
     caller_of,
 )
-from .models import Assessment, Invitation, TeamAction
 from .referral_api import router as referrals
 
 router = Router(tags=["caf"])

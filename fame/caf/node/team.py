@@ -13,22 +13,20 @@ from typing import Any
 
 from django.db import transaction
 
-from fame.node.actions import queue_caf_facts, set_caf
-
-from . import queries
-from .actions import Actor, record_caf_event
-from .models import (
-    ActionStatus,
+from fame.caf.models.node import (
     Assessment,
     AssessmentStatus,
-    Attendance,
     Closure,
-    ClosureReason,
     Escalation,
     Invitation,
     Meeting,
     TeamAction,
 )
+from fame.caf.vocabulary import ActionStatus, Attendance, ClosureReason
+from fame.node.actions import queue_caf_facts, set_caf
+
+from . import queries
+from .actions import Actor, record_caf_event
 
 
 class TeamRefused(PermissionError):

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from fame.audit import record_event
+from fame.caf.models.node import ReferralCopy
 from fame.node.models import NodeAgency
 from fame.sharing import Decision, Requester, record_disclosure
 
 from .actions import Actor
-from .models import ReferralCopy
 
 CATEGORY = "assessment"
 PURPOSE = "safeguarding"

@@ -14,16 +14,17 @@ from typing import Any
 from django.db import transaction
 
 from fame.audit import record_event
-from fame.node.actions import queue_caf_facts, set_caf
-
-from . import queries, structure
-from .models import (
+from fame.caf import structure
+from fame.caf.models.node import (
     Assessment,
     AssessmentStatus,
     AssessmentVersion,
     SectionDraft,
     VersionReason,
 )
+from fame.node.actions import queue_caf_facts, set_caf
+
+from . import queries
 
 
 @dataclass(frozen=True)

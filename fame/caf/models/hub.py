@@ -1,0 +1,59 @@
+"""What the hub keeps about CAFs for the CAF co-ordinator: facts, never content.
+
+``CafOverview`` holds the latest facts each holding node sent through its
+outbox; ``EscalationFollowUp`` the co-ordinator's note that an escalated
+absence was followed up. The CAF itself, and the child's name, stay at the node.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+__all__ = ["CafOverview", "EscalationFollowUp"]
+
+
+class CafOverview(models.Model):
+    """The hub's facts about one CAF, for the co-ordinator's queue: no content, no child's name.
+
+    Sent by the holding node through its outbox (``caf_facts``); the CAF stays at the node.
+    """
+
+    caf = models.UUIDField(unique=True, help_text="The assessment's uid at its node")
+    holder = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    local_id = models.CharField(max_length=64)
+    person = models.ForeignKey(
+        "index.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10)
+    initiating_organisation = models.CharField(max_length=40)
+    started_on = models.DateField(null=True)
+    lead_professional = models.CharField(max_length=200, blank=True)
+    versions = models.PositiveIntegerField(default=0)
+    review_due = models.DateField(null=True)
+    action_due_dates = models.JSONField(default=list, help_text="Due dates of open actions")
+    escalations = models.JSONField(default=list, help_text="Open escalations: agency, date, by")
+    closed_reason = models.CharField(max_length=12, blank=True)
+    as_of = models.DateTimeField()
+
+
+class EscalationFollowUp(models.Model):
+    """The CAF co-ordinator's note that an escalated absence has been followed up.
+
+    Kept at the hub, where the co-ordinator works; the escalation itself stays,
+    as raised, at the holding node. One per escalation (agency and day raised).
+    """
+
+    overview = models.ForeignKey(CafOverview, on_delete=models.CASCADE, related_name="follow_ups")
+    agency = models.CharField(max_length=200, help_text="The agency that did not attend")
+    raised_on = models.DateField()
+    note = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["overview", "agency", "raised_on"], name="one_follow_up_per_escalation"
+            )
+        ]
