@@ -19,11 +19,13 @@ install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the pinned Python packages into $(VENV) (a few minutes the first time)..."
 	$(BIN)/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
 	$(BIN)/pip install $(PIP_FLAGS) --no-deps -e . 2>&1 | { grep -v "^WARNING: Location\|BuildBackendWarning\|^ *\(!!\|\*\*\*\|with strategy\|Please be careful\|name as your\)" || true; }
 	$(BIN)/python -c "import django, fame" && touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "Installing GOV.UK Frontend and the browser-test assets from npm..."
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
