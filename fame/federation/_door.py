@@ -189,9 +189,48 @@ def read_json(body: bytes) -> Any:
     if not _nests_within(body, MAX_DEPTH):
         raise BodyRefused(f"the body nests deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except ValueError as wrong:
         raise BodyRefused(f"the body is not JSON ({wrong})") from None
+    if _UNSTORABLE_ESCAPE.search(text) and not _storable(value):
+        raise BodyRefused(
+            "the body holds a NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff) "
+            "in its text, which no field may hold"
+        )
+    return value
+
+
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+"""The escapes that make text no database column can keep: NUL (PostgreSQL refuses it in
+text and JSON) and UTF-16 surrogates (not characters at all). Only a body that has one
+of these escapes is walked (``_storable``), so ordinary bodies cost nothing more."""
+
+
+def _storable(value: Any) -> bool:
+    """Whether every string in ``value`` (keys too) holds neither NUL nor a lone surrogate;
+    walked level by level (the body's nesting is already bounded)."""
+    level = [value]
+    while level:
+        deeper: list[Any] = []
+        for item in level:
+            if isinstance(item, str):
+                if "\x00" in item or _has_surrogate(item):
+                    return False
+            elif isinstance(item, dict):
+                deeper.extend(item.keys())
+                deeper.extend(item.values())
+            elif isinstance(item, list):
+                deeper.extend(item)
+        level = deeper
+    return True
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class JsonBody(Parser):

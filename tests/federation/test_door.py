@@ -162,6 +162,11 @@ BAD_BYTES = {
     "100,000 levels": b"[" * 100_000 + b"]" * 100_000,
     "not UTF-8": b'{"a": "\xff\xfe"}',
 }
+UNSTORABLE = {
+    "NUL in a value": b'{"csv": "a\\u0000b", "agency_id": "x\\u0000", "updates": ["\\u0000"]}',
+    "NUL in a key": b'{"\\u0000": 1}',
+    "lone surrogate": b'{"csv": "\\ud800", "agency_id": "\\uDFFF"}',
+}
 
 
 @pytest.fixture
@@ -203,6 +208,27 @@ def test_a_signed_body_that_is_not_json_is_400_at_every_endpoint(every_sender, p
 
     found = assert_error_shape(response, 400, "bad request")
     assert ("nests deeper" if "levels" in bad else "not UTF-8") in found["reason"]
+
+
+@pytest.mark.parametrize("bad", UNSTORABLE)
+@pytest.mark.parametrize("path", WRONG_TYPES)
+def test_text_no_database_can_keep_is_400_at_every_endpoint(every_sender, path, bad):
+    # (schemathesis found these: on PostgreSQL, NUL in text or JSON was a 500)
+    response = send(path, UNSTORABLE[bad], WRONG_TYPES[path][0])
+
+    found = assert_error_shape(response, 400, "bad request")
+    assert "NUL character" in found["reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\\u0000 as typed", "caf\u00e9 \U0001f600", "\\ud800"],
+    ids=["backslash", "emoji", "typed"],
+)
+def test_text_that_only_looks_like_an_unstorable_escape_is_read(text):
+    body = json.dumps({"note": text}).encode()
+
+    assert read_json(body) == {"note": text}
 
 
 @pytest.mark.parametrize("path", WRONG_TYPES)
