@@ -203,7 +203,7 @@ def read_json(body: bytes) -> Any:
 _UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 """The escapes that make text no database column can keep: NUL (PostgreSQL refuses it in
 text and JSON) and UTF-16 surrogates (not characters at all). Only a body that has one
-of these escapes is walked (``_storable``), so ordinary bodies cost nothing more."""
+of these escapes is walked (``_storable``); others cost one search of the text."""
 
 
 def _storable(value: Any) -> bool:
