@@ -192,10 +192,11 @@ def read_json(body: bytes) -> Any:
         value = json.loads(text)
     except ValueError as wrong:
         raise BodyRefused(f"the body is not JSON ({wrong})") from None
-    if _UNSTORABLE_ESCAPE.search(text) and not _storable(value):
+    where = _unstorable_at(value) if _UNSTORABLE_ESCAPE.search(text) else None
+    if where is not None:
         raise BodyRefused(
-            "the body holds a NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff) "
-            "in its text, which no field may hold"
+            f"{where or '(body)'} holds a NUL character (\\u0000) or a lone surrogate "
+            "(\\ud800-\\udfff), which no field may hold"
         )
     return value
 
@@ -203,26 +204,27 @@ def read_json(body: bytes) -> Any:
 _UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 """The escapes that make text no database column can keep: NUL (PostgreSQL refuses it in
 text and JSON) and UTF-16 surrogates (not characters at all). Only a body that has one
-of these escapes is walked (``_storable``); others cost one search of the text."""
+of these escapes is walked (``_unstorable_at``); others cost one search of the text."""
 
 
-def _storable(value: Any) -> bool:
-    """Whether every string in ``value`` (keys too) holds neither NUL nor a lone surrogate;
-    walked level by level (the body's nesting is already bounded)."""
-    level = [value]
+def _unstorable_at(value: Any) -> str | None:
+    """The path (``updates.3.payload``) of the first string in ``value`` (keys too) holding
+    NUL or a lone surrogate, or None; walked level by level (the nesting is bounded)."""
+    level: list[tuple[str, Any]] = [("", value)]
     while level:
-        deeper: list[Any] = []
-        for item in level:
+        deeper: list[tuple[str, Any]] = []
+        for path, item in level:
             if isinstance(item, str):
                 if "\x00" in item or _has_surrogate(item):
-                    return False
+                    return path
             elif isinstance(item, dict):
-                deeper.extend(item.keys())
-                deeper.extend(item.values())
+                for key, inner in item.items():
+                    inner_path = f"{path}.{key}" if path else str(key)
+                    deeper += [(path or "(a key)", key), (inner_path, inner)]
             elif isinstance(item, list):
-                deeper.extend(item)
+                deeper += [(f"{path}.{n}" if path else str(n), v) for n, v in enumerate(item)]
         level = deeper
-    return True
+    return None
 
 
 def _has_surrogate(text: str) -> bool:

@@ -217,7 +217,7 @@ def test_text_no_database_can_keep_is_400_at_every_endpoint(every_sender, path, 
     response = send(path, UNSTORABLE[bad], WRONG_TYPES[path][0])
 
     found = assert_error_shape(response, 400, "bad request")
-    assert "NUL character" in found["reason"]
+    assert found["reason"].split(" holds a NUL character")[0] in {"csv", "(a key)"}
 
 
 @pytest.mark.parametrize(
