@@ -131,7 +131,8 @@ def filtered_events(chosen: EventFilter) -> QuerySet[AuditEvent]:
 CHILD_TARGETS = ("person:", "child:")
 """How the log names a child as a target: by the Child Index's person identifier."""
 
-_MENTIONS_CHILDREN = Q(action="index.search") | Q(target__startswith="consent:")
+_LISTINGS = ("index.search", "web.children_listed")
+_MENTIONS_CHILDREN = Q(action__in=_LISTINGS) | Q(target__startswith="consent:")
 """Events that name children in their details rather than as their target."""
 
 

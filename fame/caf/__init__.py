@@ -10,8 +10,9 @@ Two sides, one app (label ``caf``, one set of migrations), laid out by where eac
   ``urls`` and the door every CAF page passes, ``pages``), the hub's decisions
   (``permissions``, ``referral``, ``closing``, ``consent``), what the hub adds
   (``prefill``, ``involved``, ``family_copy``), the co-ordinator's facts
-  (``coordination``) and ``client``, the one way the hub reaches a CAF: signed
-  calls over the federation API to the holding node.
+  (``coordination``), a practitioner's own CAF work from those facts (``own_work``)
+  and ``client``, the one way the hub reaches a CAF: signed calls over the federation
+  API to the holding node.
 - ``models/``: the rows, by the side that keeps them (``models.node``: assessment,
   drafts, versions, closure, Team Around the Child, referral copies;
   ``models.hub``: the co-ordinator's overview and follow-ups).
@@ -30,15 +31,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["record_caf_facts", "released_copy"]
+__all__ = ["caf_work", "record_caf_facts", "released_copy"]
 
 _LAZY = {
+    "caf_work": "fame.caf.hub.own_work",
     "record_caf_facts": "fame.caf.hub.coordination",
     "released_copy": "fame.caf.node.queries",
 }
 
 if TYPE_CHECKING:
     from fame.caf.hub.coordination import record_caf_facts
+    from fame.caf.hub.own_work import caf_work
     from fame.caf.node.queries import released_copy
 
 

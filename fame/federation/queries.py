@@ -1,4 +1,5 @@
-"""Reads of the hub's register of nodes: their keys, and what the "Agency nodes" page shows."""
+"""Reads of the hub's register of nodes (their keys, what the "Agency nodes" page shows) and
+of detail requests as a practitioner's home page lists them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import Count
 from django.utils import timezone
 
+from fame.accounts.models import Organisation, User
+
 from ._breaker import breakers
 from .keys import key_from_register
-from .models import FederationNode
+from .models import DetailRequest, DetailRequestStatus, FederationNode
 
 SILENT_AFTER = timedelta(seconds=30)
 """A node not heard from (heartbeat or delivery) for this long is shown as silent."""
@@ -59,3 +62,36 @@ def node_for_agency(agency_id: str) -> FederationNode | None:
         if node.hosts(agency_id):
             return node
     return None
+
+
+LATEST_REQUESTS = 5
+"""How many of a practitioner's own requests their home page lists."""
+
+WAITING = (DetailRequestStatus.SENT, DetailRequestStatus.NO_RESPONSE)
+"""A request its agency has not answered: being sent, or its node did not respond."""
+
+
+def requests_made_by(user: User, *, limit: int = LATEST_REQUESTS) -> list[DetailRequest]:
+    """``user``'s own latest requests for more information, newest first, with the agency."""
+    return list(
+        DetailRequest.objects.filter(requested_by=user)
+        .select_related("agency")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def requests_awaiting(
+    organisation: Organisation | None, *, limit: int = LATEST_REQUESTS
+) -> list[DetailRequest]:
+    """Requests other agencies made to ``organisation`` that it has not answered, oldest first.
+
+    A node answers as a request arrives (its own policy decision), so these are the
+    ones its node did not answer when asked; the requester can send them again.
+    """
+    if organisation is None:
+        return []
+    return list(
+        DetailRequest.objects.filter(agency=organisation, status__in=WAITING)
+        .select_related("requested_by__organisation")
+        .order_by("created_at", "pk")[:limit]
+    )

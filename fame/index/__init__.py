@@ -15,15 +15,35 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["handle_for", "opened_person"]
+__all__ = [
+    "handle_for",
+    "involved_children",
+    "listed_children",
+    "new_handle",
+    "opened_handles",
+    "opened_person",
+    "remember_results",
+]
 
 _LAZY = {
     "handle_for": "fame.index.handles",
+    "involved_children": "fame.index.caseload",
+    "listed_children": "fame.index.caseload",
+    "new_handle": "fame.index.handles",
+    "opened_handles": "fame.index.handles",
     "opened_person": "fame.index.handles",
+    "remember_results": "fame.index.handles",
 }
 
 if TYPE_CHECKING:
-    from fame.index.handles import handle_for, opened_person
+    from fame.index.caseload import involved_children, listed_children
+    from fame.index.handles import (
+        handle_for,
+        new_handle,
+        opened_handles,
+        opened_person,
+        remember_results,
+    )
 
 
 def __getattr__(name: str) -> Any:

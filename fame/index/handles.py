@@ -49,6 +49,11 @@ def handle_for(request: HttpRequest, person: Person) -> str | None:
     return next((h for h, pk in opened.items() if pk == person.pk), None)
 
 
+def opened_handles(request: HttpRequest) -> dict[int, str]:
+    """Person pk -> the handle of their record open in this session, for each open record."""
+    return {pk: handle for handle, pk in request.session.get(OPENED, {}).items()}
+
+
 def opened_purpose(request: HttpRequest, handle: str) -> str:
     """The purpose the record under ``handle`` was opened for."""
     return str(request.session.get(PURPOSE, {}).get(handle, "service_coordination"))

@@ -110,6 +110,8 @@ def open_record(request: HttpRequest, handle: str) -> HttpResponse:
             },
             request=request,
         )
+        if request.GET.get("then") == "caf":  # from a CAF listed on the home page
+            return redirect("caf:home", handle=record_handle)
         return redirect("index:record", handle=record_handle)
     return render_page(request, "index/open.html", {"form": form, "nav_active": "search"})
 

@@ -68,6 +68,7 @@ __all__ = [
     "load_scenario",
     "new_protocol_version",
     "permission",
+    "permissions_for",
     "record_consent",
     "record_disclosure",
     "scenario_document",
@@ -92,6 +93,7 @@ _LAZY = {
     "facts_for": "fame.sharing.queries",
     "consents_for": "fame.sharing.queries",
     "permission": "fame.sharing.permissions",
+    "permissions_for": "fame.sharing.permissions",
 }
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ if TYPE_CHECKING:
         withdraw_consent,
     )
     from fame.sharing.models import Consent, Disclosure, Protocol, ProtocolVersion
-    from fame.sharing.permissions import permission
+    from fame.sharing.permissions import permission, permissions_for
     from fame.sharing.queries import consents_for, facts_for
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -92,13 +92,35 @@ def facts_for(
     Only the child's consents, the protocols naming either organisation and the
     people involved: a small snapshot keeps each decision fast.
     """
+    return facts_for_children(
+        user,
+        {child_ref: (holder_agency_id, shielded)},
+        on,
+        mfa=mfa,
+        override_authorised_by=override_authorised_by,
+        authoriser_mfa=authoriser_mfa,
+    )[child_ref]
+
+
+def facts_for_children(
+    user: User,
+    children: Mapping[str, tuple[str, bool]],
+    on: date,
+    *,
+    mfa: bool,
+    override_authorised_by: User | None = None,
+    authoriser_mfa: bool = False,
+) -> dict[str, Facts]:
+    """``facts_for`` each of ``children`` (child ref -> (holding agency, shielded)), read
+    with the same few queries however many children there are."""
     people = {user_id(user): user_facts(user, on=on, mfa=mfa)}
     if override_authorised_by is not None:
         authoriser = user_facts(override_authorised_by, on=on, mfa=authoriser_mfa)
         if authoriser.id == user_id(user):
             authoriser = people[authoriser.id]
         people[authoriser.id] = authoriser
-    agency_ids = {holder_agency_id, *(person.organisation for person in people.values())}
+    holders = {holder for holder, _shielded in children.values()}
+    agency_ids = {*holders, *(person.organisation for person in people.values())}
     organisations = {
         organisation.agency_id: OrganisationFacts(
             id=organisation.agency_id, accredited=organisation.is_accredited
@@ -106,27 +128,33 @@ def facts_for(
         for organisation in Organisation.objects.filter(agency_id__in=agency_ids)
     }
     requester = people[user_id(user)].organisation
-    protocols = protocol_facts(naming={requester, holder_agency_id})
-    consents = [
-        ConsentFacts(
-            id=str(consent.pk),
-            decision="permit" if consent.decision == "permit" else "deny",
-            organisations=frozenset(consent.organisations),
-            purposes=frozenset(consent.purposes),
-            categories=frozenset(consent.data_categories),
-            starts=consent.in_force_from,
-            ends=consent.in_force_to,
-            withdrawn_on=consent.withdrawn_on,
+    protocols = protocol_facts(naming={requester, *holders})
+    consents: dict[str, list[ConsentFacts]] = {ref: [] for ref in children}
+    for consent in Consent.objects.filter(child_ref__in=list(children)).order_by(
+        "recorded_at", "pk"
+    ):
+        consents[consent.child_ref].append(
+            ConsentFacts(
+                id=str(consent.pk),
+                decision="permit" if consent.decision == "permit" else "deny",
+                organisations=frozenset(consent.organisations),
+                purposes=frozenset(consent.purposes),
+                categories=frozenset(consent.data_categories),
+                starts=consent.in_force_from,
+                ends=consent.in_force_to,
+                withdrawn_on=consent.withdrawn_on,
+            )
         )
-        for consent in consents_for(child_ref)
-    ]
-    return Facts(
-        child=ChildFacts(id=child_ref, holder=holder_agency_id, shielded=shielded),
-        organisations=organisations,
-        users=people,
-        protocols=protocols,
-        consents=consents,
-    )
+    return {
+        ref: Facts(
+            child=ChildFacts(id=ref, holder=holder, shielded=shielded),
+            organisations=organisations,
+            users=people,
+            protocols=[p for p in protocols if {requester, holder} & p.parties],
+            consents=consents[ref],
+        )
+        for ref, (holder, shielded) in children.items()
+    }
 
 
 def disclosures_about(child_ref: str, *, end: str = "hub") -> QuerySet[Disclosure]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fame.accounts.access import child_data_access
+from fame.accounts.facilitated import facilitated_for
+from fame.accounts.models import User
 from fame.accounts.permissions import can
 
 from .pages import render_page
+from .practitioner import practitioner_home
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -18,11 +21,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    access = child_data_access(user)  # type: ignore[arg-type]
+    own_work = (
+        practitioner_home(request, user)
+        if isinstance(user, User)
+        and access.allowed
+        and can(user, "work_with_children")
+        and not facilitated_for(request)
+        else None
+    )
     return render_page(
         request,
         "web/home.html",
         {
-            "access": child_data_access(user),  # type: ignore[arg-type]
+            "access": access,
+            "own_work": own_work,
             "can_manage_users": can(user, "manage_users"),  # type: ignore[arg-type]
             "can_view_nodes": can(user, "view_nodes"),  # type: ignore[arg-type]
             "can_view_audit": can(user, "view_audit"),  # type: ignore[arg-type]

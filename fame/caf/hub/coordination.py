@@ -52,17 +52,24 @@ def record_caf_facts(*, organisation: Organisation, facts: dict[str, Any]) -> st
         raise ValueError("action_due_dates must be a list")
     local_id = str(facts.get("local_id", ""))
     escalations = _escalations(facts.get("escalations", []))
+    invited = facts.get("next_meeting_invited", [])
+    if not isinstance(invited, list):
+        raise ValueError("next_meeting_invited must be a list")
     values: dict[str, Any] = {
         "holder": organisation,
         "local_id": local_id,
         "status": str(facts.get("status", ""))[:10],
         "initiating_organisation": str(facts.get("initiating_organisation", ""))[:40],
         "started_on": _day(facts.get("started_on")),
+        "assessor": str(facts.get("assessor", ""))[:150],
         "lead_professional": str(facts.get("lead_professional", ""))[:200],
+        "lead_professional_username": str(facts.get("lead_professional_username", ""))[:150],
         "versions": int(facts.get("versions") or 0),
         "review_due": _day(facts.get("review_due")),
         "action_due_dates": sorted(str(_day(d)) for d in due if d),
         "escalations": escalations,
+        "next_meeting_on": _day(facts.get("next_meeting_on")),
+        "next_meeting_invited": sorted({str(u)[:150] for u in invited if u}),
         "closed_reason": str(facts.get("closed_reason", ""))[:12],
         "as_of": as_of,
     }

@@ -28,13 +28,27 @@ class CafOverview(models.Model):
     status = models.CharField(max_length=10)
     initiating_organisation = models.CharField(max_length=40)
     started_on = models.DateField(null=True)
+    assessor = models.CharField(max_length=150, blank=True, help_text="Username at the hub")
     lead_professional = models.CharField(max_length=200, blank=True)
+    lead_professional_username = models.CharField(max_length=150, blank=True)
     versions = models.PositiveIntegerField(default=0)
     review_due = models.DateField(null=True)
     action_due_dates = models.JSONField(default=list, help_text="Due dates of open actions")
     escalations = models.JSONField(default=list, help_text="Open escalations: agency, date, by")
+    next_meeting_on = models.DateField(null=True, help_text="The next TAC meeting not yet held")
+    next_meeting_invited = models.JSONField(
+        default=list, help_text="Usernames of those invited to the next meeting"
+    )
     closed_reason = models.CharField(max_length=12, blank=True)
     as_of = models.DateTimeField()
+
+    class Meta:
+        # A practitioner's home page finds the CAFs they started or lead.
+        indexes = [
+            models.Index(fields=["assessor"], name="caf_overview_assessor"),
+            models.Index(fields=["lead_professional_username"], name="caf_overview_lead"),
+            models.Index(fields=["next_meeting_on"], name="caf_overview_next_meeting"),
+        ]
 
 
 class EscalationFollowUp(models.Model):

@@ -164,8 +164,10 @@ def describe_meeting(meeting: Meeting) -> dict[str, Any]:
 
 def coordination_facts(assessment: Assessment) -> dict[str, Any]:
     """What the CAF co-ordinator's queue at the hub is told: dates, counts, names; no content."""
-    meetings = list(assessment.meetings.all())
+    meetings = list(assessment.meetings.prefetch_related("invitations"))
     reviews = [m.next_review_on for m in meetings if m.next_review_on]
+    today = timezone.localdate()
+    coming = next((m for m in meetings if not m.recorded and m.held_on >= today), None)
     escalations = Escalation.objects.filter(
         invitation__meeting__assessment=assessment, resolved=False
     ).select_related("invitation")
@@ -175,7 +177,9 @@ def coordination_facts(assessment: Assessment) -> dict[str, Any]:
         "status": assessment.status,
         "initiating_organisation": assessment.assessor_organisation,
         "started_on": assessment.created_at.date().isoformat(),
+        "assessor": assessment.assessor,
         "lead_professional": assessment.lead_professional_name,
+        "lead_professional_username": assessment.lead_professional,
         "versions": assessment.versions.count(),
         "review_due": reviews[-1].isoformat() if reviews else "",
         "action_due_dates": [
@@ -192,6 +196,10 @@ def coordination_facts(assessment: Assessment) -> dict[str, Any]:
             }
             for e in escalations
         ],
+        "next_meeting_on": coming.held_on.isoformat() if coming else "",
+        "next_meeting_invited": sorted(
+            {i.username for i in coming.invitations.all() if i.username} if coming else ()
+        ),
         "closed_reason": closure.reason if closure else "",
         "as_of": timezone.now().isoformat(),
     }
