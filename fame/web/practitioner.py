@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 LISTING_PURPOSE = "service_coordination"
 """Seeing which children one's work is about is co-ordinating services, as in a search."""
 
+SHORT = 10
+"""Children listed at most: a caseload runs to hundreds; the rest are a search away."""
+
 T = TypeVar("T")
 
 
@@ -59,11 +62,14 @@ class PractitionerHome:
     made: list[tuple[Child, DetailRequest]]
     awaiting: list[tuple[Child, DetailRequest]]
     escalations: list[tuple[Child, EscalationNews]]
+    more_children: int = 0
+    """Children the practitioner works with beyond those listed."""
 
 
 def practitioner_home(request: HttpRequest, user: User) -> PractitionerHome:
     """The practitioner's work, each list most urgent first; the view is audited."""
-    involved = involved_children(user)
+    caseload = involved_children(user)
+    involved = caseload[:SHORT]
     cafs = caf_work(user)
     made = requests_made_by(user)
     awaiting = requests_awaiting(user.organisation)
@@ -84,6 +90,7 @@ def practitioner_home(request: HttpRequest, user: User) -> PractitionerHome:
         made=named(made, lambda detail: detail.person_id),
         awaiting=named(awaiting, lambda detail: detail.person_id),
         escalations=named(cafs.escalations, lambda line: line.person_id),
+        more_children=len(caseload) - len(involved),
     )
 
 

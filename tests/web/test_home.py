@@ -67,14 +67,34 @@ def olivia(school):
     return Person.objects.get()
 
 
+NAMES = (
+    ("Amir", "Brook"),
+    ("Bella", "Carter"),
+    ("Cody", "Dawson"),
+    ("Daisy", "Ellis"),
+    ("Ethan", "Fisher"),
+    ("Freya", "Gibson"),
+    ("George", "Hughes"),
+    ("Hana", "Iqbal"),
+    ("Isaac", "Jones"),
+    ("Jade", "Kowalski"),
+    ("Kian", "Lloyd"),
+    ("Lily", "Morgan"),
+)
+
+
 def another_child(school, n: int) -> Person:
+    """A child of the school's no one would take for another: name, birthday and home differ."""
+    given, family = NAMES[n]
     ingest_record(
         record(
             local_id=f"UPN-9{n:03d}",
-            given_name=f"Child{n}",
-            family_name="Brook",
-            date_of_birth=date(2015, 1, n + 1),
-            postcode="NM1 1AA",
+            given_name=given,
+            middle_names=(),
+            family_name=family,
+            date_of_birth=date(2012 + n % 4, n + 1, 10 + n),
+            address_line_1=f"{n + 1} Station Road",
+            postcode=f"NM{n + 1} 1AA",
         ),
         organisation=school,
         by=None,
@@ -117,7 +137,7 @@ def test_the_home_page_lists_the_practitioners_children_and_audits_the_listing(
 
     page = client.get("/").content.decode()
 
-    assert "Olivia Hartley" in page and "Child1 Brook" not in page
+    assert "Olivia Hartley" in page and "Bella Carter" not in page
     assert "since 1 September 2026" in page
     assert str(olivia.uid) not in page and f"/{olivia.pk}" not in page
     event = AuditEvent.objects.get(action="web.children_listed")
@@ -240,4 +260,18 @@ def test_the_home_page_takes_the_same_queries_for_one_child_or_many(olivia, scho
     many = queries()
 
     assert many == one
-    assert client.get("/").content.decode().count("Police did not attend") == 5
+    page = client.get("/").content.decode()
+    assert page.count("Police did not attend") == 5
+    assert page.split('id="children"')[1].split("</ul>")[0].count("<li>") == 5
+
+
+def test_a_long_caseload_lists_the_latest_ten_and_says_how_many_more(school, school_teacher):
+    for n in range(12):
+        involve(another_child(school, n), school_teacher)
+
+    page = signed_in_client(school_teacher).get("/").content.decode()
+
+    listed = page.split('id="children"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 10
+    assert "You work with 2 more children." in page
+    assert len(AuditEvent.objects.get(action="web.children_listed").details["children"]) == 10
