@@ -62,3 +62,18 @@ class UserFactory(factory.django.DjangoModelFactory):
                 )
         if create:
             self.save()
+
+
+class DetailRequestFactory(factory.django.DjangoModelFactory):
+    """A request for more information about ``person``, as the hub keeps it after its answer:
+    ``answered_at`` is set unless the request is still waiting (sent, or no response)."""
+
+    class Meta:
+        model = "federation.DetailRequest"
+
+    purpose = "early_help"
+    categories = factory.LazyFunction(lambda: ["case"])
+    status = "sent"
+    answered_at = factory.LazyAttribute(
+        lambda r: None if r.status in ("sent", "no_response") else timezone.now()
+    )

@@ -19,11 +19,10 @@ from fame.caf.hub.coordination import follow_up_escalation
 from fame.caf.models import CafOverview
 from fame.caf.node import actions, team
 from fame.caf.node.queries import coordination_facts
-from fame.federation.models import DetailRequest, DetailRequestStatus
 from fame.index.models import Involvement, Person
 from fame.web.jinja import long_date
 
-from ..conftest import UserFactory
+from ..factories import DetailRequestFactory, UserFactory
 from .test_child_index import signed_in
 from .test_detail_requests import region_on_live_server  # noqa: F401 - fixture
 
@@ -109,22 +108,11 @@ def test_a_practitioner_sees_their_work_and_follows_it_to_the_child_and_the_caf(
     olivia = Person.objects.get()
     Involvement.objects.filter(organisation=school).update(practitioner=school_teacher)
     due = olivias_caf_led_by(school_teacher, school)
-    DetailRequest.objects.create(
-        person=olivia,
-        agency=health_trust,
-        requested_by=school_teacher,
-        purpose="early_help",
-        categories=["case"],
-        status=DetailRequestStatus.RELEASED,
-        answered_at=timezone.now(),
+    DetailRequestFactory(
+        person=olivia, agency=health_trust, requested_by=school_teacher, status="released"
     )
-    DetailRequest.objects.create(
-        person=olivia,
-        agency=school,
-        requested_by=health_visitor,
-        purpose="health_care",
-        categories=["case"],
-        status=DetailRequestStatus.NO_RESPONSE,
+    DetailRequestFactory(
+        person=olivia, agency=school, requested_by=health_visitor, status="no_response"
     )
 
     signed_in(page, school_teacher)

@@ -4,14 +4,13 @@ for their organisation's answer."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from fame.federation.models import DetailRequest, DetailRequestStatus
 from fame.federation.queries import requests_awaiting, requests_made_by
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 
-from ..conftest import UserFactory
+from ..factories import DetailRequestFactory, UserFactory
 from ..index.conftest import record
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +23,7 @@ def olivia(school) -> Person:
 
 
 def asked(person, *, of, by, status=DetailRequestStatus.SENT) -> DetailRequest:
-    return DetailRequest.objects.create(
-        person=person,
-        agency=of,
-        requested_by=by,
-        purpose="early_help",
-        categories=["case"],
-        status=status,
-        answered_at=timezone.now() if status != DetailRequestStatus.NO_RESPONSE else None,
-    )
+    return DetailRequestFactory(person=person, agency=of, requested_by=by, status=status)
 
 
 def test_requests_made_are_the_practitioners_own_newest_first(

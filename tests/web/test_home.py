@@ -13,12 +13,11 @@ from django.utils import timezone
 from fame.audit.models import AuditEvent
 from fame.audit.queries import child_events
 from fame.caf.models import CafOverview
-from fame.federation.models import DetailRequest, DetailRequestStatus
 from fame.index.actions import ingest_record
 from fame.index.models import Involvement, Person
 
 from ..conftest import signed_in_client
-from ..factories import UserFactory
+from ..factories import DetailRequestFactory, UserFactory
 from ..index.conftest import record
 
 pytestmark = pytest.mark.django_db
@@ -193,29 +192,13 @@ def test_the_home_page_lists_requests_made_and_those_waiting_for_the_organisatio
     olivia, school, health_trust, school_teacher, health_visitor
 ):
     ingest_record(record(agency_id="hlt-001", local_id="N1"), organisation=health_trust, by=None)
-    mine = DetailRequest.objects.create(
-        person=olivia,
-        agency=health_trust,
-        requested_by=school_teacher,
-        purpose="early_help",
-        status=DetailRequestStatus.RELEASED,
-        answered_at=timezone.now(),
+    mine = DetailRequestFactory(
+        person=olivia, agency=health_trust, requested_by=school_teacher, status="released"
     )
-    DetailRequest.objects.create(
-        person=olivia,
-        agency=school,
-        requested_by=health_visitor,
-        purpose="early_help",
-        status=DetailRequestStatus.NO_RESPONSE,
-    )
-    DetailRequest.objects.create(
-        person=olivia,
-        agency=school,
-        requested_by=health_visitor,
-        purpose="early_help",
-        status=DetailRequestStatus.REFUSED,
-        answered_at=timezone.now(),
-    )
+    for status in ("no_response", "refused"):
+        DetailRequestFactory(
+            person=olivia, agency=school, requested_by=health_visitor, status=status
+        )
 
     page = signed_in_client(school_teacher).get("/").content.decode()
 
@@ -273,5 +256,5 @@ def test_a_long_caseload_lists_the_latest_ten_and_says_how_many_more(school, sch
 
     listed = page.split('id="children"')[1].split("</ul>")[0]
     assert listed.count("<li>") == 10
-    assert "You work with 2 more children." in page
+    assert '<p class="govuk-body">You work with 2 more children.' in page
     assert len(AuditEvent.objects.get(action="web.children_listed").details["children"]) == 10
