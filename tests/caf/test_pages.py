@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from fame.audit.models import AuditEvent
 from fame.caf.models import Assessment, AssessmentVersion, SectionDraft
@@ -261,3 +262,28 @@ def test_a_child_the_organisation_has_no_record_of_cannot_have_a_caf_here(olivia
     page = client.get(caf_url(handle, "/start")).content.decode()
     assert "has no record of this child in the index" in page
     assert not Assessment.objects.exists()
+
+
+@pytest.fixture
+def reviewed(alice):
+    """Version 1, then a review changing one answer (Learning: strengths) as version 2."""
+    client, handle = alice
+    start_caf(client, handle)
+    fill_every_section(client, handle)
+    complete(client, handle)
+    save(client, handle, "learning", {"strengths": "Reading age up a year", "needs": ""})
+    complete(client, handle, note="Six-week review")
+    return client, handle
+
+
+def test_versions_are_dated_as_people_write_dates(reviewed):
+    client, handle = reviewed
+    saved = AssessmentVersion.objects.get(number=1).made_at
+    day = timezone.localtime(saved)
+    written = f"{day.day} {day:%B %Y}"
+    for page in (
+        client.get(caf_url(handle, "/versions")).content.decode(),
+        client.get(caf_url(handle, "/versions/1")).content.decode(),
+    ):
+        assert written in page
+        assert day.date().isoformat() not in page
