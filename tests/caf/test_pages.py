@@ -287,3 +287,46 @@ def test_versions_are_dated_as_people_write_dates(reviewed):
     ):
         assert written in page
         assert day.date().isoformat() not in page
+
+
+def test_compare_without_a_choice_asks_which_two_versions(reviewed):
+    client, handle = reviewed
+    response = client.get(caf_url(handle, "/compare"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Compare two versions</h1>' in page
+    assert '<option value="1" selected>Version 1</option>' in page
+    assert '<option value="2" selected>Version 2</option>' in page
+    assert "There is a problem" not in page
+
+
+def test_compare_with_a_choice_that_is_no_version_says_so_and_reads_nothing(reviewed):
+    client, handle = reviewed
+    reads = AuditEvent.objects.filter(action="caf.version_opened").count()
+    for query in ("?a=1&b=7", "?a=one&b=2", "?a=1"):
+        response = client.get(caf_url(handle, "/compare" + query))
+        assert response.status_code == 400, query
+        page = response.content.decode()
+        assert "<title>Error: Compare two versions" in page
+        assert "There is a problem" in page
+        assert (
+            "Select a version from the list" in page
+            or "Select the version to compare it with" in page
+        )
+    assert AuditEvent.objects.filter(action="caf.version_opened").count() == reads
+
+
+def test_compare_shows_the_change_in_full_and_folds_what_did_not_change(reviewed):
+    client, handle = reviewed
+    page = client.get(caf_url(handle, "/compare?a=1&b=2")).content.decode()
+    assert "1 answer changed in 1 section; 19 sections did not change" in page
+    shown, folded = page.split("<details", 1)
+    # The change, with what was there before and after, is shown, not folded.
+    assert "Before (version 1)" in shown and "After (version 2)" in shown
+    assert ELEMENT["strengths"] in shown and "Reading age up a year" in shown
+    assert "Health" not in shown.split("What changed", 1)[1]
+    # Learning's other answer, and each section that did not change, are folded away.
+    details = page.count('<details class="govuk-details')
+    assert details == 1 + 19
+    assert "Learning: the 1 other answer, unchanged" in folded
+    assert "Identifying details" in folded

@@ -145,3 +145,32 @@ class ReviewNoteForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"max_length": "What changed must be 2000 characters or fewer"},
     )
+
+
+class CompareForm(forms.Form):
+    """Which two versions to compare: by default the last two."""
+
+    a = forms.TypedChoiceField(
+        label="Compare",
+        coerce=int,
+        error_messages={
+            "required": "Select the version to compare",
+            "invalid_choice": "Select a version from the list",
+        },
+    )
+    b = forms.TypedChoiceField(
+        label="with",
+        coerce=int,
+        error_messages={
+            "required": "Select the version to compare it with",
+            "invalid_choice": "Select a version from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
+        if numbers:
+            kwargs.setdefault("initial", {"a": numbers[-2:][0], "b": numbers[-1]})
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Version {n}") for n in numbers]
+        self.fields["a"].choices = choices  # type: ignore[attr-defined]
+        self.fields["b"].choices = choices  # type: ignore[attr-defined]
