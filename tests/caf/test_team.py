@@ -3,13 +3,23 @@ queue, the family's copy and closure, through the hub's pages and the school's n
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from fame.audit.models import AuditEvent
-from fame.caf.models import Assessment, CafOverview, Escalation, EscalationFollowUp, Invitation
+from fame.caf.models import (
+    Assessment,
+    CafOverview,
+    Escalation,
+    EscalationFollowUp,
+    Invitation,
+    Meeting,
+)
+from fame.caf.node import team
+from fame.caf.node.actions import Actor
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 from fame.node.outbox import deliver_once
@@ -47,7 +57,7 @@ def caf(school_teacher, olivia, agencies):
     return client, handle
 
 
-def arrange(client, handle) -> str:
+def arrange(client, handle, held_on=None) -> str:
     form = client.get(caf_url(handle, "/meetings/new")).content.decode()
     keys = [
         line.split('value="')[1].split('"')[0]
@@ -56,7 +66,7 @@ def arrange(client, handle) -> str:
     ]
     response = client.post(
         caf_url(handle, "/meetings/new"),
-        {**day_parts("held_on", timezone.localdate()), "invitees": keys},
+        {**day_parts("held_on", held_on or timezone.localdate()), "invitees": keys},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"]
@@ -253,3 +263,83 @@ def test_a_step_up_passes_only_when_the_rules_permit_it(caf, isa_officer):
     assert [d.decision for d in kept] == ["deny", "permit"]
     deliver_once()
     assert Person.objects.get().caf_status == "closed"
+
+
+def recording(when_review, invitations: dict[str, Invitation], lead: str = "alice") -> dict:
+    return {
+        "step": "record",
+        f"attendance_{invitations['sch-001'].pk}": "attended",
+        f"attendance_{invitations['hlt-001'].pk}": "absent",
+        f"attendance_{invitations['lasc-001'].pk}": "apologies",
+        "lead_professional": lead,
+        **day_parts("next_review_on", when_review),
+    }
+
+
+def test_a_recorded_meeting_does_not_offer_the_empty_form_again(caf):
+    client, handle = caf
+    meeting_url = arrange(client, handle)
+    assert (
+        '<h2 class="govuk-heading-m">Record the meeting</h2>'
+        in client.get(meeting_url).content.decode()
+    )
+    invitations = {i.organisation: i for i in Invitation.objects.all()}
+    review = timezone.localdate() + timedelta(weeks=6)
+    assert client.post(meeting_url, recording(review, invitations)).status_code == 302
+
+    page = client.get(meeting_url).content.decode()
+    assert "Record the meeting" not in page
+    # What was recorded can be corrected, starting from what was recorded, folded away.
+    folded = page.split('<details class="govuk-details"', 1)[1].split("</details>", 1)[0]
+    assert "Correct what was recorded" in folded
+    assert re.search(
+        rf'name="attendance_{invitations["hlt-001"].pk}"[^>]*value="absent" checked', folded
+    )
+    assert f'value="{review.year}"' in folded
+    assert '<option value="alice" selected>' in folded
+
+
+def test_a_meeting_in_the_future_cannot_be_recorded_at_the_hub(caf):
+    client, handle = caf
+    next_week = timezone.localdate() + timedelta(days=7)
+    meeting_url = arrange(client, handle, held_on=next_week)
+    written = f"{next_week.day} {next_week:%B %Y}"
+    page = client.get(meeting_url).content.decode()
+    assert f"once the meeting has taken place, on or after {written}" in page
+    assert 'name="step" value="record"' not in page
+
+    invitations = {i.organisation: i for i in Invitation.objects.all()}
+    refused = client.post(meeting_url, recording(next_week + timedelta(weeks=6), invitations))
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "<title>Error: Team Around the Child meeting" in page
+    assert (
+        "You cannot record a meeting that has not taken place yet: "
+        f"this meeting is on {written}" in page
+    )
+    meeting = Meeting.objects.get()
+    assert not meeting.recorded and meeting.next_review_on is None
+    assert set(Invitation.objects.values_list("attendance", flat=True)) == {"invited"}
+    assert Assessment.objects.get().lead_professional == ""
+
+
+def test_a_meeting_in_the_future_cannot_be_recorded_at_the_node(caf):
+    next_week = timezone.localdate() + timedelta(days=7)
+    assessment = Assessment.objects.get()
+    meeting = team.arrange_meeting(
+        assessment=assessment, held_on=next_week, invitees=[], by=Actor("alice", "Alice", "sch-001")
+    )
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValueError, match="it can be recorded once it has taken place"):
+        team.record_meeting(
+            meeting=meeting,
+            attendance={},
+            lead_professional="alice",
+            lead_professional_name="Alice",
+            next_review_on=next_week + timedelta(weeks=6),
+            by=Actor("alice", "Alice", "sch-001"),
+        )
+    meeting.refresh_from_db()
+    assert not meeting.recorded and meeting.next_review_on is None
+    assert Assessment.objects.get().lead_professional == ""
+    assert AuditEvent.objects.count() == events
