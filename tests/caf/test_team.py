@@ -4,6 +4,7 @@ queue, the family's copy and closure, through the hub's pages and the school's n
 from __future__ import annotations
 
 import re
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -343,3 +344,65 @@ def test_a_meeting_in_the_future_cannot_be_recorded_at_the_node(caf):
     assert not meeting.recorded and meeting.next_review_on is None
     assert Assessment.objects.get().lead_professional == ""
     assert AuditEvent.objects.count() == events
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with every compressed stream inflated (objects too: WeasyPrint packs them)."""
+    parts = [pdf]
+    for found in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(found.group(1)))
+        except zlib.error:
+            continue  # not a Flate stream
+    return b"\n".join(parts)
+
+
+def shown_text(pdf: bytes) -> list[str]:
+    """Each run of text the pages show, read through the fonts' ToUnicode maps.
+
+    A run is decoded with each font's map in turn and kept where every glyph maps:
+    a run read through the wrong font's map does not come out as the words sought.
+    """
+    body = inflated(pdf)
+    maps = [
+        {
+            int(glyph, 16): chr(int(code, 16))
+            for glyph, code in re.findall(rb"<([0-9a-f]{4})> <([0-9a-f]{4})>", block)
+        }
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", body, re.S)
+    ]
+    runs = []
+    for run in re.findall(rb"\[([^\]]*)\] TJ", body):
+        glyphs = [
+            int(chunk[i : i + 4], 16)
+            for chunk in re.findall(rb"<([0-9a-f]+)>", run)
+            for i in range(0, len(chunk), 4)
+        ]
+        runs.extend("".join(m[g] for g in glyphs) for m in maps if all(g in m for g in glyphs))
+    return runs
+
+
+def test_the_familys_copy_says_how_to_reach_the_lead_professional_and_is_tagged(
+    caf, health_visitor, school_teacher
+):
+    client, handle = caf
+    before = " ".join(shown_text(client.get(caf_url(handle, "/family-copy.pdf")).content))
+    assert "Until a Lead Professional is agreed, contact" in before
+    assert school_teacher.secure_email in before  # the assessor, meanwhile
+
+    Assessment.objects.update(lead_professional="bob", lead_professional_name="Bob")
+    response = client.get(caf_url(handle, "/family-copy.pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    text = " ".join(shown_text(pdf))
+    assert f"{health_visitor.display_name}, Health visitor, Northmoor Community Health" in text
+    assert health_visitor.phone in text and health_visitor.secure_email in text
+    assert "Your family's copy of the Common Assessment" in text  # the reader reads the page
+    body = inflated(pdf)
+    assert b"/StructTreeRoot" in body
+    assert b"/MarkInfo <</Marked true>>" in body
+    assert b"/Lang (en-GB)" in body
+    assert b"/DisplayDocTitle true" in body
+    assert b'pdfuaid:part="1"' in body
+    assert b"Your family's copy of the Common Assessment</rdf:li>" in body  # its title
+    assert f"mailto:{health_visitor.secure_email}".encode() in body

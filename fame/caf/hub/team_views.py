@@ -264,7 +264,11 @@ def family_copy(request: HttpRequest, handle: str) -> HttpResponse:
     except CafProblem as problem:
         return unavailable(request, handle, problem)
     pdf = family_copy_pdf(
-        caf=caf, version=current, holder=place.agency, organisations=organisation_names()
+        caf=caf,
+        version=current,
+        holder=place.agency,
+        organisations=organisation_names(),
+        person=place.person,
     )
     record_event(
         "caf.family_copy_made",
