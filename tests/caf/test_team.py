@@ -219,6 +219,8 @@ def test_closing_when_needs_are_met_updates_the_index_and_keeps_it_read_only(caf
     assert Person.objects.get().caf_status == "closed"
     page = client.get(caf_url(handle)).content.decode()
     assert "This CAF is closed" in page
+    closed_on = timezone.localtime(Assessment.objects.get().closure.closed_at)
+    assert f" on {closed_on.day} {closed_on:%B %Y}. It is kept" in page
     assert "Check your answers" not in page
     assert client.post(caf_url(handle, "/sections/health"), {"strengths": "x"}).status_code == 403
 
