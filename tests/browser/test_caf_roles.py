@@ -16,20 +16,18 @@ from playwright.sync_api import expect
 
 from fame.caf.models import Assessment, AssessmentVersion, EscalationFollowUp, Invitation
 from fame.federation import client as federation_client_module
-from fame.federation.actions import register_node
-from fame.federation.keys import public_pem
 from fame.index.actions import ingest_record
-from fame.node.actions import host_agencies, trust_key
 from fame.node.models import NodeRecord
 from fame.node.outbox import deliver_once
 from fame.sharing import create_protocol
 
 from ..caf.conftest import caf_url, fill_every_section, open_caf_record, start_caf
-from ..caf.test_team import day_parts
+from ..caf.test_team import arrange, day_parts
 from ..conftest import UserFactory, signed_in_client
 from ..index.conftest import record
-from .test_caf_journey import open_olivia
+from .test_caf_journey import open_olivia, review_learning
 from .test_child_index import signed_in
+from .test_detail_requests import node_on_live_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,17 +39,12 @@ COMPARE_HEIGHT = 2500
 def region(settings, live_server, school, health_trust, local_authority, isa_officer):
     """Olivia known to the school, health and social care, each naming its practitioner; the
     school and social care keep CAFs at the live server's node; a protocol shares assessments."""
-    settings.FAME_PUBLIC_URL = settings.FAME_HUB_URL = live_server.url
-    settings.FAME_NODE_NAME = "live-node"
-    federation_client_module.use_transport(None)
-    register_node(
-        name="live-node",
-        base_url=live_server.url,
+    node_on_live_server(
+        settings,
+        live_server,
         agencies=["sch-001", "hlt-001", "lasc-001"],
-        public_key=public_pem(),
+        hosted={"sch-001": school.name, "lasc-001": local_authority.name},
     )
-    trust_key(name="hub", public_key=public_pem())
-    host_agencies(agencies={"sch-001": school.name, "lasc-001": local_authority.name}, by="test")
     people = {
         "alice": UserFactory(
             username="alice", first_name="Alice", organisation=school, job_title="Class teacher"
@@ -105,6 +98,12 @@ def region(settings, live_server, school, health_trust, local_authority, isa_off
     federation_client_module.use_transport(None)
 
 
+def fill_date(page, name: str, day) -> None:
+    """Type ``day`` into the GOV.UK date input ``name``."""
+    for part in ("day", "month", "year"):
+        page.locator(f"#id_{name}-{part}").fill(str(getattr(day, part)))
+
+
 def completed_caf(assessor) -> tuple[object, str]:
     """The assessor completes Olivia's CAF (version 1) through the hub's pages."""
     client = signed_in_client(assessor)
@@ -118,18 +117,7 @@ def completed_caf(assessor) -> tuple[object, str]:
 def meeting_recorded(client, handle: str, *, lead: str, absent: str = "") -> str:
     """A meeting today with everyone involved invited, recorded with ``lead`` agreed as Lead
     Professional and ``absent``'s agency not there; the meeting's address."""
-    form = client.get(caf_url(handle, "/meetings/new")).content.decode()
-    keys = [
-        line.split('value="')[1].split('"')[0]
-        for line in form.split("\n")
-        if 'name="invitees"' in line
-    ]
-    arranged = client.post(
-        caf_url(handle, "/meetings/new"),
-        {**day_parts("held_on", timezone.localdate()), "invitees": keys},
-    )
-    assert arranged.status_code == 302, arranged.content.decode()[:2000]
-    meeting_url = arranged["Location"]
+    meeting_url = arrange(client, handle)
     attendance = {
         f"attendance_{i.pk}": "absent" if i.organisation == absent else "attended"
         for i in Invitation.objects.filter(meeting__uid=meeting_url.rsplit("/", 1)[-1])
@@ -165,9 +153,7 @@ def test_a_lead_professional_at_another_agency_runs_the_team_around_the_child(pa
     page.get_by_role("link", name="Arrange a meeting").click()
     page.check()
     today = timezone.localdate()
-    page.locator("#id_held_on-day").fill(str(today.day))
-    page.locator("#id_held_on-month").fill(str(today.month))
-    page.locator("#id_held_on-year").fill(str(today.year))
+    fill_date(page, "held_on", today)
     for box in page.get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="Arrange the meeting").click()
@@ -175,10 +161,7 @@ def test_a_lead_professional_at_another_agency_runs_the_team_around_the_child(pa
     for attended in page.locator("input[type=radio][value=attended]").all():
         attended.check()
     page.get_by_label("Lead Professional agreed with the family").select_option("bob")
-    review = today + timedelta(weeks=6)
-    page.locator("#id_next_review_on-day").fill(str(review.day))
-    page.locator("#id_next_review_on-month").fill(str(review.month))
-    page.locator("#id_next_review_on-year").fill(str(review.year))
+    fill_date(page, "next_review_on", today + timedelta(weeks=6))
     page.get_by_role("button", name="Record the meeting").click()
     page.check()
     expect(page.get_by_text("The meeting is recorded.")).to_be_visible()
@@ -188,10 +171,7 @@ def test_a_lead_professional_at_another_agency_runs_the_team_around_the_child(pa
 
     page.get_by_label("What needs to be done").fill("Check sleep routine at home visit")
     page.get_by_label("Who will do it").fill("Bob, health visitor")
-    due = today + timedelta(days=14)
-    page.locator("#id_due_on-day").fill(str(due.day))
-    page.locator("#id_due_on-month").fill(str(due.month))
-    page.locator("#id_due_on-year").fill(str(due.year))
+    fill_date(page, "due_on", today + timedelta(days=14))
     page.get_by_role("button", name="Add the action").click()
     page.check()
     expect(page.get_by_text("The action is added.")).to_be_visible()
@@ -203,14 +183,7 @@ def test_a_lead_professional_at_another_agency_runs_the_team_around_the_child(pa
 
     # A review with one change makes version 2; the two versions compared, folded.
     page.get_by_role("link", name="Back to the CAF").click()
-    page.get_by_role("link", name="Learning").click()
-    page.check()
-    page.get_by_label("Strengths").fill("Reading age up a year")
-    page.get_by_role("button", name="Save and continue").click()
-    page.get_by_role("button", name="Check your answers").click()
-    page.check()
-    page.get_by_role("button", name="Save the review as version 2").click()
-    page.check()
+    review_learning(page)
     assert AssessmentVersion.objects.count() == 2
     page.get_by_role("button", name="Compare").click()
     page.check()

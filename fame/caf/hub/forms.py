@@ -147,25 +147,19 @@ class ReviewNoteForm(forms.Form):
     )
 
 
+def _version_choice(label: str, missing: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        error_messages={"required": missing, "invalid_choice": "Select a version from the list"},
+    )
+
+
 class CompareForm(forms.Form):
     """Which two versions to compare: by default the last two."""
 
-    a = forms.TypedChoiceField(
-        label="Compare",
-        coerce=int,
-        error_messages={
-            "required": "Select the version to compare",
-            "invalid_choice": "Select a version from the list",
-        },
-    )
-    b = forms.TypedChoiceField(
-        label="with",
-        coerce=int,
-        error_messages={
-            "required": "Select the version to compare it with",
-            "invalid_choice": "Select a version from the list",
-        },
-    )
+    a = _version_choice("Compare", "Select the version to compare")
+    b = _version_choice("with", "Select the version to compare it with")
 
     def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
         if numbers:
