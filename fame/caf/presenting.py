@@ -41,6 +41,14 @@ class ComparedSection:
     def changed(self) -> bool:
         return any(a.changed for a in self.answers)
 
+    @property
+    def changed_answers(self) -> list[ComparedAnswer]:
+        return [a for a in self.answers if a.changed]
+
+    @property
+    def unchanged_answers(self) -> list[ComparedAnswer]:
+        return [a for a in self.answers if not a.changed]
+
 
 def answers(
     content: Mapping[str, Any], *, organisations: Mapping[str, str]

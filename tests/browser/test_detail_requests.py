@@ -21,19 +21,24 @@ from .test_child_index import signed_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def region_on_live_server(settings, live_server, school, health_trust):
+def node_on_live_server(settings, live_server, *, agencies: list[str], hosted: dict[str, str]):
+    """The live server is the hub and a node (over real HTTP) for ``agencies``, hosting
+    ``hosted`` (agency ID: name); the hub and node trust each other."""
     settings.FAME_PUBLIC_URL = settings.FAME_HUB_URL = live_server.url
     settings.FAME_NODE_NAME = "live-node"
     federation_client_module.use_transport(None)
     register_node(
-        name="live-node",
-        base_url=live_server.url,
-        agencies=["sch-001", "hlt-001"],
-        public_key=public_pem(),
+        name="live-node", base_url=live_server.url, agencies=agencies, public_key=public_pem()
     )
     trust_key(name="hub", public_key=public_pem())
-    host_agencies(agencies={"sch-001": school.name}, by="test")
+    host_agencies(agencies=hosted, by="test")
+
+
+@pytest.fixture
+def region_on_live_server(settings, live_server, school, health_trust):
+    node_on_live_server(
+        settings, live_server, agencies=["sch-001", "hlt-001"], hosted={"sch-001": school.name}
+    )
     ingest_record(record(), organisation=school, by=None)
     ingest_record(record(agency_id="hlt-001", local_id="N1"), organisation=health_trust, by=None)
     NodeRecord.objects.create(agency_id="sch-001", local_id="UPN-1001", data={}, content_hash="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from fame.audit.models import AuditEvent
 from fame.caf.models import Assessment, AssessmentVersion, SectionDraft
@@ -261,3 +262,71 @@ def test_a_child_the_organisation_has_no_record_of_cannot_have_a_caf_here(olivia
     page = client.get(caf_url(handle, "/start")).content.decode()
     assert "has no record of this child in the index" in page
     assert not Assessment.objects.exists()
+
+
+@pytest.fixture
+def reviewed(alice):
+    """Version 1, then a review changing one answer (Learning: strengths) as version 2."""
+    client, handle = alice
+    start_caf(client, handle)
+    fill_every_section(client, handle)
+    complete(client, handle)
+    save(client, handle, "learning", {"strengths": "Reading age up a year", "needs": ""})
+    complete(client, handle, note="Six-week review")
+    return client, handle
+
+
+def test_versions_are_dated_as_people_write_dates(reviewed):
+    client, handle = reviewed
+    saved = AssessmentVersion.objects.get(number=1).made_at
+    day = timezone.localtime(saved)
+    written = f"{day.day} {day:%B %Y}"
+    for page in (
+        client.get(caf_url(handle, "/versions")).content.decode(),
+        client.get(caf_url(handle, "/versions/1")).content.decode(),
+    ):
+        assert written in page
+        assert day.date().isoformat() not in page
+
+
+def test_compare_without_a_choice_asks_which_two_versions(reviewed):
+    client, handle = reviewed
+    response = client.get(caf_url(handle, "/compare"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Compare two versions</h1>' in page
+    assert '<option value="1" selected>Version 1</option>' in page
+    assert '<option value="2" selected>Version 2</option>' in page
+    assert "There is a problem" not in page
+
+
+def test_compare_with_a_choice_that_is_no_version_says_so_and_reads_nothing(reviewed):
+    client, handle = reviewed
+    reads = AuditEvent.objects.filter(action="caf.version_opened").count()
+    for query in ("?a=1&b=7", "?a=one&b=2", "?a=1"):
+        response = client.get(caf_url(handle, "/compare" + query))
+        assert response.status_code == 400, query
+        page = response.content.decode()
+        assert "<title>Error: Compare two versions" in page
+        assert "There is a problem" in page
+        assert (
+            "Select a version from the list" in page
+            or "Select the version to compare it with" in page
+        )
+    assert AuditEvent.objects.filter(action="caf.version_opened").count() == reads
+
+
+def test_compare_shows_the_change_in_full_and_folds_what_did_not_change(reviewed):
+    client, handle = reviewed
+    page = client.get(caf_url(handle, "/compare?a=1&b=2")).content.decode()
+    assert "1 answer changed in 1 section; 19 sections did not change" in page
+    shown, folded = page.split("<details", 1)
+    # The change, with what was there before and after, is shown, not folded.
+    assert "Before (version 1)" in shown and "After (version 2)" in shown
+    assert ELEMENT["strengths"] in shown and "Reading age up a year" in shown
+    assert "Health" not in shown.split("What changed", 1)[1]
+    # Learning's other answer, and each section that did not change, are folded away.
+    details = page.count('<details class="govuk-details')
+    assert details == 1 + 19
+    assert "Learning: the 1 other answer, unchanged" in folded
+    assert "Identifying details" in folded

@@ -3,13 +3,24 @@ queue, the family's copy and closure, through the hub's pages and the school's n
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from fame.audit.models import AuditEvent
-from fame.caf.models import Assessment, CafOverview, Escalation, EscalationFollowUp, Invitation
+from fame.caf.models import (
+    Assessment,
+    CafOverview,
+    Escalation,
+    EscalationFollowUp,
+    Invitation,
+    Meeting,
+)
+from fame.caf.node import team
+from fame.caf.node.actions import Actor
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 from fame.node.outbox import deliver_once
@@ -47,7 +58,7 @@ def caf(school_teacher, olivia, agencies):
     return client, handle
 
 
-def arrange(client, handle) -> str:
+def arrange(client, handle, held_on=None) -> str:
     form = client.get(caf_url(handle, "/meetings/new")).content.decode()
     keys = [
         line.split('value="')[1].split('"')[0]
@@ -56,7 +67,7 @@ def arrange(client, handle) -> str:
     ]
     response = client.post(
         caf_url(handle, "/meetings/new"),
-        {**day_parts("held_on", timezone.localdate()), "invitees": keys},
+        {**day_parts("held_on", held_on or timezone.localdate()), "invitees": keys},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"]
@@ -208,6 +219,8 @@ def test_closing_when_needs_are_met_updates_the_index_and_keeps_it_read_only(caf
     assert Person.objects.get().caf_status == "closed"
     page = client.get(caf_url(handle)).content.decode()
     assert "This CAF is closed" in page
+    closed_on = timezone.localtime(Assessment.objects.get().closure.closed_at)
+    assert f" on {closed_on.day} {closed_on:%B %Y}. It is kept" in page
     assert "Check your answers" not in page
     assert client.post(caf_url(handle, "/sections/health"), {"strengths": "x"}).status_code == 403
 
@@ -253,3 +266,145 @@ def test_a_step_up_passes_only_when_the_rules_permit_it(caf, isa_officer):
     assert [d.decision for d in kept] == ["deny", "permit"]
     deliver_once()
     assert Person.objects.get().caf_status == "closed"
+
+
+def recording(when_review, invitations: dict[str, Invitation], lead: str = "alice") -> dict:
+    return {
+        "step": "record",
+        f"attendance_{invitations['sch-001'].pk}": "attended",
+        f"attendance_{invitations['hlt-001'].pk}": "absent",
+        f"attendance_{invitations['lasc-001'].pk}": "apologies",
+        "lead_professional": lead,
+        **day_parts("next_review_on", when_review),
+    }
+
+
+def test_a_recorded_meeting_does_not_offer_the_empty_form_again(caf):
+    client, handle = caf
+    meeting_url = arrange(client, handle)
+    assert (
+        '<h2 class="govuk-heading-m">Record the meeting</h2>'
+        in client.get(meeting_url).content.decode()
+    )
+    invitations = {i.organisation: i for i in Invitation.objects.all()}
+    review = timezone.localdate() + timedelta(weeks=6)
+    assert client.post(meeting_url, recording(review, invitations)).status_code == 302
+
+    page = client.get(meeting_url).content.decode()
+    assert "Record the meeting" not in page
+    # What was recorded can be corrected, starting from what was recorded, folded away.
+    folded = page.split('<details class="govuk-details"', 1)[1].split("</details>", 1)[0]
+    assert "Correct what was recorded" in folded
+    assert re.search(
+        rf'name="attendance_{invitations["hlt-001"].pk}"[^>]*value="absent" checked', folded
+    )
+    assert f'value="{review.year}"' in folded
+    assert '<option value="alice" selected>' in folded
+
+
+def test_a_meeting_in_the_future_cannot_be_recorded_at_the_hub(caf):
+    client, handle = caf
+    next_week = timezone.localdate() + timedelta(days=7)
+    meeting_url = arrange(client, handle, held_on=next_week)
+    written = f"{next_week.day} {next_week:%B %Y}"
+    page = client.get(meeting_url).content.decode()
+    assert f"once the meeting has taken place, on or after {written}" in page
+    assert 'name="step" value="record"' not in page
+
+    invitations = {i.organisation: i for i in Invitation.objects.all()}
+    refused = client.post(meeting_url, recording(next_week + timedelta(weeks=6), invitations))
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "<title>Error: Team Around the Child meeting" in page
+    assert (
+        "You cannot record a meeting that has not taken place yet: "
+        f"this meeting is on {written}" in page
+    )
+    meeting = Meeting.objects.get()
+    assert not meeting.recorded and meeting.next_review_on is None
+    assert set(Invitation.objects.values_list("attendance", flat=True)) == {"invited"}
+    assert Assessment.objects.get().lead_professional == ""
+
+
+def test_a_meeting_in_the_future_cannot_be_recorded_at_the_node(caf):
+    next_week = timezone.localdate() + timedelta(days=7)
+    assessment = Assessment.objects.get()
+    meeting = team.arrange_meeting(
+        assessment=assessment, held_on=next_week, invitees=[], by=Actor("alice", "Alice", "sch-001")
+    )
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValueError, match="it can be recorded once it has taken place"):
+        team.record_meeting(
+            meeting=meeting,
+            attendance={},
+            lead_professional="alice",
+            lead_professional_name="Alice",
+            next_review_on=next_week + timedelta(weeks=6),
+            by=Actor("alice", "Alice", "sch-001"),
+        )
+    meeting.refresh_from_db()
+    assert not meeting.recorded and meeting.next_review_on is None
+    assert Assessment.objects.get().lead_professional == ""
+    assert AuditEvent.objects.count() == events
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with every compressed stream inflated (objects too: WeasyPrint packs them)."""
+    parts = [pdf]
+    for found in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(found.group(1)))
+        except zlib.error:
+            continue  # not a Flate stream
+    return b"\n".join(parts)
+
+
+def shown_text(pdf: bytes) -> list[str]:
+    """Each run of text the pages show, read through the fonts' ToUnicode maps.
+
+    A run is decoded with each font's map in turn and kept where every glyph maps:
+    a run read through the wrong font's map does not come out as the words sought.
+    """
+    body = inflated(pdf)
+    maps = [
+        {
+            int(glyph, 16): chr(int(code, 16))
+            for glyph, code in re.findall(rb"<([0-9a-f]{4})> <([0-9a-f]{4})>", block)
+        }
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", body, re.S)
+    ]
+    runs = []
+    for run in re.findall(rb"\[([^\]]*)\] TJ", body):
+        glyphs = [
+            int(chunk[i : i + 4], 16)
+            for chunk in re.findall(rb"<([0-9a-f]+)>", run)
+            for i in range(0, len(chunk), 4)
+        ]
+        runs.extend("".join(m[g] for g in glyphs) for m in maps if all(g in m for g in glyphs))
+    return runs
+
+
+def test_the_familys_copy_says_how_to_reach_the_lead_professional_and_is_tagged(
+    caf, health_visitor, school_teacher
+):
+    client, handle = caf
+    before = " ".join(shown_text(client.get(caf_url(handle, "/family-copy.pdf")).content))
+    assert "Until a Lead Professional is agreed, contact" in before
+    assert school_teacher.secure_email in before  # the assessor, meanwhile
+
+    Assessment.objects.update(lead_professional="bob", lead_professional_name="Bob")
+    response = client.get(caf_url(handle, "/family-copy.pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    text = " ".join(shown_text(pdf))
+    assert f"{health_visitor.display_name}, Health visitor, Northmoor Community Health" in text
+    assert health_visitor.phone in text and health_visitor.secure_email in text
+    assert "Your family's copy of the Common Assessment" in text  # the reader reads the page
+    body = inflated(pdf)
+    assert b"/StructTreeRoot" in body
+    assert b"/MarkInfo <</Marked true>>" in body
+    assert b"/Lang (en-GB)" in body
+    assert b"/DisplayDocTitle true" in body
+    assert b'pdfuaid:part="1"' in body
+    assert b"Your family's copy of the Common Assessment</rdf:li>" in body  # its title
+    assert f"mailto:{health_visitor.secure_email}".encode() in body

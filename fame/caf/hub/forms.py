@@ -145,3 +145,26 @@ class ReviewNoteForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"max_length": "What changed must be 2000 characters or fewer"},
     )
+
+
+def _version_choice(label: str, missing: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        error_messages={"required": missing, "invalid_choice": "Select a version from the list"},
+    )
+
+
+class CompareForm(forms.Form):
+    """Which two versions to compare: by default the last two."""
+
+    a = _version_choice("Compare", "Select the version to compare")
+    b = _version_choice("with", "Select the version to compare it with")
+
+    def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
+        if numbers:
+            kwargs.setdefault("initial", {"a": numbers[-2:][0], "b": numbers[-1]})
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Version {n}") for n in numbers]
+        self.fields["a"].choices = choices  # type: ignore[attr-defined]
+        self.fields["b"].choices = choices  # type: ignore[attr-defined]

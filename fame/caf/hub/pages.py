@@ -48,9 +48,11 @@ def stops(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def caf_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def caf_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
     """A CAF page, under the search section of the navigation (a CAF is reached from a record)."""
-    return render_page(request, template, {"nav_active": "search", **context})
+    return render_page(request, template, {"nav_active": "search", **context}, status=status)
 
 
 def unavailable(request: HttpRequest, handle: str, problem: CafProblem) -> HttpResponse:

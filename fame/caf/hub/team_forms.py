@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from fame.caf.vocabulary import Attendance
 from fame.web.forms import DatePartsField
+from fame.web.jinja import long_date
 
 ATTENDANCE = [(a.value, a.label) for a in Attendance if a != Attendance.INVITED]
 
@@ -31,7 +34,11 @@ class MeetingForm(forms.Form):
 
 
 class RecordMeetingForm(forms.Form):
-    """Attendance per invitee, the Lead Professional agreed with the family, the next review."""
+    """Attendance per invitee, the Lead Professional agreed with the family, the next review.
+
+    Only once the meeting has taken place (on or after ``held_on``); a meeting already
+    recorded starts from what was recorded, to correct it.
+    """
 
     lead_professional = forms.ChoiceField(
         label="Lead Professional agreed with the family",
@@ -49,10 +56,12 @@ class RecordMeetingForm(forms.Form):
         *args: Any,
         invitations: list[dict[str, Any]],
         leads: list[tuple[str, str]],
+        held_on: date,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.invitations = invitations
+        self.held_on = held_on
         for i in invitations:
             self.fields[f"attendance_{i['id']}"] = forms.ChoiceField(
                 label=f"{i['name']}, {i['organisation_name']}",
@@ -64,6 +73,32 @@ class RecordMeetingForm(forms.Form):
                 },
             )
         self.fields["lead_professional"].choices = [("", "Select one"), *leads]  # type: ignore[attr-defined]
+
+    @classmethod
+    def recorded(cls, meeting: dict[str, Any]) -> dict[str, Any]:
+        """The initial answers of a meeting already recorded: what was recorded."""
+        initial: dict[str, Any] = {
+            f"attendance_{i['id']}": i["attendance"]
+            for i in meeting["invitations"]
+            if i["attendance"] != Attendance.INVITED
+        }
+        initial["lead_professional"] = meeting.get("lead_professional", "")
+        if meeting.get("next_review_on"):
+            initial["next_review_on"] = date.fromisoformat(meeting["next_review_on"])
+        return initial
+
+    @property
+    def taken_place(self) -> bool:
+        return self.held_on <= timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.taken_place:
+            raise forms.ValidationError(
+                "You cannot record a meeting that has not taken place yet: this meeting is on "
+                f"{long_date(self.held_on)}"
+            )
+        return data
 
     def attendance(self) -> dict[str, str]:
         return {str(i["id"]): self.cleaned_data[f"attendance_{i['id']}"] for i in self.invitations}

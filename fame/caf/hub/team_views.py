@@ -8,6 +8,7 @@ the nodes sent (``coordination``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -116,7 +117,11 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
     leads = _leads(caf, found)
     step = request.POST.get("step", "") if request.method == "POST" else ""
     record_form = RecordMeetingForm(
-        posted(request) if step == "record" else None, invitations=found["invitations"], leads=leads
+        posted(request) if step == "record" else None,
+        invitations=found["invitations"],
+        leads=leads,
+        held_on=date.fromisoformat(found["held_on"]),
+        initial=RecordMeetingForm.recorded(found) if found["recorded"] else None,
     )
     action_form = ActionForm(posted(request) if step == "action" else None)
     if request.method == "POST":
@@ -259,7 +264,11 @@ def family_copy(request: HttpRequest, handle: str) -> HttpResponse:
     except CafProblem as problem:
         return unavailable(request, handle, problem)
     pdf = family_copy_pdf(
-        caf=caf, version=current, holder=place.agency, organisations=organisation_names()
+        caf=caf,
+        version=current,
+        holder=place.agency,
+        organisations=organisation_names(),
+        person=place.person,
     )
     record_event(
         "caf.family_copy_made",

@@ -9,8 +9,6 @@ pages; anyone else asks that agency for information.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -23,7 +21,7 @@ from fame.web.pages import posted
 from . import client
 from .client import CafProblem
 from .consent import record_caf_consent
-from .forms import ReviewNoteForm, SectionForm, checklist_form, initial_from
+from .forms import CompareForm, ReviewNoteForm, SectionForm, checklist_form, initial_from
 from .involved import tac_needed
 from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
 from .prefill import prefilled
@@ -218,18 +216,14 @@ def versions(request: HttpRequest, handle: str) -> HttpResponse:
     return caf_page(
         request,
         "caf/versions.html",
-        {"caf": caf, "versions": found, "holder": place.agency, "handle": handle},
+        {
+            "caf": caf,
+            "versions": found,
+            "holder": place.agency,
+            "form": CompareForm(numbers=[int(v["number"]) for v in found]),
+            "handle": handle,
+        },
     )
-
-
-def _number(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404("There is no such version.") from None
-    if number < 1:
-        raise Http404("There is no such version.")
-    return number
 
 
 @child_data_required
@@ -256,13 +250,25 @@ def version(request: HttpRequest, handle: str, number: int) -> HttpResponse:
 @child_data_required
 @stops
 def compare(request: HttpRequest, handle: str) -> HttpResponse:
-    """Any two versions side by side (``?a=1&b=2``), question by question."""
-    a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
+    """Two versions (``?a=1&b=2``): the changes in full, each unchanged section folded away.
+
+    Without a choice (or with one that is no version) the page asks which two to compare.
+    """
     user, _, place = reach_caf(request, handle)
     caf = open_caf(request, handle, place, user)
+    numbers = [int(v["number"]) for v in caf.versions]
+    asked = "a" in request.GET or "b" in request.GET
+    form = CompareForm(request.GET if asked else None, numbers=numbers)
+    if not form.is_valid():
+        return caf_page(
+            request,
+            "caf/compare_choose.html",
+            {"caf": caf, "form": form, "handle": handle},
+            status=400 if asked else 200,
+        )
     try:
-        before = client.version(place, by=user, uid=caf.uid, number=a)
-        after = client.version(place, by=user, uid=caf.uid, number=b)
+        before = client.version(place, by=user, uid=caf.uid, number=form.cleaned_data["a"])
+        after = client.version(place, by=user, uid=caf.uid, number=form.cleaned_data["b"])
     except CafProblem as problem:
         return unavailable(request, handle, problem)
     compared = presenting.compare(
@@ -276,7 +282,8 @@ def compare(request: HttpRequest, handle: str) -> HttpResponse:
             "before": before,
             "after": after,
             "sections": compared,
-            "changes": sum(1 for s in compared for x in s.answers if x.changed),
+            "changes": sum(len(s.changed_answers) for s in compared),
+            "form": form,
             "handle": handle,
         },
     )

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from fame.caf.models.node import (
     Assessment,
@@ -24,6 +25,7 @@ from fame.caf.models.node import (
 )
 from fame.caf.vocabulary import ActionStatus, Attendance, ClosureReason
 from fame.node.actions import queue_caf_facts, set_caf
+from fame.web.jinja import long_date
 
 from . import queries
 from .actions import Actor, record_caf_event
@@ -89,12 +91,18 @@ def record_meeting(
     next_review_on: date,
     by: Actor,
 ) -> Meeting:
-    """Who came, the Lead Professional agreed with the family, the next review date.
+    """Who came, the Lead Professional agreed with the family, the next review date; only
+    once the meeting has taken place (``ValueError`` before its day).
 
     The Lead Professional goes on the CAF and, once the CAF is completed, to the index.
     """
     if any(v not in Attendance.values for v in attendance.values()):
         raise ValueError("Attendance is attended, apologies, absent or invited.")
+    if meeting.held_on > timezone.localdate():
+        raise ValueError(
+            f"The meeting is on {long_date(meeting.held_on)}: "
+            "it can be recorded once it has taken place."
+        )
     with transaction.atomic():
         locked = _open(meeting.assessment)
         for invitation in meeting.invitations.all():
