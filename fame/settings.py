@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "fame.federation",
     "fame.node",
     "fame.caf",
+    "fame.demonstrator",
 ]
 
 MIDDLEWARE = [
