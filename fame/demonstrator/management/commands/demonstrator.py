@@ -1,10 +1,12 @@
-"""``fame demonstrator scenarios|simulate|compare``: model a region's service process and
-compare approaches to it.
+"""``fame demonstrator scenarios|simulate|compare|export|conform``: model a region's service
+process, compare approaches to it, and set the real system's activity beside the model.
 
     fame demonstrator scenarios [--json]
     fame demonstrator simulate --scenario FILE [--approach NAME] [--replications N]
                                [--seed S] [--jobs J] --out DIR [--overwrite]
     fame demonstrator compare --scenario FILE [--replications N] [--seed S] [--jobs J] [--json]
+    fame demonstrator export --since DATE --out FILE [--overwrite]
+    fame demonstrator conform --scenario FILE --log FILE [--approach NAME] [--json]
 
 A scenario is a TOML file (the shipped ones are listed by ``scenarios``; a shipped one
 may be named instead of a path: ``--scenario regional``). Bad input prints what is
@@ -14,8 +16,8 @@ wrong, naming each bad field, changes nothing and exits with status 2.
 from __future__ import annotations
 
 import json
-import math
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fame.demonstrator.compare import comparison, interval, run_all
+from fame.demonstrator.conform import LogError, conformance, read_log
 from fame.demonstrator.events import ocel_document, write_ocel
+from fame.demonstrator.reports import conformance_table, table
 from fame.demonstrator.scenario import (
     SHIPPED,
     Scenario,
@@ -35,25 +39,10 @@ from fame.demonstrator.scenario import (
 USAGE = (
     "Usage: fame demonstrator scenarios [--json] | "
     "simulate --scenario FILE --out DIR [--approach NAME] [--replications N] [--seed S] | "
-    "compare --scenario FILE [--replications N] [--seed S] [--json]"
+    "compare --scenario FILE [--replications N] [--seed S] [--json] | "
+    "export --since DATE --out FILE | conform --scenario FILE --log FILE [--json]"
 )
-SUBCOMMANDS = ("scenarios", "simulate", "compare")
-KEY_MEASURES = (
-    (
-        "finding_hours_per_practitioner_month",
-        "Hours a month each practitioner spends finding who is involved",
-    ),
-    ("share_finding_everyone", "Share of searches that find everyone involved"),
-    ("days_concern_to_first_tac", "Days from concern to the first TAC meeting"),
-    ("days_concern_to_services", "Days from concern to services starting"),
-    ("times_family_tells_story", "Times a family tells its story"),
-    ("practitioner_hours_per_caf", "Practitioner hours per CAF"),
-    ("cafs_per_quarter", "CAFs completed per quarter"),
-    ("requests_refused_share", "Share of requests for details refused"),
-    ("isa_wait_hours", "Hours waiting for the ISA team (facilitated access)"),
-    ("coordinator_wait_days", "Days waiting for a CAF co-ordinator"),
-    ("node_availability_seen", "Share of requests that found the agency's node up"),
-)
+SUBCOMMANDS = ("scenarios", "simulate", "compare", "export", "conform")
 
 
 class Command(BaseCommand):
@@ -83,6 +72,8 @@ class Command(BaseCommand):
             help="let simulate replace files a previous run wrote in DIR",
         )
         parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+        parser.add_argument("--since", metavar="DATE", help="export activity from this day on")
+        parser.add_argument("--log", metavar="FILE", help="a real OCEL 2.0 log, for conform")
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
@@ -91,6 +82,9 @@ class Command(BaseCommand):
             raise CommandError(f"{what}. {USAGE}", returncode=2)
         if subcommand == "scenarios":
             self.scenarios(as_json=options["json"])
+            return
+        if subcommand == "export":
+            self.export(options)
             return
         scenario = _scenario(options["scenario"])
         replications = _whole(options["replications"], "--replications", low=1, high=1000)
@@ -102,6 +96,8 @@ class Command(BaseCommand):
         )
         if subcommand == "simulate":
             self.simulate(scenario, options, replications=replications, seed=seed, jobs=jobs)
+        elif subcommand == "conform":
+            self.conform(scenario, options, seed=seed)
         else:
             self.compare(
                 scenario, replications=replications, seed=seed, jobs=jobs, as_json=options["json"]
@@ -182,6 +178,55 @@ class Command(BaseCommand):
         (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         self.stdout.write(f"Wrote {', '.join(str(f) for f in files)}.")
 
+    def export(self, options: dict[str, Any]) -> None:
+        from fame.demonstrator.live import export_events
+
+        since = _day(options["since"])
+        if not options["out"]:
+            raise CommandError(f"Say where to write the log: --out FILE. {USAGE}", returncode=2)
+        out = Path(options["out"])
+        if out.is_dir():
+            raise CommandError(f"{out} is a folder: give a file name for --out.", returncode=2)
+        if out.exists() and not options["overwrite"]:
+            raise CommandError(
+                f"{out} already exists; give another name or --overwrite to replace it.",
+                returncode=2,
+            )
+        if not out.parent.is_dir():
+            raise CommandError(
+                f"There is no folder {out.parent} to write {out.name} in.", returncode=2
+            )
+        exported = export_events(since=since)
+        write_ocel(out, exported.document)
+        self.stdout.write(
+            f"Wrote {exported.events:,} events from {since:%d %B %Y} on to {out}, pseudonymised "
+            "under a key made for this export alone."
+        )
+
+    def conform(self, scenario: Scenario, options: dict[str, Any], *, seed: int) -> None:
+        if not options["log"]:
+            raise CommandError(f"Give the real log: --log FILE. {USAGE}", returncode=2)
+        try:
+            real = read_log(Path(options["log"]))
+        except LogError as error:
+            raise CommandError(str(error), returncode=2) from None
+        approach = options["approach"] or list(scenario.approaches)[-1]
+        if approach not in scenario.approaches:
+            raise CommandError(
+                f"The scenario {scenario.name} has no approach {approach!r}; "
+                f"it has {', '.join(scenario.approaches)}.",
+                returncode=2,
+            )
+        [(_, _, _, recorder)] = run_all(
+            scenario, [approach], replications=1, seed=seed, jobs=1, keep_events=True
+        )
+        report = conformance(ocel_document(recorder.timed()), real)
+        report["scenario"], report["approach"] = scenario.name, approach
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+        else:
+            self.stdout.write(conformance_table(report))
+
     def compare(
         self, scenario: Scenario, *, replications: int, seed: int, jobs: int | None, as_json: bool
     ) -> None:
@@ -249,6 +294,19 @@ def _scenario(given: str | None) -> Scenario:
         ) from None
 
 
+def _day(text: str | None) -> date:
+    if not text:
+        raise CommandError(
+            f"Say from which day: --since DATE, like 2026-09-01. {USAGE}", returncode=2
+        )
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--since takes a date like 2026-09-01, not {text!r}.", returncode=2
+        ) from None
+
+
 def _whole(text: str, flag: str, *, low: int, high: int | None = None) -> int:
     try:
         value = int(text)
@@ -258,35 +316,3 @@ def _whole(text: str, flag: str, *, low: int, high: int | None = None) -> int:
         span = f"from {low} to {high}" if high is not None else f"{low} or more"
         raise CommandError(f"{flag} takes a whole number {span}, not {value}.", returncode=2)
     return value
-
-
-def _figure(value: float | None) -> str:
-    if value is None or math.isnan(value):
-        return "none"
-    if abs(value) < 0.005:  # never "-0.00"
-        return "0.00"
-    return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def table(report: dict[str, Any]) -> str:
-    """The key measures, one row each: every approach's mean and 95% interval."""
-    approaches = report["approaches"]
-    lines = [
-        f"Scenario {report['scenario']}: {report['replications']} replications, seed "
-        f"{report['seed']}. Mean (95% interval) of each measure.",
-        "",
-    ]
-    for key, label in KEY_MEASURES:
-        lines.append(label)
-        for approach in approaches:
-            cell = report["measures"][key][approach]
-            span = ""
-            if cell["ci_low"] is not None:
-                span = f" ({_figure(cell['ci_low'])} to {_figure(cell['ci_high'])})"
-            lines.append(f"  {approach:<22} {_figure(cell['mean'])}{span}")
-        lines.append("")
-    lines.append(
-        "`--json` gives every measure, and each approach's difference from "
-        f"{approaches[0]} with its interval."
-    )
-    return "\n".join(lines)
