@@ -113,27 +113,48 @@ def _attributes(event: AuditEvent) -> dict[str, Any]:
     return attributes
 
 
-def _events(
-    since: date, names: Pseudonyms
-) -> Iterator[tuple[str, datetime, dict[str, str], dict[str, Any]]]:
-    start = timezone.make_aware(datetime.combine(since, time.min))
-    rows = AuditEvent.objects.filter(time__gte=start, action__in=list(ACTIVITIES)).order_by("seq")
-    for event in rows.iterator(chunk_size=2000):
-        if event.outcome == "failure":
-            if isinstance(event.details, dict) and event.details.get("node"):
-                yield "node unavailable", event.time, _objects(event, names), {}
-            continue
-        activity = ACTIVITIES[event.action]
-        if event.outcome == "refused":
-            activity = _REFUSED.get(event.action, activity)
-        yield activity, event.time, _objects(event, names), _attributes(event)
+Activity = tuple[str, datetime, dict[str, str], dict[str, Any]]
+
+
+def activity_of(event: AuditEvent, names: Pseudonyms) -> Activity | None:
+    """One audit event as the demonstrator's activity, or None if it is not one."""
+    if event.action not in ACTIVITIES:
+        return None
+    if event.outcome == "failure":
+        if isinstance(event.details, dict) and event.details.get("node"):
+            return "node unavailable", event.time, _objects(event, names), {}
+        return None
+    activity = ACTIVITIES[event.action]
+    if event.outcome == "refused":
+        activity = _REFUSED.get(event.action, activity)
+    return activity, event.time, _objects(event, names), _attributes(event)
+
+
+def activities(
+    names: Pseudonyms,
+    *,
+    since: date | None = None,
+    after_seq: int | None = None,
+    limit: int | None = None,
+) -> Iterator[tuple[int, Activity]]:
+    """The activities in the audit log, in order, from a day or after a sequence number."""
+    rows = AuditEvent.objects.filter(action__in=list(ACTIVITIES)).order_by("seq")
+    if since is not None:
+        rows = rows.filter(time__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    if after_seq is not None:
+        rows = rows.filter(seq__gt=after_seq)
+    for event in (rows[:limit] if limit else rows).iterator(chunk_size=2000):
+        found = activity_of(event, names)
+        if found is not None:
+            yield event.seq, found
 
 
 def export_events(*, since: date, by: str = "fame demonstrator export") -> Export:
     """The activity from ``since`` on as an OCEL 2.0 document, under a fresh key; the export
     itself is audited, with the nonce that, with the hub's key, would trace its pseudonyms."""
     nonce = secrets.token_hex(16)
-    document = ocel_document(_events(since, Pseudonyms(nonce)))
+    names = Pseudonyms(nonce)
+    document = ocel_document(found for _, found in activities(names, since=since))
     count = len(document["events"])
     record_event(
         "demonstrator.exported",
