@@ -7,6 +7,7 @@ process, compare approaches to it, and set the real system's activity beside the
     fame demonstrator compare --scenario FILE [--replications N] [--seed S] [--jobs J] [--json]
     fame demonstrator export --since DATE --out FILE [--overwrite]
     fame demonstrator conform --scenario FILE --log FILE [--approach NAME] [--json]
+    fame demonstrator drive --scenario FILE --hub URL [--region DIR] [--days D] [--speed X]
 
 A scenario is a TOML file (the shipped ones are listed by ``scenarios``; a shipped one
 may be named instead of a path: ``--scenario regional``). Bad input prints what is
@@ -21,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -40,9 +43,10 @@ USAGE = (
     "Usage: fame demonstrator scenarios [--json] | "
     "simulate --scenario FILE --out DIR [--approach NAME] [--replications N] [--seed S] | "
     "compare --scenario FILE [--replications N] [--seed S] [--json] | "
-    "export --since DATE --out FILE | conform --scenario FILE --log FILE [--json]"
+    "export --since DATE --out FILE | conform --scenario FILE --log FILE [--json] | "
+    "drive --scenario FILE --hub URL [--region DIR] [--days D] [--speed X]"
 )
-SUBCOMMANDS = ("scenarios", "simulate", "compare", "export", "conform")
+SUBCOMMANDS = ("scenarios", "simulate", "compare", "export", "conform", "drive")
 
 
 class Command(BaseCommand):
@@ -74,6 +78,22 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON for scripts")
         parser.add_argument("--since", metavar="DATE", help="export activity from this day on")
         parser.add_argument("--log", metavar="FILE", help="a real OCEL 2.0 log, for conform")
+        parser.add_argument("--hub", metavar="URL", help="the demo hub drive plays against")
+        parser.add_argument("--region", metavar="DIR", help="the demo region's folder (fame synth)")
+        parser.add_argument(
+            "--days",
+            type=str,
+            default="1",
+            metavar="D",
+            help="simulated days drive plays (default 1)",
+        )
+        parser.add_argument(
+            "--speed",
+            type=str,
+            default="0.1",
+            metavar="X",
+            help="simulated days a second (default 0.1: a day in ten seconds)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
@@ -98,6 +118,8 @@ class Command(BaseCommand):
             self.simulate(scenario, options, replications=replications, seed=seed, jobs=jobs)
         elif subcommand == "conform":
             self.conform(scenario, options, seed=seed)
+        elif subcommand == "drive":
+            self.drive(scenario, options)
         else:
             self.compare(
                 scenario, replications=replications, seed=seed, jobs=jobs, as_json=options["json"]
@@ -227,6 +249,53 @@ class Command(BaseCommand):
         else:
             self.stdout.write(conformance_table(report))
 
+    def drive(self, scenario: Scenario, options: dict[str, Any]) -> None:
+        from fame.demonstrator.drive import DriveRefused, drive
+        from fame.web.management.commands._region import DEMO_PASSWORD
+
+        if not options["hub"]:
+            raise CommandError(f"Give the demo hub: --hub URL. {USAGE}", returncode=2)
+        days = _number(options["days"], "--days", low=0.01, high=365)
+        speed = _number(options["speed"], "--speed", low=0.001, high=1000)
+        region_dir = Path(options["region"] or settings.DATA_DIR.parent / "region")
+        region_file = region_dir / "region.json"
+        if not region_file.is_file():
+            raise CommandError(
+                f"There is no demo region in {region_dir}: give its folder with --region DIR.",
+                returncode=2,
+            )
+        logins = json.loads(region_file.read_text(encoding="utf-8")).get("demo_logins", {})
+        approach = options["approach"] or list(scenario.approaches)[-1]
+        if approach not in scenario.approaches:
+            raise CommandError(
+                f"The scenario {scenario.name} has no approach {approach!r}.", returncode=2
+            )
+        with tqdm(unit="search", file=sys.stderr, desc="searches played", disable=None) as bar:
+            try:
+                played = drive(
+                    scenario,
+                    approach=approach,
+                    hub=options["hub"].rstrip("/"),
+                    region_dir=region_dir,
+                    logins=logins,
+                    password=DEMO_PASSWORD,
+                    days=days,
+                    speed=speed,
+                    tick=lambda: bar.update(1),
+                )
+            except DriveRefused as refused:
+                raise CommandError(str(refused), returncode=2) from None
+            except httpx.HTTPError as error:
+                raise CommandError(
+                    f"The hub {options['hub']} did not answer: {error}.", returncode=1
+                ) from None
+        self.stdout.write(
+            f"Played {played.searches:,} searches from {days:g} simulated days of {scenario.name} "
+            f"({approach}): {played.found:,} found a child, {played.opened:,} records opened."
+        )
+        for failure in played.failed[:10]:
+            self.stderr.write(f"  {failure}")
+
     def compare(
         self, scenario: Scenario, *, replications: int, seed: int, jobs: int | None, as_json: bool
     ) -> None:
@@ -305,6 +374,18 @@ def _day(text: str | None) -> date:
         raise CommandError(
             f"--since takes a date like 2026-09-01, not {text!r}.", returncode=2
         ) from None
+
+
+def _number(text: str, flag: str, *, low: float, high: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CommandError(f"{flag} takes a number, not {text!r}.", returncode=2) from None
+    if not low <= value <= high:
+        raise CommandError(
+            f"{flag} takes a number from {low:g} to {high:g}, not {value:g}.", returncode=2
+        )
+    return value
 
 
 def _whole(text: str, flag: str, *, low: int, high: int | None = None) -> int:
