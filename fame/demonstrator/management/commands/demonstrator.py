@@ -250,8 +250,8 @@ class Command(BaseCommand):
             self.stdout.write(conformance_table(report))
 
     def drive(self, scenario: Scenario, options: dict[str, Any]) -> None:
+        from fame.accounts.seeding import DEMO_PASSWORD
         from fame.demonstrator.drive import DriveRefused, drive
-        from fame.web.management.commands._region import DEMO_PASSWORD
 
         if not options["hub"]:
             raise CommandError(f"Give the demo hub: --hub URL. {USAGE}", returncode=2)
