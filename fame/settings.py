@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "fame.federation",
     "fame.node",
     "fame.caf",
+    "fame.demonstrator",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Who may reach child data: enhanced vetting is valid for this many years.
 FAME_VETTING_VALID_YEARS = 3
+# How long one connection to the demonstrator's live feed lasts before the browser reconnects.
+FAME_DEMONSTRATOR_FEED_SECONDS = env_number("FAME_DEMONSTRATOR_FEED_SECONDS", 300, low=0, high=3600)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -15,6 +15,7 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("federation/v1/hub/", apis.hub.urls),
         path("", include("fame.caf.hub.urls")),
         path("", include("fame.audit.urls")),
+        path("", include("fame.demonstrator.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [

@@ -59,6 +59,8 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("audit", "verify"): (Need.READS, "there is no audit log to check yet; " + SET_UP),
     ("audit", "publish"): (Need.READS, "there is no audit log to publish yet; " + SET_UP),
     ("audit", "trust"): (Need.MAKES, ""),
+    ("demonstrator", "export"): (Need.READS, "there is no activity to export yet; " + SET_UP),
+    ("demonstrator", "drive"): (Need.READS, "there are no demo logins here; " + DEMO),
     "worker": (Need.READS, "there is no outbox to deliver yet; " + HOST),
     "totp": (Need.READS, "there are no demo accounts yet; " + DEMO),
     "runserver": (Need.READS, "use `fame run`, which prepares one, or " + SET_UP),

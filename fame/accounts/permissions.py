@@ -21,6 +21,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "see_shielded_contact": frozenset({Role.SHIELDING_OFFICER}),
     "coordinate_cafs": frozenset({Role.CAF_COORDINATOR, Role.MANAGER}),
     "view_nodes": frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
+    # The Regional Demonstrator's live feed: pseudonymised activity, for those who run
+    # and oversee the region.
+    "view_demonstrator": frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.AUDITOR}),
     # Whose work is with children (the home page's offer); whether they may reach a
     # child's data on a given day is fame.accounts.access's question.
     "work_with_children": frozenset(Role) - {Role.AUDITOR, Role.ADMINISTRATOR},

@@ -17,6 +17,9 @@ from fame.audit import record_event
 from .models import Organisation, TrainingCourse, TrainingRecord, User
 from .queries import base32_secret
 
+DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - printed for the made-up demo region
+"""Every demo login's password: `fame demo` prints it, `fame demonstrator drive` uses it."""
+
 
 class RegionFileError(ValueError):
     """The region file cannot be loaded; the message says where and why."""

@@ -124,14 +124,17 @@ def test_runtime_packages_follow_requirements_but_not_test_tools() -> None:
 @pytest.mark.slow
 def test_check_licences_fails_when_an_agpl_package_is_a_run_time_dependency(tmp_path) -> None:
     site = tmp_path / "site"
-    info = site / "pm4py-2.7.11.dist-info"
+    # A made-up package: the real pm4py (AGPL) is installed as a test tool, and the check of
+    # the real requirements below must pass with it there.
+    info = site / "agpl_example-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(
-        "Metadata-Version: 2.4\nName: pm4py\nVersion: 2.7.11\nLicense-Expression: AGPL-3.0-only\n",
+        "Metadata-Version: 2.4\nName: agpl-example\nVersion: 1.0\n"
+        "License-Expression: AGPL-3.0-only\n",
         encoding="utf-8",
     )
     requirements = tmp_path / "requirements.txt"
-    requirements.write_text("Django==5.2.19\npm4py==2.7.11\n", encoding="utf-8")
+    requirements.write_text("Django==5.2.19\nagpl-example==1.0\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
     command = [sys.executable, str(ROOT / "tools" / "check_licences.py")]
 
@@ -145,7 +148,7 @@ def test_check_licences_fails_when_an_agpl_package_is_a_run_time_dependency(tmp_
 
     assert refused.returncode == 1
     assert refused.stderr == (
-        "Licence check: pm4py 2.7.11 (AGPL-3.0-only): "
+        "Licence check: agpl-example 1.0 (AGPL-3.0-only): "
         "GPL or AGPL code may never be a run-time dependency\n"
     )
     assert passed.returncode == 0, passed.stderr

@@ -10,10 +10,14 @@ from django.core.management.base import CommandError
 from django.core.management.color import Style
 
 from fame.accounts.models import Organisation
-from fame.accounts.seeding import RegionFileError, demo_logins, load_region, read_region
+from fame.accounts.seeding import (
+    DEMO_PASSWORD,
+    RegionFileError,
+    demo_logins,
+    load_region,
+    read_region,
+)
 from fame.sharing.seeding import seed_demo_protocol
-
-DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - printed for the made-up demo region
 
 
 def make_region(region_dir: Path, *, children: int, seed: int, say: Any) -> None:

@@ -1,0 +1,114 @@
+"""``drive`` plays a scenario's searches against a running demo hub through its pages, as
+the demo practitioners; the hub audits them as anyone's work. Demo hubs only."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fame.audit.models import AuditEvent
+from fame.web.management.commands._region import seed_accounts
+
+pytestmark = [pytest.mark.slow]
+
+
+@pytest.fixture
+def demo_region(django_db_blocker, tmp_path: Path) -> Path:
+    folder = tmp_path / "region"
+    call_command("synth", children=40, seed=11, out=str(folder), stdout=StringIO())
+    seed_accounts(folder)
+    records = tmp_path / "records"
+    records.mkdir()
+    for path in folder.glob("*.csv"):
+        if path.name != "truth.csv":
+            (records / path.name).write_bytes(path.read_bytes())
+    call_command("index", "load", str(records), stdout=StringIO())
+    return folder
+
+
+# The live server needs committed data; restore what migrations put there (training courses)
+# when the test ends, for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_drive_plays_searches_the_hub_audits(demo_region: Path, live_server):
+    out = StringIO()
+
+    call_command(
+        "demonstrator",
+        "drive",
+        "--scenario",
+        "small",
+        "--hub",
+        live_server.url,
+        "--region",
+        str(demo_region),
+        "--days",
+        "2",
+        "--speed",
+        "1000",
+        stdout=out,
+        stderr=StringIO(),
+    )
+
+    searches = AuditEvent.objects.filter(action="index.search")
+    opened = AuditEvent.objects.filter(action="index.record_opened")
+    assert searches.count() >= 5
+    assert opened.count() >= 1
+    logins = json.loads((demo_region / "region.json").read_text())["demo_logins"]
+    assert {e.actor_username for e in searches} <= set(logins.values())
+    assert f"Played {searches.count()} searches" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_drive_refuses_a_hub_elsewhere(demo_region: Path):
+    with pytest.raises(CommandError, match="is not on this machine") as refused:
+        call_command(
+            "demonstrator",
+            "drive",
+            "--scenario",
+            "small",
+            "--hub",
+            "https://fame.example.org",
+            "--region",
+            str(demo_region),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+
+    assert refused.value.returncode == 2
+    assert not AuditEvent.objects.filter(action="index.search").exists()
+
+
+@pytest.mark.django_db
+def test_drive_refuses_in_production_mode(demo_region: Path, settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="production mode"):
+        call_command(
+            "demonstrator",
+            "drive",
+            "--scenario",
+            "small",
+            "--hub",
+            "http://127.0.0.1:9",
+            "--region",
+            str(demo_region),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--hub", "http://127.0.0.1:9", "--speed", "fast"), "--speed takes a number"),
+        (("--hub", "http://127.0.0.1:9", "--days", "0"), "--days takes a number from 0.01"),
+        (("--region", "."), "Give the demo hub"),
+    ],
+)
+def test_drive_bad_input(db, args: tuple[str, ...], says: str, tmp_path: Path):
+    with pytest.raises(CommandError, match=says):
+        call_command("demonstrator", "drive", "--scenario", "small", *args, stdout=StringIO())
