@@ -42,12 +42,39 @@ def register_node(
     return node
 
 
+def _reachable(node: FederationNode) -> bool:
+    """As last seen: no failure yet, or a contact since the last one."""
+    if node.last_error_at is None:
+        return True
+    return node.last_contact is not None and node.last_contact >= node.last_error_at
+
+
 def note_failure(node: FederationNode, error: str) -> None:
-    """Count a failed call to ``node`` for the technology view."""
-    FederationNode.objects.filter(pk=node.pk).update(
-        errors=F("errors") + 1, last_error=error[:300], last_error_at=timezone.now()
-    )
+    """Count a failed call to ``node`` for the technology view; a node that was answering and
+    now does not is audited once, as ``federation.node_unreachable``."""
+    with transaction.atomic():
+        current = FederationNode.objects.select_for_update().filter(pk=node.pk).first()
+        if current is None:
+            return
+        was_reachable = _reachable(current)
+        FederationNode.objects.filter(pk=node.pk).update(
+            errors=F("errors") + 1, last_error=error[:300], last_error_at=timezone.now()
+        )
+        if was_reachable:
+            record_event(
+                "federation.node_unreachable",
+                target=f"node:{current.name}",
+                details={"node": current.name, "why": error[:300]},
+            )
 
 
 def note_contact(node: FederationNode) -> None:
+    """Note that ``node`` answered; one that had stopped answering is audited once, as
+    ``federation.node_reachable``."""
+    # Most calls find the node answering as before: one read, one update, no lock.
+    current = FederationNode.objects.filter(pk=node.pk).first()
     FederationNode.objects.filter(pk=node.pk).update(last_contact=timezone.now())
+    if current is not None and not _reachable(current):
+        record_event(
+            "federation.node_reachable", target=f"node:{current.name}", details={"node": current.name}
+        )
