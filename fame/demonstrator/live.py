@@ -50,6 +50,8 @@ ACTIVITIES: Mapping[str, str] = {
     "caf.escalation_followed_up": "escalation followed up",
     "caf.closed": "CAF closed",
     "caf.step_up": "stepped up to social care",
+    "federation.node_unreachable": "node down",
+    "federation.node_reachable": "node up",
 }
 """Audit actions the demonstrator reads, and the activity each is in its vocabulary."""
 
@@ -127,7 +129,19 @@ def activity_of(event: AuditEvent, names: Pseudonyms) -> Activity | None:
     activity = ACTIVITIES[event.action]
     if event.outcome == "refused":
         activity = _REFUSED.get(event.action, activity)
+    elif event.action == "caf.completed" and _completed_before(event):
+        activity = "CAF reviewed"  # a later version of a CAF completed once already
     return activity, event.time, _objects(event, names), _attributes(event)
+
+
+def _completed_before(event: AuditEvent) -> bool:
+    caf = event.details.get("caf") if isinstance(event.details, dict) else None
+    if not isinstance(caf, str) or not caf:
+        return False
+    earlier = AuditEvent.objects.filter(
+        action="caf.completed", outcome="success", seq__lt=event.seq
+    )
+    return earlier.filter(details__caf=caf).exists()
 
 
 def activities(

@@ -76,5 +76,7 @@ def note_contact(node: FederationNode) -> None:
     FederationNode.objects.filter(pk=node.pk).update(last_contact=timezone.now())
     if current is not None and not _reachable(current):
         record_event(
-            "federation.node_reachable", target=f"node:{current.name}", details={"node": current.name}
+            "federation.node_reachable",
+            target=f"node:{current.name}",
+            details={"node": current.name},
         )

@@ -81,3 +81,24 @@ def test_practitioner_may_not_watch_the_feed(school_teacher):
 
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access.refused", actor_id=school_teacher.pk).exists()
+
+
+def test_a_caf_completed_again_is_a_review_and_nodes_go_down_and_up(auditor, school_teacher):
+    client = signed_in_client(auditor)
+    start = _newest()
+    for _ in range(2):
+        record_event(
+            "caf.completed", actor=school_teacher, target="person:x", details={"caf": "c1"}
+        )
+    record_event("federation.node_unreachable", target="node:north", details={"node": "north"})
+    record_event("federation.node_reachable", target="node:north", details={"node": "north"})
+
+    frames = _frames(client.get("/demonstrator/feed", HTTP_LAST_EVENT_ID=str(start)))
+
+    assert [f["activity"] for f in frames] == [
+        "CAF completed",
+        "CAF reviewed",
+        "node down",
+        "node up",
+    ]
+    assert frames[2]["objects"] == [{"id": "node-north", "type": "node", "qualifier": "node"}]
