@@ -31,27 +31,34 @@ def _figure(value: float | None) -> str:
     return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def _span(cell: dict[str, float | None]) -> str:
+    if cell["ci_low"] is None:
+        return ""
+    return f" ({_figure(cell['ci_low'])} to {_figure(cell['ci_high'])})"
+
+
 def table(report: dict[str, Any]) -> str:
-    """The key measures, one row each: every approach's mean and 95% interval."""
+    """The key measures: every approach's mean and 95% interval, and each approach's paired
+    difference from the first (common random numbers), with its interval."""
     approaches = report["approaches"]
+    baseline = approaches[0]
     lines = [
         f"Scenario {report['scenario']}: {report['replications']} replications, seed "
-        f"{report['seed']}. Mean (95% interval) of each measure.",
+        f"{report['seed']}. Mean (95% interval) of each measure; after it, the difference "
+        f"from {baseline}.",
         "",
     ]
     for key, label in KEY_MEASURES:
         lines.append(label)
         for approach in approaches:
             cell = report["measures"][key][approach]
-            span = ""
-            if cell["ci_low"] is not None:
-                span = f" ({_figure(cell['ci_low'])} to {_figure(cell['ci_high'])})"
-            lines.append(f"  {approach:<22} {_figure(cell['mean'])}{span}")
+            row = f"  {approach:<22} {_figure(cell['mean'])}{_span(cell)}"
+            change = report["differences"][key].get(approach)
+            if change and change["mean"] is not None:
+                row += f"; difference {_figure(change['mean'])}{_span(change)}"
+            lines.append(row)
         lines.append("")
-    lines.append(
-        "`--json` gives every measure, and each approach's difference from "
-        f"{approaches[0]} with its interval."
-    )
+    lines.append("`--json` gives every measure, for scripts.")
     return "\n".join(lines)
 
 

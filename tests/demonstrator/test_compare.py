@@ -101,3 +101,12 @@ def test_bad_input_is_refused_with_a_clear_message(args: tuple[str, ...], says: 
         _demonstrator(*args)
 
     assert refused.value.returncode == 2
+
+
+def test_compare_table_gives_each_difference_with_its_interval():
+    printed = _demonstrator("compare", "--scenario", "small", "--replications", "2", "--jobs", "1")
+
+    finding = printed.split("Hours a month each practitioner spends finding who is involved\n")[1]
+    as_is, index = finding.splitlines()[:2]
+    assert as_is.startswith("  as_is") and "difference" not in as_is
+    assert index.startswith("  index") and "; difference -" in index
