@@ -36,8 +36,11 @@ class Interval:
         return {"mean": self.mean, "ci_low": self.ci_low, "ci_high": self.ci_high}
 
 
-def interval(values: Iterable[float | None]) -> Interval:
-    """Mean and 95% interval of the values that are not None (none: all None)."""
+def interval(
+    values: Iterable[float | None], *, low: float | None = None, high: float | None = None
+) -> Interval:
+    """Mean and 95% interval of the values that are not None (none: all None), kept within
+    what the measure can be (``low``, ``high``: a share is never above 1)."""
     known = [v for v in values if v is not None]
     if not known:
         return Interval(None, None, None)
@@ -45,7 +48,17 @@ def interval(values: Iterable[float | None]) -> Interval:
     if len(known) < 2:
         return Interval(mean, None, None)
     half = float(student_t.ppf(0.975, len(known) - 1)) * stdev(known) / math.sqrt(len(known))
-    return Interval(mean, mean - half, mean + half)
+    ci_low = mean - half if low is None else max(low, mean - half)
+    ci_high = mean + half if high is None else min(high, mean + half)
+    return Interval(mean, ci_low, ci_high)
+
+
+def bounds(measure: str) -> dict[str, float]:
+    """What a measure can be: every one is a count, a time or a share; shares are at most 1."""
+    share = (
+        "share" in measure or "availability" in measure or measure.startswith("requests_refused")
+    )
+    return {"low": 0.0, "high": 1.0} if share else {"low": 0.0}
 
 
 def one_run(task: tuple[Scenario, str, int, int, bool]) -> tuple[str, int, Figures, Recorder]:

@@ -70,6 +70,8 @@ class Tally:
     node_found_up: int = 0
     node_found_down: int = 0
     isa_waits_hours: list[float] = field(default_factory=list)
+    slot_waits_days: list[float] = field(default_factory=list)
+    request_seconds: list[float] = field(default_factory=list)
     coordinator_waits_days: list[float] = field(default_factory=list)
 
 
@@ -183,6 +185,11 @@ class Run:
         self.isa = WatchedResource(self.env, workforce.isa_officers)
         coordinators = round(workforce.coordinators_per_100000_children * self.children / 100_000)
         self.coordinators = WatchedResource(self.env, max(1, coordinators))
+        weekly = workforce.tac_slots_per_week_per_100000_children * self.children / 100_000
+        self.slots_per_week = max(1, round(weekly))
+        self.slots = simpy.Container(
+            self.env, capacity=self.slots_per_week, init=self.slots_per_week
+        )
         self.node_up: dict[tuple[str, int], bool] = {}
         self._streams = {name: stream(seed, replication, name) for name in _STREAMS}
         self._ids = Counter[str]()
@@ -310,7 +317,7 @@ class Run:
                 concern=self._uniforms("concern", 4 + _TYPES),
                 finding=self._finding_uniforms(),
                 caf=self._uniforms("caf", _CAF_DRAWS),
-                requests=self._uniforms("requests", 1 + 3 * REQUESTS_MAX),
+                requests=self._uniforms("requests", 1 + 4 * REQUESTS_MAX),
             )
             self.env.process(self.concern(drawn))
 
@@ -362,6 +369,9 @@ class Run:
                 arranging = c.coordinator_hours_per_tac(w[0])
                 yield env.timeout(arranging / self.s.workforce.coordinator_hours_per_day)
             yield env.timeout(self.gather(w[1]))
+            gathered = env.now
+            yield self.slots.get(1)  # a meeting slot this week, or the next week with one free
+            t.slot_waits_days.append(env.now - gathered)
             meeting = self._new_id("meeting")
             caf_hours += agencies * c.meeting_hours_per_attendee(w[2])
             self.log.event(
@@ -393,7 +403,7 @@ class Run:
             return 0.0
         hours = 0.0
         for k in range(min(poisson(c.details_requests_per_caf, u[0]), REQUESTS_MAX)):
-            pick, where, answer = u[1 + 3 * k : 4 + 3 * k]
+            pick, where, answer, latency = u[1 + 4 * k : 5 + 4 * k]
             agency = found[int(pick * len(found))]
             request = self._new_id("request")
             objects = {caf: "assessment", request: "request"}
@@ -410,6 +420,9 @@ class Run:
                     self.log.event("request waiting for node", env.now, objects)
                     while not self.node_up.get(node, True):
                         yield env.timeout(self.inf.days_to_retry_request(answer))
+                seconds = self.inf.request_seconds(latency)
+                t.request_seconds.append(seconds)
+                hours += seconds / 3600
             self.log.event("details requested", env.now, objects, agency_type=agency)
             why = None
             if answer < c.refusal_no_consent_chance:
@@ -437,8 +450,16 @@ class Run:
 
     # -- running -------------------------------------------------------------------------
 
+    def weekly_slots(self) -> Any:
+        """Each week the partnership's meeting slots are free again (unused ones do not keep)."""
+        while True:
+            yield self.env.timeout(7)
+            if self.slots.level < self.slots_per_week:
+                yield self.slots.put(self.slots_per_week - self.slots.level)
+
     def run(self) -> dict[str, float | None]:
         env = self.env
+        env.process(self.weekly_slots())
         env.process(self.searches())
         env.process(self.concerns())
         if self.a.requests == "federated":
@@ -475,6 +496,8 @@ def measures(run: Run) -> dict[str, float | None]:
         "coordinator_wait_days": _mean(t.coordinator_waits_days),
         "coordinator_queue_length": run.coordinators.mean_queue(),
         "node_availability_seen": t.node_found_up / nodes_seen if nodes_seen else None,
+        "tac_slot_wait_days": _mean(t.slot_waits_days),
+        "request_seconds": _mean(t.request_seconds),
     }
     for agency in AGENCY_TYPES:
         if agency in run.s.region.agencies:

@@ -19,7 +19,9 @@ KEY_MEASURES = (
     ("requests_refused_share", "Share of requests for details refused"),
     ("isa_wait_hours", "Hours waiting for the ISA team (facilitated access)"),
     ("coordinator_wait_days", "Days waiting for a CAF co-ordinator"),
+    ("tac_slot_wait_days", "Days waiting for a free TAC meeting slot"),
     ("node_availability_seen", "Share of requests that found the agency's node up"),
+    ("request_seconds", "Seconds a federated request takes to answer"),
 )
 
 

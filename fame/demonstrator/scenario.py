@@ -153,12 +153,16 @@ class Workforce(_Strict):
     coordinator_hours_per_day: float = Field(gt=0, le=24)
     isa_officers: int = Field(ge=1)
     isa_hours_per_day: float = Field(gt=0, le=24)
+    tac_slots_per_week_per_100000_children: float = Field(gt=0)
+    """Team Around the Child meetings the partnership can hold (rooms, chairs) in a week."""
 
 
 class Infrastructure(_Strict):
     node_days_between_failures: Distribution
     node_hours_to_repair: Distribution
     days_to_retry_request: Distribution
+    request_seconds: Distribution
+    """How long a federated request takes to answer, when the node is up."""
 
 
 class Approach(_Strict):

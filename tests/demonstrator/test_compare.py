@@ -110,3 +110,10 @@ def test_compare_table_gives_each_difference_with_its_interval():
     as_is, index = finding.splitlines()[:2]
     assert as_is.startswith("  as_is") and "difference" not in as_is
     assert index.startswith("  index") and "; difference -" in index
+
+
+def test_interval_stays_within_what_the_measure_can_be():
+    share = interval([0.97, 1.0], low=0.0, high=1.0)
+
+    assert share.ci_high == 1.0 and share.ci_low < 0.97
+    assert interval([0.0, 0.02], low=0.0).ci_low == 0.0

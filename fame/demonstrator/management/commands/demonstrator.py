@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from fame.demonstrator.compare import comparison, interval, run_all
+from fame.demonstrator.compare import bounds, comparison, interval, run_all
 from fame.demonstrator.conform import LogError, conformance, read_log
 from fame.demonstrator.events import ocel_document, write_ocel
 from fame.demonstrator.reports import conformance_table, table
@@ -194,7 +194,7 @@ class Command(BaseCommand):
             if replication == 0:  # the log of the first run: one year as it could be
                 write_ocel(out / f"events-{approach}.ocel.json", ocel_document(recorder.timed()))
         summary["intervals"] = {
-            a: {m: interval(r[m] for r in runs).as_dict() for m in runs[0]}
+            a: {m: interval((r[m] for r in runs), **bounds(m)).as_dict() for m in runs[0]}
             for a, runs in summary["measures"].items()
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
