@@ -8,6 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
-from fame.web.pages import posted, render_page
+from fame.web.pages import pagination, posted, render_page
 
 from . import actions, facilitated, queries
 from .decorators import acting_user, requires
@@ -214,13 +215,24 @@ def organisation_edit(request: HttpRequest, agency_id: str | None = None) -> Htt
 # Managing practitioners ------------------------------------------------------
 
 
+USERS_PAGE_SIZE = 25
+
+
 @requires("manage_users")
 def users(request: HttpRequest) -> HttpResponse:
+    """Everyone with an account, 25 a page, found by name, username or organisation."""
     query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(queries.find_users(query), USERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
         request,
         "accounts/users.html",
-        {"users": queries.find_users(query), "q": query, "nav_active": "users"},
+        {
+            "users": page,
+            "total": page.paginator.count,
+            "pagination": pagination(request, page),
+            "q": query,
+            "nav_active": "users",
+        },
     )
 
 
