@@ -19,7 +19,7 @@ from markupsafe import Markup
 from fame.web.pages import pagination, posted, render_page
 
 from . import actions, facilitated, queries
-from .decorators import acting_user, requires
+from .decorators import acting_user, child_data_required, requires
 from .forms import (
     CodeForm,
     ConfirmForm,
@@ -311,16 +311,19 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
 
 
 @requires("facilitate_access")
+@child_data_required
 @require_http_methods(["GET", "POST"])
 def facilitated_start(request: HttpRequest) -> HttpResponse:
-    """An ISA officer starts acting for a practitioner who has no account."""
+    """An ISA officer (cleared themselves) starts acting for a practitioner who has no account;
+    the practitioner's organisation, role, vetting and training are checked by rule 1."""
     form = FacilitatedForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        facilitated.start(request, practitioner=form.cleaned_data, by=acting_user(request))
+        practitioner = form.practitioner()
+        facilitated.start(request, practitioner=practitioner, by=acting_user(request))
         messages.success(
             request,
-            f"You are now acting for {form.cleaned_data['name']}. "
-            "Searches, records opened and requests are recorded in both your names.",
+            f"You are now acting for {practitioner.name}. What you may see is what they may "
+            "see. Searches, records opened and requests are recorded in both your names.",
         )
         return redirect("index:search")
     return render_page(

@@ -6,15 +6,16 @@ from datetime import date
 
 from django.utils import timezone
 
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import Organisation, User
 
 from ._facts import AccessRequest, Decision
 from ._pdp import decide
-from .queries import facts_for, user_id
+from .queries import acting, facts_for, user_id
 
 
 def permission(
-    user: User,
+    user: User | ActingAs,
     *,
     child_ref: str,
     holder: Organisation | str,
@@ -28,6 +29,10 @@ def permission(
     on: date | None = None,
 ) -> Decision:
     """Ask the policy decision point whether ``user`` may see ``category`` of a child's record.
+
+    ``user`` is whoever the request acts as (``fame.accounts.facilitated.acting_as``):
+    during facilitated access, the practitioner's organisation, role, vetting and
+    training with the signed-in officer's second factor; a ``User`` acts as themselves.
 
     ``holder`` is the organisation (or its agency ID) that holds the record;
     ``shielded`` whether the Child Index shields the child; ``mfa`` whether the
@@ -50,7 +55,7 @@ def permission(
         authoriser_mfa=authoriser_mfa,
     )
     request = AccessRequest(
-        user=user_id(user),
+        user=user_id(acting(user).user),
         child=child_ref,
         purpose=purpose,
         category=category,

@@ -61,7 +61,7 @@ def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
     caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
-    people = involved_practitioners(person, user, mfa=used_second_factor(user))
+    people = involved_practitioners(person, place.acting or user, mfa=used_second_factor(user))
     choices = [
         (p["key"], f"{p['name']}, {p['organisation_name']} ({p['service']})") for p in people
     ]

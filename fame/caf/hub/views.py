@@ -53,7 +53,7 @@ def home(request: HttpRequest, handle: str) -> HttpResponse:
             "total": len(structure.SECTIONS),
             "holder": place.agency,
             "may_write": caf.may_write(user),
-            "tac_needed": tac_needed(person, user, mfa=used_second_factor(user)),
+            "tac_needed": tac_needed(person, place.acting or user, mfa=used_second_factor(user)),
             "handle": handle,
         },
     )
