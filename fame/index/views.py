@@ -194,6 +194,7 @@ def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> H
             request,
             action="end another practitioner's involvement",
             target=f"involvement:{involvement.pk}",
+            why="Only the practitioner whose involvement it is can end it.",
         )
     actions.end_involvement(
         involvement=involvement, by=acting_user(request), ended_on=timezone.localdate()

@@ -41,3 +41,11 @@ def test_only_those_who_work_with_children_are_offered_find_a_child(auditor, sch
     assert 'href="/children"' not in auditors_home
     assert 'href="/audit"' in auditors_home
     assert 'href="/children"' in teachers_home
+
+
+def test_home_of_an_administrator_says_their_roles_do_not_include_searching(
+    administrator, school_teacher
+):
+    line = "Your roles do not include searching for children or seeing their records."
+    assert line in signed_in_client(administrator).get("/").content.decode()
+    assert line not in signed_in_client(school_teacher).get("/").content.decode()

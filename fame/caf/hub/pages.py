@@ -28,6 +28,8 @@ from . import client
 from .client import CafPlace, CafProblem, CafView
 from .permissions import CafAccess, decide_caf_access, leads_the_caf
 
+ONLY_WRITERS = "Only the CAF's assessor and its Lead Professional can change it."
+
 
 class Stop(Exception):
     """A page that cannot go on: ``response`` says why (refused, or the node unavailable)."""
@@ -114,6 +116,8 @@ def reach_caf(request: HttpRequest, handle: str) -> tuple[User, Person, CafPlace
                 request,
                 action="open a CAF without belonging to an organisation",
                 target=f"person:{person.uid}",
+                why="A CAF is kept by an organisation, and your account does not belong to one. "
+                "Ask an administrator.",
             )
         )
     access = decide_caf_access(request, who, person)

@@ -33,14 +33,26 @@ from .closing import NotClosed, close_caf
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
-from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
+from .pages import (
+    ONLY_WRITERS,
+    caf_page,
+    open_caf,
+    organisation_names,
+    reach_caf,
+    stops,
+    unavailable,
+)
 from .team_forms import ActionForm, CloseForm, MeetingForm, RecordMeetingForm
 
 
 def _writer(request: HttpRequest, caf: CafView, user: User) -> HttpResponse | None:
     if caf.may_write(user):
         return None
-    return refuse(request, action="change a CAF you are not the assessor or Lead Professional of")
+    return refuse(
+        request,
+        action="change a CAF you are not the assessor or Lead Professional of",
+        why=ONLY_WRITERS,
+    )
 
 
 def _write(
@@ -125,6 +137,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
                 return refuse(
                     request,
                     action="escalate a non-attendance as someone other than the Lead Professional",
+                    why="Only the CAF's Lead Professional can escalate a non-attendance.",
                 )
         elif refused := _writer(request, caf, user):
             return refused
