@@ -16,22 +16,9 @@ from fame.index.actions import ingest_record
 
 from ..factories import UserFactory
 from ..index.conftest import record
-from .test_child_index import signed_in
+from .test_child_index import open_olivias_record, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def isa_only(local_authority):
-    """An ISA officer whose only role is that, as in the demo region."""
-    return UserFactory(
-        username="ines",
-        first_name="Ines",
-        last_name="Ward",
-        organisation=local_authority,
-        job_title="Information sharing and assessment officer",
-        roles=["isa_officer"],
-    )
 
 
 def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
@@ -72,18 +59,7 @@ def test_isa_officer_acts_for_a_practitioner_and_finds_the_child(
     page.check()
     expect(page.get_by_text("You are acting for Dee Nurse, School nurse")).to_be_visible()
 
-    page.get_by_label("Family name").fill("Hartley")
-    page.get_by_label("Day").fill("4")
-    page.get_by_label("Month").fill("3")
-    page.get_by_label("Year").fill("2017")
-    page.get_by_role("button", name="Search").click()
-    page.check()
-    page.get_by_role("link", name="Olivia Hartley").click()
-    page.check()
-    page.get_by_label("Co-ordinating services", exact=False).check()
-    page.get_by_role("button", name="Open the record").click()
-    page.check()
-    expect(page.get_by_role("heading", name="Olivia Hartley")).to_be_visible()
+    open_olivias_record(page)
     # Dee's organisation holds a record of Olivia: what it holds is hers to see, address too.
     expect(page.locator("main")).to_contain_text("12 Mill Lane")
     page.save_screenshot("record-acting-for")

@@ -12,7 +12,7 @@ from fame.audit.models import AuditEvent
 from fame.federation.models import DetailRequest
 from fame.sharing import Disclosure
 
-from ..conftest import UserFactory, signed_in_client
+from ..conftest import signed_in_client
 from ..index.test_pages import SEARCH, open_first_result
 from .test_detail_requests import ASK, olivia  # noqa: F401 - the fixture
 
@@ -42,19 +42,6 @@ def for_dee(**changes: str) -> dict[str, str]:
     for course in TrainingCourse.objects.filter(required=True):
         form.update(date_parts(f"training_{course.code}", checked))
     return {**form, **changes}
-
-
-@pytest.fixture
-def isa_only(local_authority):
-    """An ISA officer whose only role is that (as in the demo region): no practitioner role."""
-    return UserFactory(
-        username="ines",
-        first_name="Ines",
-        last_name="Ward",
-        organisation=local_authority,
-        job_title="Information sharing and assessment officer",
-        roles=["isa_officer"],
-    )
 
 
 def test_isa_officer_acting_for_a_practitioner_finds_what_they_may_see(isa_only, olivia):  # noqa: F811

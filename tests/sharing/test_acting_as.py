@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fame.accounts.facilitated import ActingAs, Practitioner
 from fame.accounts.models import Organisation, TrainingCourse, User
-from fame.sharing import create_protocol, permission, record_consent
+from fame.sharing import Decision, create_protocol, permission, record_consent
 
 from .conftest import OLIVIA, days_ago
 
@@ -60,7 +60,8 @@ def dee(organisation: Organisation, *, vetted: date | None = None) -> dict[str, 
     ).record()
 
 
-def may_see_assessment(who: User | ActingAs, *, mfa: bool = True) -> bool:
+def assessment_decision(who: User | ActingAs, *, mfa: bool = True) -> Decision:
+    """Whether ``who`` may see the assessment the school holds about Olivia, for early help."""
     return permission(
         who,
         child_ref=OLIVIA,
@@ -69,7 +70,11 @@ def may_see_assessment(who: User | ActingAs, *, mfa: bool = True) -> bool:
         category="assessment",
         shielded=False,
         mfa=mfa,
-    ).permitted
+    )
+
+
+def may_see_assessment(who: User | ActingAs, *, mfa: bool = True) -> bool:
+    return assessment_decision(who, mfa=mfa).permitted
 
 
 def test_acting_for_a_practitioner_whose_organisation_has_no_protocol_is_refused(
@@ -93,15 +98,7 @@ def test_acting_for_a_practitioner_whose_vetting_has_expired_is_refused(
 ):
     share_assessments(["sch-001", "hlt-001"], by=isa_officer)
     expired = timezone.localdate() - timedelta(days=4 * 365)
-    decision = permission(
-        ActingAs.of(isa_officer, dee(health_trust, vetted=expired)),
-        child_ref=OLIVIA,
-        holder="sch-001",
-        purpose="early_help",
-        category="assessment",
-        shielded=False,
-        mfa=True,
-    )
+    decision = assessment_decision(ActingAs.of(isa_officer, dee(health_trust, vetted=expired)))
     assert not decision.permitted
     assert "rule1-refuse-not-vetted" in decision.policies
 
