@@ -86,6 +86,19 @@ def isa_officer(local_authority) -> User:
 
 
 @pytest.fixture
+def isa_only(local_authority) -> User:
+    """An ISA officer whose only role is that, as in the demo region: no practitioner role."""
+    return UserFactory(
+        username="ines",
+        first_name="Ines",
+        last_name="Ward",
+        organisation=local_authority,
+        job_title="Information sharing and assessment officer",
+        roles=["isa_officer"],
+    )
+
+
+@pytest.fixture
 def administrator(local_authority) -> User:
     return UserFactory(
         username="dana",

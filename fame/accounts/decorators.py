@@ -13,13 +13,28 @@ from fame.web.pages import render_page
 
 from .access import child_data_access
 from .models import User
-from .permissions import can, who_may
+from .permissions import can, known_actions, who_may
 
 View = Callable[..., HttpResponse]
 
 
-def refuse(request: HttpRequest, *, action: str, target: str = "") -> HttpResponse:
-    """The 403 page for a permission refusal, recorded in the audit log."""
+NOT_YOUR_WORK = "Your roles do not include searching for children or seeing their records."
+
+
+def refuse(
+    request: HttpRequest,
+    *,
+    action: str,
+    target: str = "",
+    why: str = "",
+    heading: str = "You cannot use this page",
+) -> HttpResponse:
+    """The 403 page for a refusal, recorded in the audit log.
+
+    For one of the permissions door's actions the page names the people it is for
+    (``who_may``); a refusal by a rule about this one thing (only the assessor
+    changes a CAF) says the rule in ``why``.
+    """
     record_event(
         "access.refused",
         actor=request.user,
@@ -28,8 +43,12 @@ def refuse(request: HttpRequest, *, action: str, target: str = "") -> HttpRespon
         details={"action": action},
         request=request,
     )
+    who = who_may(action) if action in known_actions() else ""
     return render_page(
-        request, "accounts/refused.html", {"action": action, "who": who_may(action)}, status=403
+        request,
+        "accounts/refused.html",
+        {"action": action, "who": who, "why": why, "heading": heading},
+        status=403,
     )
 
 
@@ -49,10 +68,19 @@ def requires(action: str) -> Callable[[View], View]:
 
 
 def child_data_required(view: View) -> View:
-    """Refuse (403, audited) a user who may not reach child data, saying what to put right."""
+    """Refuse (403, audited) a user who may not reach child data: one whose roles are not
+    work with children (auditors, administrators), saying who it is for; one who is not
+    cleared, saying what to put right."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can(request.user, "work_with_children"):  # type: ignore[arg-type]
+            return refuse(
+                request,
+                action="work_with_children",
+                why=NOT_YOUR_WORK,
+                heading="You cannot search for children",
+            )
         access = child_data_access(request.user)  # type: ignore[arg-type]
         if not access.allowed:
             record_event(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,7 +10,10 @@ from django.contrib.auth.password_validation import validate_password
 
 from fame.web.forms import DatePartsField
 
+from .access import THEY, Standing, child_data_access
+from .facilitated import Practitioner
 from .models import Organisation, Role, TrainingCourse, User
+from .permissions import roles_for
 
 
 class SignInForm(forms.Form):
@@ -181,7 +185,13 @@ class ConfirmForm(forms.Form):
 
 
 class FacilitatedForm(forms.Form):
-    """The practitioner without an account an ISA officer is about to act for."""
+    """The practitioner without an account an ISA officer is about to act for, with what the
+    sharing rules decide on: their organisation, role, vetting check and training.
+
+    They are judged by the same rule 1 as anyone signed in
+    (``fame.accounts.access.child_data_access``); each problem is an error on the
+    field to put right.
+    """
 
     name = forms.CharField(
         label="Practitioner's full name",
@@ -193,10 +203,27 @@ class FacilitatedForm(forms.Form):
         max_length=120,
         error_messages={"required": "Enter the practitioner's job title"},
     )
-    organisation = forms.CharField(
+    organisation = forms.ModelChoiceField(
         label="Organisation they work for",
-        max_length=200,
-        error_messages={"required": "Enter the organisation they work for"},
+        queryset=Organisation.objects.all(),
+        to_field_name="agency_id",
+        empty_label="Select an organisation",
+        error_messages={
+            "required": "Select the organisation they work for",
+            "invalid_choice": "Select the organisation they work for",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Their role",
+        initial=Role.PRACTITIONER,
+        error_messages={
+            "required": "Select their role",
+            "invalid_choice": "Select their role",
+        },
+    )
+    vetting_checked_on = DatePartsField(
+        label_text="Date of their enhanced vetting check",
+        error_messages={"required": "Enter the date of their enhanced vetting check"},
     )
     contact = forms.CharField(
         label="Phone number or secure email address",
@@ -208,3 +235,48 @@ class FacilitatedForm(forms.Form):
         max_length=500,
         error_messages={"required": "Enter why you are acting for them"},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vetting_checked_on"].label = "Date of their enhanced vetting check"
+        self.fields["role"].choices = [  # type: ignore[attr-defined]
+            (role.value, role.label) for role in roles_for("work_with_children")
+        ]
+        self.training_fields: list[tuple[str, TrainingCourse]] = []
+        for course in TrainingCourse.objects.filter(required=True):
+            name = f"training_{course.code}"
+            self.fields[name] = DatePartsField(
+                label_text=f"Date they completed {course.name}",
+                required=False,  # a missing date is rule 1's to name, with the others
+            )
+            self.fields[name].label = f"Date they completed {course.name}"
+            self.training_fields.append((name, course))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        standing = Standing(
+            organisation=data.get("organisation"),
+            vetting_checked_on=data.get("vetting_checked_on"),
+            training=self._training(),
+        )
+        for problem in child_data_access(standing, words=THEY).faults:
+            if problem.field not in self.errors:  # a field with its own error says that first
+                self.add_error(problem.field, problem.text)
+        return data
+
+    def _training(self) -> dict[str, date]:
+        data = self.cleaned_data
+        return {course.code: data[name] for name, course in self.training_fields if data.get(name)}
+
+    def practitioner(self) -> Practitioner:
+        data = self.cleaned_data
+        return Practitioner(
+            name=data["name"].strip(),
+            job_title=data["job_title"].strip(),
+            organisation=data["organisation"],
+            role=data["role"],
+            contact=data["contact"].strip(),
+            reason=data["reason"].strip(),
+            vetting_checked_on=data["vetting_checked_on"],
+            training=self._training(),
+        )

@@ -50,13 +50,18 @@ def can(user: User, action: str) -> bool:
     return any(role in allowed for role in user.roles)
 
 
+def roles_for(action: str) -> list[Role]:
+    """The roles that may perform ``action``, in the order roles are listed."""
+    return [role for role in Role if role in _ACTIONS.get(action, frozenset())]
+
+
 def known_actions() -> frozenset[str]:
     return frozenset(_ACTIONS)
 
 
 def who_may(action: str) -> str:
     """The people ``action`` is for, in words: "auditors and administrators"."""
-    people = [_PEOPLE[role] for role in Role if role in _ACTIONS.get(action, frozenset())]
+    people = [_PEOPLE[role] for role in roles_for(action)]
     if not people:
         return "nobody"
     if len(people) == 1:

@@ -17,7 +17,9 @@ def organisations_with_counts() -> QuerySet[Organisation]:
     return Organisation.objects.annotate(practitioner_count=Count("practitioners"))
 
 
-def find_users(query: str = "", *, limit: int = 200) -> QuerySet[User]:
+def find_users(query: str = "") -> QuerySet[User]:
+    """Everyone with an account, or those whose name, username or organisation holds
+    ``query`` (or whose agency ID it is), by family name."""
     users = User.objects.select_related("organisation")
     if query:
         users = users.filter(
@@ -27,7 +29,7 @@ def find_users(query: str = "", *, limit: int = 200) -> QuerySet[User]:
             | Q(organisation__name__icontains=query)
             | Q(organisation__agency_id__iexact=query)
         )
-    return users[:limit]
+    return users.order_by("last_name", "first_name", "pk")
 
 
 def is_locked_out(user: User) -> bool:

@@ -8,6 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
-from fame.web.pages import posted, render_page
+from fame.web.pages import pagination, posted, render_page
 
 from . import actions, facilitated, queries
-from .decorators import acting_user, requires
+from .decorators import acting_user, child_data_required, requires
 from .forms import (
     CodeForm,
     ConfirmForm,
@@ -214,13 +215,24 @@ def organisation_edit(request: HttpRequest, agency_id: str | None = None) -> Htt
 # Managing practitioners ------------------------------------------------------
 
 
+USERS_PAGE_SIZE = 25
+
+
 @requires("manage_users")
 def users(request: HttpRequest) -> HttpResponse:
+    """Everyone with an account, 25 a page, found by name, username or organisation."""
     query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(queries.find_users(query), USERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
         request,
         "accounts/users.html",
-        {"users": queries.find_users(query), "q": query, "nav_active": "users"},
+        {
+            "users": page,
+            "total": page.paginator.count,
+            "pagination": pagination(request, page),
+            "q": query,
+            "nav_active": "users",
+        },
     )
 
 
@@ -299,16 +311,19 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
 
 
 @requires("facilitate_access")
+@child_data_required
 @require_http_methods(["GET", "POST"])
 def facilitated_start(request: HttpRequest) -> HttpResponse:
-    """An ISA officer starts acting for a practitioner who has no account."""
+    """An ISA officer (cleared themselves) starts acting for a practitioner who has no account;
+    the practitioner's organisation, role, vetting and training are checked by rule 1."""
     form = FacilitatedForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        facilitated.start(request, practitioner=form.cleaned_data, by=acting_user(request))
+        practitioner = form.practitioner()
+        facilitated.start(request, practitioner=practitioner, by=acting_user(request))
         messages.success(
             request,
-            f"You are now acting for {form.cleaned_data['name']}. "
-            "Searches, records opened and requests are recorded in both your names.",
+            f"You are now acting for {practitioner.name}. What you may see is what they may "
+            "see. Searches, records opened and requests are recorded in both your names.",
         )
         return redirect("index:search")
     return render_page(

@@ -24,7 +24,7 @@ from fame.accounts.decorators import acting_user, requires
 from fame.accounts.models import Organisation, Role, User
 from fame.index import queries as index_queries
 from fame.index.models import Person
-from fame.web.pages import posted, render_page
+from fame.web.pages import pagination, posted, render_page, with_query
 
 from .actions import record_event
 from .forms import ExceptionsFilterForm, FindChildForm, LogFilterForm, PersonFilterForm
@@ -60,39 +60,6 @@ class Listing:
     too_many: int | None = None
     """How many events a refused download would have held."""
     limit: int = CSV_LIMIT
-
-
-def _with(request: HttpRequest, **changes: str) -> str:
-    """This page's address with the same filters and ``changes``."""
-    query = request.GET.copy()
-    query.pop("download", None)
-    for name, value in changes.items():
-        query[name] = value
-    return f"{request.path}?{query.urlencode()}"
-
-
-def _pagination(request: HttpRequest, page: Page[AuditEvent]) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's parameters: first, last and the pages near this one."""
-    if page.paginator.num_pages <= 1:
-        return None
-    items: list[dict[str, Any]] = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append(
-                {
-                    "number": number,
-                    "href": _with(request, page=str(number)),
-                    "current": number == page.number,
-                }
-            )
-    answer: dict[str, Any] = {"items": items}
-    if page.has_previous():
-        answer["previous"] = {"href": _with(request, page=str(page.previous_page_number()))}
-    if page.has_next():
-        answer["next"] = {"href": _with(request, page=str(page.next_page_number()))}
-    return answer
 
 
 def _remember_children(request: HttpRequest, lines: list[EventLine], uids: dict[str, str]) -> None:
@@ -167,8 +134,8 @@ def _listing(
         lines=lines,
         page=page,
         total=page.paginator.count,
-        pagination=_pagination(request, page),
-        download=_with(request, download="csv"),
+        pagination=pagination(request, page),
+        download=with_query(request, download="csv"),
         too_many=too_many,
         limit=CSV_LIMIT,
     )

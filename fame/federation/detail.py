@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.index.models import Person, SourceRecord
@@ -27,7 +28,7 @@ from fame.sharing import Decision, Grounds, Requester, record_disclosure
 from ._assertions import issue_assertion
 from .actions import note_contact, note_failure
 from .client import NoResponse, federation_client
-from .facts import signed_facts
+from .facts import asserted, signed_facts
 from .keys import private_key
 from .models import DetailRequest, DetailRequestStatus
 from .queries import node_for_agency
@@ -51,7 +52,7 @@ def ask_for_detail(
     override_confirmed: bool = False,
     family_told: bool | None = None,
     family_not_told_reason: str = "",
-    on_behalf_of: dict[str, str] | None = None,
+    on_behalf_of: dict[str, Any] | None = None,
 ) -> DetailRequest:
     """Record a practitioner's request for more information, audit it, and send it.
 
@@ -193,6 +194,13 @@ def _record_at_hub(detail: DetailRequest, decided: dict[str, Any], *, by: User) 
     )
 
 
+def _asking(detail: DetailRequest) -> ActingAs:
+    """Whose standing the request is decided on: the practitioner's, or during facilitated
+    access the practitioner's the officer asked for (kept with the request, so a retry is
+    decided on the same)."""
+    return ActingAs.of(detail.requested_by, detail.on_behalf_of)
+
+
 def facts_document(detail: DetailRequest, *, child: str, mfa: bool) -> dict[str, Any]:
     """The facts the holding node decides on, from the hub's registers as they stand now."""
     authoriser = (
@@ -201,7 +209,7 @@ def facts_document(detail: DetailRequest, *, child: str, mfa: bool) -> dict[str,
         else None
     )
     return signed_facts(
-        user=detail.requested_by,
+        user=_asking(detail),
         person=detail.person,
         holder=detail.agency.agency_id,
         child=child,
@@ -245,10 +253,7 @@ def _forward(
     agency = detail.agency
     child = f"{agency.agency_id}:{source.local_id}"
     assertion = issue_assertion(
-        subject=by.username,
-        name=by.display_name,
-        organisation=by.organisation.agency_id if by.organisation else "",
-        roles=list(by.roles),
+        **asserted(_asking(detail)),
         purpose=detail.purpose,
         child=child,
         audience=node.name,

@@ -14,15 +14,29 @@ from typing import Any
 
 from django.utils import timezone
 
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.index.models import Person
 from fame.sharing import AccessRequest, facts_for, scenario_document
-from fame.sharing.queries import user_id
+from fame.sharing.queries import acting, user_id
+
+
+def asserted(who: User | ActingAs) -> dict[str, Any]:
+    """Who the user assertion names: the signed-in user (subject), and the organisation and
+    roles the facts give them: their own, or the practitioner's they act for, whose name
+    goes with theirs so that the node's records name both."""
+    who = acting(who)
+    return {
+        "subject": who.user.get_username(),
+        "name": who.name,
+        "organisation": who.agency_id,
+        "roles": sorted(who.roles),
+    }
 
 
 def signed_facts(
     *,
-    user: User,
+    user: User | ActingAs,
     person: Person,
     holder: str,
     child: str,
@@ -33,8 +47,10 @@ def signed_facts(
     authoriser: User | None = None,
     authoriser_mfa: bool = False,
 ) -> dict[str, Any]:
-    """A scenario with one request per category, for ``user`` asking ``holder`` about ``child``."""
+    """A scenario with one request per category, for ``user`` (or whoever they act as)
+    asking ``holder`` about ``child``."""
     today = timezone.localdate()
+    signed_in = acting(user).user
     facts = facts_for(
         user,
         str(person.uid),
@@ -47,7 +63,7 @@ def signed_facts(
     )
     requests = [
         AccessRequest(
-            user=user_id(user),
+            user=user_id(signed_in),
             child=facts.child.id,
             purpose=purpose,
             category=category,
@@ -58,5 +74,5 @@ def signed_facts(
         )
         for category in categories
     ]
-    names = {user_id(u): u.get_username() for u in (user, authoriser) if u is not None}
+    names = {user_id(u): u.get_username() for u in (signed_in, authoriser) if u is not None}
     return scenario_document(facts, requests, child_id=child, user_ids=names)

@@ -32,6 +32,6 @@ def nodes(request: HttpRequest) -> HttpResponse:
             "lines": node_overview(),
             "tags": STATUS_TAGS,
             "silent_after": int(SILENT_AFTER.total_seconds()),
-            "nav_active": "home",
+            "nav_active": "nodes",
         },
     )

@@ -11,10 +11,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from fame.accounts.actions import confirm_with_code
-from fame.accounts.decorators import acting_user, child_data_required, used_second_factor
+from fame.accounts.decorators import (
+    acting_user,
+    child_data_required,
+    refuse,
+    used_second_factor,
+)
 from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import Organisation, User
-from fame.audit import record_event
 from fame.index import handle_for, opened_person
 from fame.index.models import Person
 from fame.web.pages import posted, render_page
@@ -84,15 +88,12 @@ def _own_request(request: HttpRequest, uid: str) -> DetailRequest | HttpResponse
     detail = get_object_or_404(DetailRequest.objects.select_related("agency", "person"), uid=uid)
     user = acting_user(request)
     if detail.requested_by_id != user.pk:
-        record_event(
-            "access.refused",
-            actor=user,
+        return refuse(
+            request,
+            action="see another practitioner's detail request",
             target=f"detail-request:{detail.uid}",
-            outcome="refused",
-            details={"action": "see another practitioner's detail request"},
-            request=request,
+            why="Only the practitioner who asked can see a request for information and its answer.",
         )
-        return render_page(request, "accounts/refused.html", status=403)
     return detail
 
 

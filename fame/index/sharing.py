@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from fame.accounts.facilitated import facilitated_for
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.audit import record_event
 from fame.sharing import Decision, Requester, permission, record_disclosure
+from fame.sharing.queries import acting
 
 from .models import Person
 
@@ -24,13 +25,14 @@ SHOWN: dict[str, tuple[str, ...]] = {
 class RecordSharing:
     """The decisions behind one view of one child's record, for one purpose."""
 
-    def __init__(self, person: Person, user: User, *, purpose: str, mfa: bool) -> None:
+    def __init__(self, person: Person, who: ActingAs | User, *, purpose: str, mfa: bool) -> None:
         self.person = person
-        self.user = user
+        self.who = acting(who)
+        self.user = self.who.user
         self.purpose = purpose
         self.mfa = mfa
         holders = set(person.records.values_list("organisation__agency_id", flat=True))
-        own = user.organisation.agency_id if user.organisation else None
+        own = self.who.agency_id or None
         # The index's copy is held for the agencies that supplied it: the viewer's own
         # organisation when it is one of them (rule 2), otherwise any of them.
         self.holder = own if own in holders else min(holders)
@@ -41,7 +43,7 @@ class RecordSharing:
         if key not in self.decisions:
             self.asked[key] = (holder, category)
             self.decisions[key] = permission(
-                self.user,
+                self.who,
                 child_ref=str(self.person.uid),
                 holder=holder,
                 purpose=self.purpose,
@@ -73,7 +75,7 @@ class RecordSharing:
 
     def keep_records(self, request: HttpRequest, *, what: str) -> None:
         """A disclosure record of each decision taken (audited by the caller's own event)."""
-        requester = Requester.of(self.user, on_behalf_of=facilitated_for(request))
+        requester = Requester.of(self.user, on_behalf_of=self.who.on_behalf_of)
         for key, decision in self.decisions.items():
             holder, category = self.asked[key]
             record_disclosure(
@@ -116,13 +118,14 @@ the purpose the practitioner states."""
 
 
 def permitted_results(
-    people: dict[int, Person], user: User, *, mfa: bool, request: HttpRequest
+    people: dict[int, Person], who: ActingAs, *, mfa: bool, request: HttpRequest
 ) -> tuple[set[int], dict[int, Decision]]:
-    """The people whose basic details this searcher may see, and every decision taken."""
+    """The people whose basic details this searcher (or whoever they act for) may see, and
+    every decision taken."""
     shown: set[int] = set()
     decisions: dict[int, Decision] = {}
     for pk, person in people.items():
-        sharing = RecordSharing(person, user, purpose=SEARCH_PURPOSE, mfa=mfa)
+        sharing = RecordSharing(person, who, purpose=SEARCH_PURPOSE, mfa=mfa)
         decisions[pk] = sharing.decide("basic")
         if decisions[pk].permitted:
             shown.add(pk)

@@ -19,7 +19,8 @@ from fame.accounts.decorators import (
     requires,
     used_second_factor,
 )
-from fame.accounts.models import Organisation, User
+from fame.accounts.facilitated import ActingAs, acting_as
+from fame.accounts.models import Organisation
 from fame.accounts.permissions import can
 from fame.audit import record_event
 from fame.sharing import DataCategory, consents_for
@@ -46,6 +47,7 @@ from .source import from_row
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    who = acting_as(request)
     form = SearchForm(posted(request))
     results: list[tuple[str, queries.SearchResult]] | None = None
     if request.method == "POST" and form.is_valid():
@@ -59,7 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
         people = Person.objects.in_bulk([r.person_id for r in found])
         shown, decisions = permitted_results(
             people,
-            user,
+            who,
             mfa=used_second_factor(user),
             request=request,
         )
@@ -124,7 +126,9 @@ def _open_sharing(
     person = opened_person(request, handle)
     purpose = opened_purpose(request, handle)
     user = acting_user(request)
-    sharing = RecordSharing(person, user, purpose=purpose, mfa=used_second_factor(user))
+    sharing = RecordSharing(
+        person, acting_as(request), purpose=purpose, mfa=used_second_factor(user)
+    )
     basic = sharing.decide("basic")
     if not basic.permitted:
         sharing.audit(request, what=what)
@@ -157,16 +161,17 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "consents": list(consents_for(str(person.uid))),
             "can_review": can(user, "review_matches"),
             "can_report": can(user, "family_report"),
-            "askable": _other_agencies(summary.involvements, user),
+            "askable": _other_agencies(summary.involvements, sharing.who),
             "nav_active": "search",
         },
     )
 
 
-def _other_agencies(involvements: list[Involvement], user: User) -> list[Organisation]:
+def _other_agencies(involvements: list[Involvement], who: ActingAs) -> list[Organisation]:
     """The agencies involved with the child that the practitioner could ask for more."""
     found = {i.organisation.pk: i.organisation for i in involvements}
-    return [org for pk, org in found.items() if pk != user.organisation_id]
+    own = who.organisation.pk if who.organisation else None
+    return [org for pk, org in found.items() if pk != own]
 
 
 @child_data_required
@@ -191,6 +196,7 @@ def involvement_end(request: HttpRequest, handle: str, involvement_id: int) -> H
             request,
             action="end another practitioner's involvement",
             target=f"involvement:{involvement.pk}",
+            why="Only the practitioner whose involvement it is can end it.",
         )
     actions.end_involvement(
         involvement=involvement, by=acting_user(request), ended_on=timezone.localdate()

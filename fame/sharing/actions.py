@@ -221,10 +221,10 @@ class Requester:
     username: str
     name: str
     organisation: str
-    on_behalf_of: dict[str, str] = field(default_factory=dict)
+    on_behalf_of: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, user: User, on_behalf_of: dict[str, str] | None = None) -> Requester:
+    def of(cls, user: User, on_behalf_of: dict[str, Any] | None = None) -> Requester:
         organisation = user.organisation.agency_id if user.organisation else ""
         return cls(user.get_username(), user.display_name, organisation, on_behalf_of or {})
 

@@ -7,15 +7,16 @@ from datetime import date
 
 from django.utils import timezone
 
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import Organisation, User
 
 from ._facts import AccessRequest, Decision
 from ._pdp import decide
-from .queries import facts_for, facts_for_children, user_id
+from .queries import acting, facts_for, facts_for_children, user_id
 
 
 def permission(
-    user: User,
+    user: User | ActingAs,
     *,
     child_ref: str,
     holder: Organisation | str,
@@ -30,6 +31,10 @@ def permission(
 ) -> Decision:
     """Ask the policy decision point whether ``user`` may see ``category`` of a child's record.
 
+    ``user`` is whoever the request acts as (``fame.accounts.facilitated.acting_as``):
+    during facilitated access, the practitioner's organisation, role, vetting and
+    training with the signed-in officer's second factor; a ``User`` acts as themselves.
+
     ``holder`` is the organisation (or its agency ID) that holds the record;
     ``shielded`` whether the Child Index shields the child; ``mfa`` whether the
     user has used their second factor in this session (``request.user.is_verified()``).
@@ -40,8 +45,9 @@ def permission(
     """
     today = on or timezone.localdate()
     holder_id = holder.agency_id if isinstance(holder, Organisation) else holder
+    who = acting(user)  # once: a user's standing is read from the database
     facts = facts_for(
-        user,
+        who,
         child_ref,
         holder_id,
         today,
@@ -51,7 +57,7 @@ def permission(
         authoriser_mfa=authoriser_mfa,
     )
     request = AccessRequest(
-        user=user_id(user),
+        user=user_id(who.user),
         child=child_ref,
         purpose=purpose,
         category=category,
@@ -65,7 +71,7 @@ def permission(
 
 
 def permissions_for(
-    user: User,
+    user: User | ActingAs,
     *,
     children: Mapping[str, tuple[str, bool]],
     purpose: str,
@@ -76,11 +82,16 @@ def permissions_for(
     """``permission`` for each of ``children`` (child ref -> (holding agency, shielded)),
     the facts read once for all of them: for a page that lists many children."""
     today = on or timezone.localdate()
-    facts = facts_for_children(user, children, today, mfa=mfa)
+    who = acting(user)  # once, not once a child: a user's standing is read from the database
+    facts = facts_for_children(who, children, today, mfa=mfa)
     return {
         ref: decide(
             AccessRequest(
-                user=user_id(user), child=ref, purpose=purpose, category=category, on=today
+                user=user_id(who.user),
+                child=ref,
+                purpose=purpose,
+                category=category,
+                on=today,
             ),
             facts[ref],
         )

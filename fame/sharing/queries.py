@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from fame.accounts.access import child_data_access
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import Organisation, User
 
 from ._facts import ChildFacts, ConsentFacts, Facts, OrganisationFacts, ProtocolFacts, UserFacts
@@ -62,14 +63,21 @@ def user_id(user: User) -> str:
     return str(user.pk)
 
 
-def user_facts(user: User, *, on: date, mfa: bool) -> UserFacts:
-    """Rule 1 as accounts sees it on ``on``: vetting and training from child_data_access."""
-    access = child_data_access(user, on=on)
-    organisation = user.organisation
+def acting(who: User | ActingAs) -> ActingAs:
+    """A signed-in user acting as themselves, or ``who`` as it is."""
+    return who if isinstance(who, ActingAs) else ActingAs.of(who)
+
+
+def user_facts(who: User | ActingAs, *, on: date, mfa: bool) -> UserFacts:
+    """Rule 1 as accounts sees it on ``on``: vetting and training from child_data_access,
+    on the standing of whoever the request acts as (``ActingAs``); ``mfa`` is the signed-in
+    user's own second factor."""
+    who = acting(who)
+    access = child_data_access(who.standing, on=on)
     return UserFacts(
-        id=user_id(user),
-        organisation=organisation.agency_id if organisation else NO_ORGANISATION,
-        roles=frozenset(user.roles or ()),
+        id=user_id(who.user),
+        organisation=who.agency_id or NO_ORGANISATION,
+        roles=who.roles,
         mfa=mfa,
         vetted=access.vetted,
         trained=access.trained,
@@ -77,7 +85,7 @@ def user_facts(user: User, *, on: date, mfa: bool) -> UserFacts:
 
 
 def facts_for(
-    user: User,
+    who: User | ActingAs,
     child_ref: str,
     holder_agency_id: str,
     on: date,
@@ -87,13 +95,13 @@ def facts_for(
     override_authorised_by: User | None = None,
     authoriser_mfa: bool = False,
 ) -> Facts:
-    """Everything the decision point needs to decide ``user``'s request about one child.
+    """Everything the decision point needs to decide ``who``'s request about one child.
 
     Only the child's consents, the protocols naming either organisation and the
     people involved: a small snapshot keeps each decision fast.
     """
     return facts_for_children(
-        user,
+        who,
         {child_ref: (holder_agency_id, shielded)},
         on,
         mfa=mfa,
@@ -103,7 +111,7 @@ def facts_for(
 
 
 def facts_for_children(
-    user: User,
+    who: User | ActingAs,
     children: Mapping[str, tuple[str, bool]],
     on: date,
     *,
@@ -113,11 +121,12 @@ def facts_for_children(
 ) -> dict[str, Facts]:
     """``facts_for`` each of ``children`` (child ref -> (holding agency, shielded)), read
     with the same few queries however many children there are."""
-    people = {user_id(user): user_facts(user, on=on, mfa=mfa)}
+    asking = user_facts(who, on=on, mfa=mfa)
+    people = {asking.id: asking}
     if override_authorised_by is not None:
         authoriser = user_facts(override_authorised_by, on=on, mfa=authoriser_mfa)
-        if authoriser.id == user_id(user):
-            authoriser = people[authoriser.id]
+        if authoriser.id == asking.id:
+            authoriser = asking
         people[authoriser.id] = authoriser
     holders = {holder for holder, _shielded in children.values()}
     agency_ids = {*holders, *(person.organisation for person in people.values())}
@@ -127,7 +136,7 @@ def facts_for_children(
         )
         for organisation in Organisation.objects.filter(agency_id__in=agency_ids)
     }
-    requester = people[user_id(user)].organisation
+    requester = asking.organisation
     protocols = protocol_facts(naming={requester, *holders})
     consents: dict[str, list[ConsentFacts]] = {ref: [] for ref in children}
     for consent in Consent.objects.filter(child_ref__in=list(children)).order_by(

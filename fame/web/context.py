@@ -15,8 +15,6 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
     is_verified = getattr(user, "is_verified", None)
     signed_in = user.is_authenticated and callable(is_verified) and is_verified()
     return {
-        "serviceName": "FAME",
-        "serviceUrl": "/",
         # str() makes django-csp put the nonce in the header; every page needs it.
         "cspNonce": str(getattr(request, "csp_nonce", "")),
         "signed_in": signed_in,
@@ -25,6 +23,7 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "can_facilitate": signed_in and can(user, "facilitate_access"),  # type: ignore[arg-type]
         "can_coordinate_cafs": signed_in and can(user, "coordinate_cafs"),  # type: ignore[arg-type]
         "can_audit": signed_in and can(user, "view_audit"),  # type: ignore[arg-type]
+        "can_view_nodes": signed_in and can(user, "view_nodes"),  # type: ignore[arg-type]
         "works_with_children": signed_in and can(user, "work_with_children"),  # type: ignore[arg-type]
         "acting_for": facilitated_for(request) if signed_in else {},
     }

@@ -72,6 +72,15 @@ def long_time(value: datetime | None, missing: str = "Not known") -> str:
     return f"{long_date(moment)} at {clock}"
 
 
+def weight(value: float, *, signed: bool = False) -> str:
+    """A match weight to one decimal place ("+2.3" when ``signed``); one that rounds to zero
+    is "0.0", never "-0.0"."""
+    rounded = round(float(value), 1)
+    if rounded == 0:
+        return "0.0"
+    return f"{rounded:+.1f}" if signed else f"{rounded:.1f}"
+
+
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
@@ -91,4 +100,5 @@ def environment(**options: Any) -> Environment:
     env.globals.update({"static": static, "url": url, "form_error_list": error_list})
     env.filters["long_date"] = long_date
     env.filters["long_time"] = long_time
+    env.filters["weight"] = weight
     return env

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fame.accounts.access import child_data_access
+from fame.accounts.decorators import NOT_YOUR_WORK
 from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import User
 from fame.accounts.permissions import can
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_users": can(user, "manage_users"),  # type: ignore[arg-type]
             "can_view_nodes": can(user, "view_nodes"),  # type: ignore[arg-type]
             "can_view_audit": can(user, "view_audit"),  # type: ignore[arg-type]
+            "not_your_work": NOT_YOUR_WORK,
             "nav_active": "home",
         },
     )

@@ -9,6 +9,7 @@ from fame.accounts.models import Organisation, TrainingRecord, User
 from fame.audit.models import AuditEvent
 
 from ..conftest import signed_in_client
+from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,34 @@ def test_temporary_password_is_shown_once_and_must_be_changed(administrator, isa
     gita.refresh_from_db()
     assert gita.check_password(new)
     assert not gita.must_change_password
+
+
+def test_users_list_is_paged_25_at_a_time(administrator, school):
+    for n in range(59):
+        UserFactory(username=f"staff{n:02d}", last_name=f"Staff{n:02d}", organisation=school)
+    client = signed_in_client(administrator)
+
+    first = client.get("/manage/users").content.decode()
+    assert "60 users, 1 to 25 shown" in first
+    assert first.count('href="/manage/users/') - first.count('href="/manage/users/new') == 25
+    assert 'href="/manage/users?page=3"' in first
+
+    last = client.get("/manage/users?page=3").content.decode()
+    assert "60 users, 51 to 60 shown" in last
+    assert "Users (page 3 of 3) – FAME" in last
+
+
+def test_users_search_keeps_its_words_across_pages(administrator, school, health_trust):
+    for n in range(30):
+        UserFactory(username=f"teach{n:02d}", last_name=f"Teach{n:02d}", organisation=school)
+    UserFactory(username="nurse", organisation=health_trust)
+    client = signed_in_client(administrator)
+
+    page = client.get("/manage/users", {"q": "Hollins"}).content.decode()
+    assert "30 users matching “Hollins”, 1 to 25 shown" in page
+    assert 'href="/manage/users?q=Hollins&amp;page=2"' in page
+    second = client.get("/manage/users", {"q": "Hollins", "page": "2"}).content.decode()
+    assert "26 to 30 shown" in second and "nurse" not in second
+
+    nobody = client.get("/manage/users", {"q": "Zebedee"}).content.decode()
+    assert "No users match “Zebedee”" in nobody

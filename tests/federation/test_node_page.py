@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,7 +57,9 @@ def test_nodes_page_shows_each_nodes_state_and_what_it_sent(administrator):
     assert "2 agencies" in police_row and "pol-001, yot-001" in police_row
     health_row = row(page, "health.example")
     assert "Not responding" in health_row  # its last call failed after it was last heard from
-    assert "Last: timed out" in health_row
+    assert "Last failed call: timed out" in health_row
+    numbers = re.findall(r'govuk-table__cell--numeric">([^<]*)<', health_row)
+    assert numbers == ["Not told", "0", "4"]  # waiting, applied and failed: right-aligned
     schools_row = row(page, "schools.example")
     assert "Never heard from" in schools_row and "Not told" in schools_row
 
@@ -65,6 +68,22 @@ def row(page: str, text: str) -> str:
     """The table row of the page that holds ``text``."""
     at = page.index(text)
     return page[page.rindex("<tr", 0, at) : page.index("</tr>", at)]
+
+
+def test_nodes_page_is_its_own_tab_in_the_navigation(administrator, auditor, school_teacher):
+    page = signed_in_client(administrator).get(PAGE).content.decode()
+    active = re.search(
+        r'govuk-service-navigation__item--active">\s*<a[^>]*>\s*(?:<strong[^>]*>)?([^<]+)', page
+    )
+    assert active and active.group(1).strip() == "Agency nodes"
+    assert f'href="{PAGE}"' in navigation(signed_in_client(auditor).get("/audit").content)
+    assert f'href="{PAGE}"' not in navigation(signed_in_client(school_teacher).get("/").content)
+
+
+def navigation(page: bytes) -> str:
+    text = page.decode()
+    start = text.index("govuk-service-navigation__wrapper")
+    return text[start : text.index("</nav>", start)]
 
 
 def test_nodes_page_says_when_there_are_none(administrator):

@@ -50,6 +50,19 @@ def test_review_page_shows_records_side_by_side_with_weights(isa_officer, possib
     assert b"Date of birth" in page.content
 
 
+def test_a_weight_that_rounds_to_zero_shows_as_0_0(isa_officer, possible_match):
+    possible_match.weight = -0.04
+    possible_match.explanation = [
+        [name, label, -0.03 if i == 0 else w]
+        for i, (name, label, w) in enumerate(possible_match.explanation)
+    ]
+    possible_match.save()
+    client = signed_in_client(isa_officer)
+    for path in (f"/matches/{possible_match.pk}", "/matches"):
+        page = client.get(path).content.decode()
+        assert "-0.0" not in page and ">0.0<" in page.replace(" ", "").replace("\n", "")
+
+
 def test_review_refuses_practitioner(school_teacher, possible_match):
     response = signed_in_client(school_teacher).get(f"/matches/{possible_match.pk}")
     assert response.status_code == 403

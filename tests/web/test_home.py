@@ -258,3 +258,11 @@ def test_a_long_caseload_lists_the_latest_ten_and_says_how_many_more(school, sch
     assert listed.count("<li>") == 10
     assert '<p class="govuk-body">You work with 2 more children.' in page
     assert len(AuditEvent.objects.get(action="web.children_listed").details["children"]) == 10
+
+
+def test_home_of_an_administrator_says_their_roles_do_not_include_searching(
+    administrator, school_teacher
+):
+    line = "Your roles do not include searching for children or seeing their records."
+    assert line in signed_in_client(administrator).get("/").content.decode()
+    assert line not in signed_in_client(school_teacher).get("/").content.decode()

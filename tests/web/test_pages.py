@@ -53,6 +53,13 @@ def test_page_title_has_service_name(school_teacher):
     assert b"govuk-phase-banner" in response.content
 
 
+def test_fame_is_named_once_at_the_top_of_the_page(school_teacher):
+    page = signed_in_client(school_teacher).get("/").content.decode()
+    top = page[page.index("<header") : page.index('id="main-content"')]
+    assert top.count("FAME") == 1
+    assert "govuk-service-navigation__service-name" not in top
+
+
 def test_unknown_page_is_gov_uk_not_found(school_teacher):
     response = signed_in_client(school_teacher).get("/no-such-page")
     assert response.status_code == 404

@@ -16,11 +16,12 @@ from typing import Any
 from django.utils import timezone
 
 from fame.accounts.decorators import used_second_factor
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.federation import NoResponse, federation_client, issue_assertion
 from fame.federation.actions import note_contact, note_failure
-from fame.federation.facts import signed_facts
+from fame.federation.facts import asserted, signed_facts
 from fame.federation.keys import private_key
 from fame.federation.models import FederationNode
 from fame.federation.queries import node_for_agency
@@ -63,6 +64,9 @@ class CafPlace:
     agency: Organisation
     local_id: str
     node: FederationNode
+    acting: ActingAs | None = None
+    """Whose standing calls about the CAF are decided on, when the pages know (facilitated
+    access); else the caller's own."""
 
 
 @dataclass(frozen=True)
@@ -158,18 +162,16 @@ def _call(
     place: CafPlace, by: User, path: str, payload: dict[str, Any], *, action: str, **details: Any
 ) -> dict[str, Any]:
     """Send one signed request for ``by`` to the holding node; its answer, audited here."""
+    who = place.acting if place.acting is not None and place.acting.user == by else by
     assertion = issue_assertion(
-        subject=by.username,
-        name=by.display_name,
-        organisation=by.organisation.agency_id if by.organisation else "",
-        roles=list(by.roles),
+        **asserted(who),
         purpose=PURPOSE,
         child=f"{place.agency.agency_id}:{place.local_id}",
         audience=place.node.name,
         private_key=private_key(),
     )
     facts = signed_facts(
-        user=by,
+        user=who,
         person=place.person,
         holder=place.agency.agency_id,
         child=f"{place.agency.agency_id}:{place.local_id}",

@@ -3,14 +3,17 @@ as far as the sharing rules let the practitioner see."""
 
 from __future__ import annotations
 
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.index.models import Person
 from fame.index.sharing import RecordSharing
 
 
-def involved_practitioners(person: Person, user: User, *, mfa: bool) -> list[dict[str, str]]:
-    """The practitioners involved with the child now, as far as the rules let ``user`` see."""
-    sharing = RecordSharing(person, user, purpose="early_help", mfa=mfa)
+def involved_practitioners(
+    person: Person, who: User | ActingAs, *, mfa: bool
+) -> list[dict[str, str]]:
+    """The practitioners involved with the child now, as far as the rules let ``who`` see."""
+    sharing = RecordSharing(person, who, purpose="early_help", mfa=mfa)
     if not sharing.decide("involvement").permitted:
         return []
     sensitive_ok = sharing.sensitive_permitted()
@@ -37,6 +40,6 @@ def involved_practitioners(person: Person, user: User, *, mfa: bool) -> list[dic
     return found
 
 
-def tac_needed(person: Person, user: User, *, mfa: bool) -> bool:
+def tac_needed(person: Person, who: User | ActingAs, *, mfa: bool) -> bool:
     """More than two agencies involved: a Team Around the Child meeting is needed."""
-    return len({p["organisation"] for p in involved_practitioners(person, user, mfa=mfa)}) > 2
+    return len({p["organisation"] for p in involved_practitioners(person, who, mfa=mfa)}) > 2

@@ -10,12 +10,14 @@ decorated with ``stops`` answers with it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from fame.accounts.decorators import acting_user, refuse
+from fame.accounts.decorators import refuse
+from fame.accounts.facilitated import acting_as
 from fame.accounts.models import Organisation, User
 from fame.audit import record_event
 from fame.index import opened_person
@@ -25,6 +27,8 @@ from fame.web.pages import render_page
 from . import client
 from .client import CafPlace, CafProblem, CafView
 from .permissions import CafAccess, decide_caf_access, leads_the_caf
+
+ONLY_WRITERS = "Only the CAF's assessor and its Lead Professional can change it."
 
 
 class Stop(Exception):
@@ -105,17 +109,20 @@ def reach_caf(request: HttpRequest, handle: str) -> tuple[User, Person, CafPlace
     the door of the holder's own practitioners and of the CAF's Lead Professional,
     so anyone else asks for a CAF held elsewhere by a detail request.
     """
-    user = acting_user(request)
+    who = acting_as(request)
+    user = who.user
     person = opened_person(request, handle)
-    if user.organisation is None:
+    if who.organisation is None:
         raise Stop(
             refuse(
                 request,
                 action="open a CAF without belonging to an organisation",
                 target=f"person:{person.uid}",
+                why="A CAF is kept by an organisation, and your account does not belong to one. "
+                "Ask an administrator.",
             )
         )
-    access = decide_caf_access(request, user, person)
+    access = decide_caf_access(request, who, person)
     if not access.permitted:
         raise Stop(refused_by_rules(request, handle, person, access))
     leads = not access.own and leads_the_caf(person, user)
@@ -123,11 +130,11 @@ def reach_caf(request: HttpRequest, handle: str) -> tuple[User, Person, CafPlace
         raise Stop(held_elsewhere(request, handle, access))
     try:
         place = client.place_for(
-            person=person, organisation=person.caf_holder if leads else user.organisation
+            person=person, organisation=person.caf_holder if leads else who.organisation
         )
     except CafProblem as problem:
         raise Stop(unavailable(request, handle, problem)) from None
-    return user, person, place
+    return user, person, replace(place, acting=who)
 
 
 def open_caf(request: HttpRequest, handle: str, place: CafPlace, user: User) -> CafView:

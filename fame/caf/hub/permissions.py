@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from fame.accounts.decorators import used_second_factor
-from fame.accounts.facilitated import facilitated_for
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.index.models import Person
 from fame.sharing import Decision, Requester, permission, record_disclosure
@@ -60,27 +60,29 @@ def leads_the_caf(person: Person, user: User) -> bool:
     )
 
 
-def caf_holder(person: Person, user: User) -> str:
+def caf_holder(person: Person, who: ActingAs) -> str:
     """The agency whose CAF these pages would open: the index's holder of an open CAF, or the
     practitioner's own organisation ("" when they belong to none)."""
     if person.caf_status == "open" and person.caf_holder is not None:
         return person.caf_holder.agency_id
-    return user.organisation.agency_id if user.organisation else ""
+    return who.agency_id
 
 
 def decide_caf_access(
     request: HttpRequest,
-    user: User,
+    who: ActingAs,
     person: Person,
     *,
     holder: str | None = None,
     purpose: str = PURPOSE,
     what: str = "caf",
 ) -> CafAccess:
-    """Ask the decision point whether ``user`` may read the child's CAF; keep the record."""
-    holder_id = holder if holder is not None else caf_holder(person, user)
+    """Ask the decision point whether ``who`` (whoever the request acts as) may read the
+    child's CAF; keep the record."""
+    user = who.user
+    holder_id = holder if holder is not None else caf_holder(person, who)
     decision = permission(
-        user,
+        who,
         child_ref=str(person.uid),
         holder=holder_id,
         purpose=purpose,
@@ -93,12 +95,12 @@ def decide_caf_access(
         child_ref=str(person.uid),
         category=CATEGORY,
         purpose=purpose,
-        requester=Requester.of(user, on_behalf_of=facilitated_for(request)),
+        requester=Requester.of(user, on_behalf_of=who.on_behalf_of),
         holder=holder_id,
         request_ref=what,
         data_items=("caf",),
         by=user,
         request=request,
     )
-    own = bool(user.organisation) and holder_id == user.organisation.agency_id  # type: ignore[union-attr]
+    own = bool(who.agency_id) and holder_id == who.agency_id
     return CafAccess(holder=holder_id, decision=decision, own=own)

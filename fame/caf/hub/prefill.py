@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.index.models import Person, SourceRecord
 from fame.index.sharing import RecordSharing
@@ -36,8 +37,8 @@ def _identifying(place: CafPlace) -> dict[str, Any]:
     }
 
 
-def _other_services(person: Person, user: User, *, mfa: bool) -> str:
-    sharing = RecordSharing(person, user, purpose="early_help", mfa=mfa)
+def _other_services(person: Person, asking: User | ActingAs, *, mfa: bool) -> str:
+    sharing = RecordSharing(person, asking, purpose="early_help", mfa=mfa)
     if not sharing.decide("involvement").permitted:
         return ""
     sensitive_ok = sharing.sensitive_permitted()
@@ -68,6 +69,6 @@ def prefilled(
     if section == "assessment_information":
         return {
             "assessor": _assessor(user),
-            "other_services": _other_services(person, user, mfa=mfa),
+            "other_services": _other_services(person, place.acting or user, mfa=mfa),
         }
     return {}

@@ -13,6 +13,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 
 from fame.accounts.decorators import acting_user, child_data_required, used_second_factor
+from fame.accounts.facilitated import acting_as
 from fame.audit import record_event
 from fame.caf import presenting
 from fame.index.models import Person
@@ -59,8 +60,9 @@ def referral(request: HttpRequest, uid: UUID) -> HttpResponse:
         return _unavailable(request, problem)
     person = Person.objects.filter(uid=found["child_ref"]).first()
     holder = user.organisation.agency_id if user.organisation else ""
+    who = acting_as(request)
     decision = permission(
-        user,
+        who,
         child_ref=found["child_ref"],
         holder=holder,
         purpose=PURPOSE,
@@ -73,7 +75,7 @@ def referral(request: HttpRequest, uid: UUID) -> HttpResponse:
         child_ref=found["child_ref"],
         category=CATEGORY,
         purpose=PURPOSE,
-        requester=Requester(user.username, user.display_name, holder),
+        requester=Requester.of(user, on_behalf_of=who.on_behalf_of),
         holder=holder,
         request_ref=f"caf.referral:{uid.hex}",
         data_items=("caf",),

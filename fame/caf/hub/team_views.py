@@ -34,14 +34,26 @@ from .closing import NotClosed, close_caf
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
-from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
+from .pages import (
+    ONLY_WRITERS,
+    caf_page,
+    open_caf,
+    organisation_names,
+    reach_caf,
+    stops,
+    unavailable,
+)
 from .team_forms import ActionForm, CloseForm, MeetingForm, RecordMeetingForm
 
 
 def _writer(request: HttpRequest, caf: CafView, user: User) -> HttpResponse | None:
     if caf.may_write(user):
         return None
-    return refuse(request, action="change a CAF you are not the assessor or Lead Professional of")
+    return refuse(
+        request,
+        action="change a CAF you are not the assessor or Lead Professional of",
+        why=ONLY_WRITERS,
+    )
 
 
 def _write(
@@ -62,7 +74,7 @@ def meeting_new(request: HttpRequest, handle: str) -> HttpResponse:
     caf = open_caf(request, handle, place, user)
     if refused := _writer(request, caf, user):
         return refused
-    people = involved_practitioners(person, user, mfa=used_second_factor(user))
+    people = involved_practitioners(person, place.acting or user, mfa=used_second_factor(user))
     choices = [
         (p["key"], f"{p['name']}, {p['organisation_name']} ({p['service']})") for p in people
     ]
@@ -130,6 +142,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
                 return refuse(
                     request,
                     action="escalate a non-attendance as someone other than the Lead Professional",
+                    why="Only the CAF's Lead Professional can escalate a non-attendance.",
                 )
         elif refused := _writer(request, caf, user):
             return refused

@@ -23,7 +23,15 @@ from .client import CafProblem
 from .consent import record_caf_consent
 from .forms import CompareForm, ReviewNoteForm, SectionForm, checklist_form, initial_from
 from .involved import tac_needed
-from .pages import caf_page, open_caf, organisation_names, reach_caf, stops, unavailable
+from .pages import (
+    ONLY_WRITERS,
+    caf_page,
+    open_caf,
+    organisation_names,
+    reach_caf,
+    stops,
+    unavailable,
+)
 from .prefill import prefilled
 
 
@@ -51,7 +59,7 @@ def home(request: HttpRequest, handle: str) -> HttpResponse:
             "total": len(structure.SECTIONS),
             "holder": place.agency,
             "may_write": caf.may_write(user),
-            "tac_needed": tac_needed(person, user, mfa=used_second_factor(user)),
+            "tac_needed": tac_needed(person, place.acting or user, mfa=used_second_factor(user)),
             "handle": handle,
         },
     )
@@ -104,7 +112,9 @@ def section(request: HttpRequest, handle: str, key: str) -> HttpResponse:
     caf = open_caf(request, handle, place, user)
     if not caf.may_write(user):
         return refuse(
-            request, action="change a CAF you are not the assessor or Lead Professional of"
+            request,
+            action="change a CAF you are not the assessor or Lead Professional of",
+            why=ONLY_WRITERS,
         )
     finishing = request.POST.get("action") != "draft"
     content = caf.content(key) or prefilled(
@@ -161,7 +171,9 @@ def check(request: HttpRequest, handle: str) -> HttpResponse:
     if request.method == "POST":
         if not caf.may_write(user):
             return refuse(
-                request, action="complete a CAF you are not the assessor or Lead Professional of"
+                request,
+                action="complete a CAF you are not the assessor or Lead Professional of",
+                why=ONLY_WRITERS,
             )
         if form.is_valid() and not caf.unfinished():
             try:
