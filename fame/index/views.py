@@ -155,6 +155,7 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "person": person,
             "can_shield": can(user, "shield_records"),
             "consents": list(consents_for(str(person.uid))),
+            "names": dict(Organisation.objects.values_list("agency_id", "name")),
             "can_review": can(user, "review_matches"),
             "can_report": can(user, "family_report"),
             "askable": _other_agencies(summary.involvements, user),
