@@ -223,10 +223,11 @@ def disclosures(request: HttpRequest, handle: str) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     person, sharing = opened
+    user = acting_user(request)
     shown = [
         d
         for d in disclosures_about(str(person.uid))
-        if sharing.permits(d.category, d.holder_organisation)
+        if d.requester == user.get_username() or sharing.permits(d.category, d.holder_organisation)
     ]
     sharing.audit(request, what="index.disclosures_viewed")
     names = {o.agency_id: o.name for o in Organisation.objects.all()}
