@@ -22,7 +22,7 @@ from fame.accounts.decorators import (
 from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
-from fame.sharing import DataCategory, consents_for
+from fame.sharing import DataCategory, consents_for, next_steps
 from fame.sharing.queries import disclosures_about
 from fame.web.pages import posted, render_page
 
@@ -128,7 +128,12 @@ def _open_sharing(
     basic = sharing.decide("basic")
     if not basic.permitted:
         sharing.audit(request, what=what)
-        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
+        return render_page(
+            request,
+            "index/refused.html",
+            {"decision": basic, "steps": next_steps(basic.reasons), "handle": handle},
+            status=403,
+        )
     return person, sharing
 
 
@@ -231,12 +236,14 @@ def disclosures(request: HttpRequest, handle: str) -> HttpResponse:
     ]
     sharing.audit(request, what="index.disclosures_viewed")
     names = {o.agency_id: o.name for o in Organisation.objects.all()}
+    authorisers = User.objects.filter(username__in={d.override_authoriser for d in shown})
     return render_page(
         request,
         "index/disclosures.html",
         {
             "disclosures": shown,
             "names": names,
+            "people": {u.username: u.display_name for u in authorisers},
             "labels": dict(DataCategory.choices),
             "handle": handle,
             "nav_active": "search",
