@@ -7,19 +7,16 @@ The live server is hub and node at once; axe checks every page on the way.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from fame.federation.models import DetailRequest
-from fame.index.models import Person
 from fame.node.models import NodeRecord
-from fame.sharing import create_protocol, record_consent
 
 from ..conftest import UserFactory, authenticator, current_code
+from ..federation.test_detail_requests import consent_for_health, share_assessments
 from .test_child_index import signed_in
 from .test_detail_requests import open_olivia, region_on_live_server  # noqa: F401 - fixture
 from .test_journeys import sign_in
@@ -53,28 +50,8 @@ def manager(health_trust):
 def family_refused(region_on_live_server, isa_officer, health_visitor):  # noqa: F811
     """A protocol lets the school share assessments with health; the family refused it."""
     NodeRecord.objects.update(caf_status="open")
-    create_protocol(
-        reference="assessments",
-        title="Sharing assessments",
-        scope="regional",
-        parties=["sch-001", "hlt-001"],
-        purposes=["early_help", "safeguarding"],
-        data_categories=["assessment"],
-        lawful_basis="Consent; Children Act 2004 s10",
-        in_force_from=timezone.localdate() - timedelta(days=30),
-        by=isa_officer,
-    )
-    record_consent(
-        child_ref=str(Person.objects.get().uid),
-        grantor="parent",
-        decision="deny",
-        organisations=["*"],
-        purposes=["early_help", "safeguarding"],
-        data_categories=["assessment"],
-        in_force_from=timezone.localdate() - timedelta(days=2),
-        recorded_how="written",
-        by=health_visitor,
-    )
+    share_assessments(by=isa_officer)
+    consent_for_health(health_visitor, decision="deny")
 
 
 def test_a_manager_authorises_a_safeguarding_override(
@@ -83,8 +60,11 @@ def test_a_manager_authorises_a_safeguarding_override(
     device = authenticator(manager)
     signed_in(page, health_visitor)
     open_olivia(page, purpose="Safeguarding")
-    expect(page.get_by_role("cell", name="Refused by a parent")).to_be_visible()
-    expect(page.get_by_role("cell", name="All organisations")).to_be_visible()
+    consents = page.get_by_role("table", name="Consent decisions recorded for this child")
+    expect(consents.get_by_role("cell", name="Refused by a parent")).to_be_visible()
+    expect(consents.get_by_role("cell", name="Northmoor Community Health")).to_be_visible()
+    covers = "Assessment and case information, for early help and safeguarding"
+    expect(consents.get_by_role("cell", name=covers)).to_be_visible()
 
     # Asked for early help, the school refuses: the family said no.
     page.get_by_role("link", name=f"Ask {SCHOOL} for more information").click()

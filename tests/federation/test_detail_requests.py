@@ -55,6 +55,10 @@ def olivia(embedded_node, agencies):
 
 @pytest.fixture
 def assessment_protocol(isa_officer, agencies):
+    return share_assessments(by=isa_officer)
+
+
+def share_assessments(*, by):
     """Schools and health may share assessments (not case records) for early help and
     safeguarding."""
     return create_protocol(
@@ -66,7 +70,7 @@ def assessment_protocol(isa_officer, agencies):
         data_categories=["assessment"],
         lawful_basis="Consent; Children Act 2004 s10",
         in_force_from=timezone.localdate() - timedelta(days=30),
-        by=isa_officer,
+        by=by,
     )
 
 
