@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from django import forms
 
 from fame.accounts.models import User
+from fame.sharing import Consent
 
 from .models import DataCategory, Purpose
+
+NO_CONSENT = "none"
+"""The consent choice that says the request relies on no recorded consent."""
+
+OVERRIDE_FIELDS = ("override_reason", "override_authoriser", "override_code")
+"""The safeguarding override: revealed under Safeguarding, and only counted for it."""
 
 
 class DetailRequestForm(forms.Form):
@@ -30,8 +38,13 @@ class DetailRequestForm(forms.Form):
         required=False,
         widget=forms.Textarea,
     )
-    consent_reference = forms.CharField(
-        label="Consent reference (if the family has agreed)", max_length=100, required=False
+    consent = forms.ChoiceField(
+        label="Which consent does this request rely on?",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Select a consent in force for this child, or No consent recorded"
+        },
     )
     family_told = forms.TypedChoiceField(
         label="Has the family been told you are asking for this information?",
@@ -57,10 +70,33 @@ class DetailRequestForm(forms.Form):
         required=False,
     )
 
+    def __init__(
+        self,
+        *args: Any,
+        consents: Sequence[Consent] = (),
+        names: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``consents``: the child's agreements in force, offered by name; ``names``: agency
+        ID to organisation name, to name them in words."""
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["consent"]).choices = [
+            *((str(c.pk), c.in_words(names or {})) for c in consents),
+            (NO_CONSENT, "No consent recorded"),
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("family_told") is False and not data.get("family_not_told_reason", "").strip():
             self.add_error("family_not_told_reason", "Enter why the family has not been told")
+        if data.get("family_told") is not False:
+            data["family_not_told_reason"] = ""
+        chosen = data.get("consent") or NO_CONSENT
+        data["consent_reference"] = "" if chosen == NO_CONSENT else chosen
+        if data.get("purpose") != Purpose.SAFEGUARDING:
+            # Revealed under Safeguarding only: what was typed there counts only for it.
+            for name in OVERRIDE_FIELDS:
+                data[name] = ""
         reason = data.get("override_reason", "").strip()
         authoriser = data.get("override_authoriser", "").strip()
         code = data.get("override_code", "").strip()

@@ -7,6 +7,8 @@ signed request can be replayed.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -14,6 +16,7 @@ from django.db import models
 
 from fame.accounts.models import Organisation
 from fame.index.models import Person
+from fame.sharing import NextSteps, next_steps
 
 node_name_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,39}$",
@@ -79,6 +82,39 @@ class DataCategory(models.TextChoices):
     CASE = "case", "Case records"
 
 
+NOTHING_HELD = {
+    "sensitive": "no record of sensitive involvement",
+    "assessment": "no assessment",
+    "case": "no case records",
+}
+"""What an agency that holds nothing in a category holds, in words ("holds no assessment")."""
+
+RELEASED_FIELDS = {
+    "caf": "Assessment",
+    "case_summary": "Case summary",
+    "service": "Service",
+    "role": "Role",
+    "practitioner_email": "Practitioner's email",
+    "started_on": "Started",
+    "ended_on": "Ended",
+}
+"""The fields a node releases, in words."""
+
+
+@dataclass(frozen=True)
+class CategoryAnswer:
+    """The holder's answer for one category asked for, as the requester reads it."""
+
+    category: str
+    name: str
+    outcome: str
+    """``shared``, ``nothing_held`` (permitted, but the agency holds nothing) or ``refused``."""
+    reasons: list[str]
+    information: dict[str, Any]
+    nothing_held: str
+    """The sentence saying the agency holds nothing of this kind."""
+
+
 class DetailRequestStatus(models.TextChoices):
     SENT = "sent", "Waiting for an answer"
     RELEASED = "released", "Information released"
@@ -125,3 +161,59 @@ class DetailRequest(models.Model):
 
     def __str__(self) -> str:
         return f"detail request {self.uid}"
+
+    def answers(self) -> list[CategoryAnswer]:
+        """The holder's answer for each category it decided, shared, held nothing or refused."""
+        found = []
+        for decided in self.decisions:
+            category = decided["category"]
+            shared = self.information.get(category) or {}
+            held = any(str(value).strip() for value in shared.values())
+            permitted = decided["decision"] == "permit"
+            found.append(
+                CategoryAnswer(
+                    category=category,
+                    name=dict(DataCategory.choices).get(category, category),
+                    outcome="refused" if not permitted else "shared" if held else "nothing_held",
+                    reasons=list(decided["reasons"]),
+                    information=shared if held else {},
+                    nothing_held=(
+                        f"{self.agency.name} holds "
+                        f"{NOTHING_HELD.get(category, 'nothing of this kind')} for this child."
+                    ),
+                )
+            )
+        return found
+
+    def headline(self) -> str:
+        """What the holder did, in words: the answer page's heading."""
+        agency = self.agency.name
+        if self.status == DetailRequestStatus.NO_RESPONSE:
+            return f"{agency} did not respond"
+        if self.status == DetailRequestStatus.SENT:
+            return f"Waiting for {agency}"
+        outcomes = {answer.outcome for answer in self.answers()}
+        if "shared" in outcomes:
+            if outcomes == {"shared"}:
+                return f"{agency} shared information"
+            return f"{agency} shared some information"
+        if outcomes == {"nothing_held"}:
+            return f"{agency} holds none of the information you asked for"
+        if "nothing_held" in outcomes:
+            return f"{agency} refused part of your request and holds nothing for the rest"
+        return f"{agency} refused your request"
+
+    def next_steps(self) -> tuple[NextSteps, list[str]]:
+        """What the requester can do about the refused parts, and the categories a
+        safeguarding override could release."""
+        steps = NextSteps()
+        if self.status == DetailRequestStatus.REFUSED and not self.decisions:
+            steps = next_steps(self.reasons)
+        overridable = []
+        for answer in self.answers():
+            if answer.outcome == "refused":
+                found = next_steps(answer.reasons)
+                steps |= found
+                if found.safeguarding_override:
+                    overridable.append(answer.category)
+        return steps, overridable

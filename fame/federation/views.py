@@ -6,8 +6,13 @@ shown only to the practitioner who made it.
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fame.accounts.actions import confirm_with_code
@@ -21,11 +26,12 @@ from fame.accounts.facilitated import facilitated_for
 from fame.accounts.models import Organisation, User
 from fame.index import handle_for, opened_person
 from fame.index.models import Person
+from fame.sharing import Consent, agreements_in_force
 from fame.web.pages import posted, render_page
 
 from .detail import ask_for_detail, send_detail_request
 from .forms import DetailRequestForm
-from .models import DataCategory, DetailRequest
+from .models import RELEASED_FIELDS, DataCategory, DetailRequest
 
 
 def _involved_agency(person: Person, agency_id: str) -> Organisation:
@@ -40,7 +46,12 @@ def _involved_agency(person: Person, agency_id: str) -> Organisation:
 def ask(request: HttpRequest, handle: str, agency_id: str) -> HttpResponse:
     person = opened_person(request, handle)
     agency = _involved_agency(person, agency_id)
-    form = DetailRequestForm(posted(request))
+    form = DetailRequestForm(
+        posted(request),
+        initial=_asked_for(request),
+        consents=agreements_in_force(str(person.uid), on=timezone.localdate()),
+        names=_organisation_names(),
+    )
     user = acting_user(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -84,6 +95,36 @@ def ask(request: HttpRequest, handle: str, agency_id: str) -> HttpResponse:
     )
 
 
+def _asked_for(request: HttpRequest) -> dict[str, Any]:
+    """What a link may choose in advance (``?purpose=safeguarding&categories=case``):
+    the form checks the choices as it checks anything posted."""
+    return {
+        "purpose": request.GET.get("purpose", ""),
+        "categories": request.GET.getlist("categories"),
+    }
+
+
+def _consent_relied_on(detail: DetailRequest) -> Consent | None:
+    """The consent the request named as its reference, if it still names one of the child's."""
+    if not detail.consent_reference.isdigit():
+        return None
+    child = str(detail.person.uid)
+    return Consent.objects.filter(pk=detail.consent_reference, child_ref=child).first()
+
+
+def _organisation_names() -> dict[str, str]:
+    return dict(Organisation.objects.values_list("agency_id", "name"))
+
+
+def _override_link(detail: DetailRequest, handle: str | None, categories: list[str]) -> str | None:
+    """The ask form again, for safeguarding, with ``categories`` chosen (the override part
+    is revealed under Safeguarding); None when the record is not open here."""
+    if handle is None or not categories:
+        return None
+    query = urlencode({"purpose": "safeguarding", "categories": categories}, doseq=True)
+    return f"{reverse('federation:ask', args=[handle, detail.agency.agency_id])}?{query}"
+
+
 def _own_request(request: HttpRequest, uid: str) -> DetailRequest | HttpResponse:
     detail = get_object_or_404(DetailRequest.objects.select_related("agency", "person"), uid=uid)
     user = acting_user(request)
@@ -102,13 +143,20 @@ def detail_request(request: HttpRequest, uid: str) -> HttpResponse:
     detail = _own_request(request, uid)
     if isinstance(detail, HttpResponse):
         return detail
+    handle = handle_for(request, detail.person)
+    steps, overridable = detail.next_steps()
+    relied_on = _consent_relied_on(detail)
     return render_page(
         request,
         "federation/detail_request.html",
         {
             "detail": detail,
-            "handle": handle_for(request, detail.person),
+            "handle": handle,
             "labels": dict(DataCategory.choices),
+            "fields_in_words": RELEASED_FIELDS,
+            "steps": steps,
+            "override_url": _override_link(detail, handle, overridable),
+            "consent_words": relied_on.in_words(_organisation_names()) if relied_on else "",
             "nav_active": "search",
         },
     )

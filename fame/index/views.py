@@ -23,7 +23,7 @@ from fame.accounts.facilitated import ActingAs, acting_as
 from fame.accounts.models import Organisation
 from fame.accounts.permissions import can
 from fame.audit import record_event
-from fame.sharing import DataCategory, consents_for
+from fame.sharing import DataCategory, consents_for, next_steps
 from fame.sharing.queries import disclosures_about
 from fame.web.pages import posted, render_page
 
@@ -132,7 +132,12 @@ def _open_sharing(
     basic = sharing.decide("basic")
     if not basic.permitted:
         sharing.audit(request, what=what)
-        return render_page(request, "index/refused.html", {"decision": basic}, status=403)
+        return render_page(
+            request,
+            "index/refused.html",
+            {"decision": basic, "steps": next_steps(basic.reasons), "handle": handle},
+            status=403,
+        )
     return person, sharing
 
 
@@ -159,6 +164,7 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "person": person,
             "can_shield": can(user, "shield_records"),
             "consents": list(consents_for(str(person.uid))),
+            "names": dict(Organisation.objects.values_list("agency_id", "name")),
             "can_review": can(user, "review_matches"),
             "can_report": can(user, "family_report"),
             "askable": _other_agencies(summary.involvements, sharing.who),
@@ -228,19 +234,22 @@ def disclosures(request: HttpRequest, handle: str) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     person, sharing = opened
+    user = acting_user(request)
     shown = [
         d
         for d in disclosures_about(str(person.uid))
-        if sharing.permits(d.category, d.holder_organisation)
+        if d.requester == user.get_username() or sharing.permits(d.category, d.holder_organisation)
     ]
     sharing.audit(request, what="index.disclosures_viewed")
     names = {o.agency_id: o.name for o in Organisation.objects.all()}
+    authorisers = User.objects.filter(username__in={d.override_authoriser for d in shown})
     return render_page(
         request,
         "index/disclosures.html",
         {
             "disclosures": shown,
             "names": names,
+            "people": {u.username: u.display_name for u in authorisers},
             "labels": dict(DataCategory.choices),
             "handle": handle,
             "nav_active": "search",

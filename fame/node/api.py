@@ -157,7 +157,8 @@ class DetailAnswer(Schema):
     request_id: str
     decisions: list[CategoryAnswer]
     information: dict[str, Any]
-    """What is released, by category and field."""
+    """What is released, by permitted category and field; ``{}`` for a permitted category
+    the agency holds nothing in (its decision then names no items)."""
 
 
 @router.post(

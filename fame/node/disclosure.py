@@ -145,7 +145,9 @@ def decide_disclosure(
     """Each category asked for, decided on the checked facts; ``FactsRefused`` if they do not fit.
 
     A category is released only on a permit, and only the fields ``RELEASES``
-    names for it (sensitive involvement only where this agency's service is one).
+    names for it that the record holds something in (sensitive involvement
+    only where this agency's service is one): a permitted category the agency
+    holds nothing in releases no items.
     """
     decided = decide_on_facts(
         assertion,
@@ -164,35 +166,48 @@ def decide_disclosure(
                 policies=[],
                 reasons=["Refused: this agency holds no record for that child."],
             )
-        answers.append(CategoryDecision(category, decision, RELEASES.get(category, ())))
+            answers.append(CategoryDecision(category, decision, ()))
+        else:
+            answers.append(CategoryDecision(category, decision, held_items(held, category)))
     return answers
 
 
+def _values(record: NodeRecord) -> dict[str, Any]:
+    return {**record.data, "caf": record.caf_status, "case_summary": record.case_summary}
+
+
+def held_items(record: NodeRecord, category: str) -> tuple[str, ...]:
+    """The fields of ``category`` this agency's record holds something in."""
+    sensitive = str(record.data.get("sensitive", "")).lower() == "true"
+    if (category == "involvement" and sensitive) or (category == "sensitive" and not sensitive):
+        return ()  # a sensitive service's involvement is released only as "sensitive"
+    values = _values(record)
+    held = tuple(name for name in RELEASES.get(category, ()) if str(values.get(name) or "").strip())
+    if category == "assessment" and not held and _caf_copy(record):
+        held = ("caf",)
+    return held
+
+
+def _caf_copy(record: NodeRecord) -> dict[str, Any]:
+    from fame.caf import released_copy  # (the CAF app builds on this one)
+
+    return released_copy(record.agency_id, record.local_id)
+
+
 def released_information(record: NodeRecord, decisions: list[CategoryDecision]) -> dict[str, Any]:
-    """What a node sends back: for each permitted category, only that category's fields.
+    """What a node sends back: for each permitted category, only the fields it releases;
+    ``{}`` for a permitted category this agency holds nothing in.
 
     For ``assessment``, the CAF's status and, when one is saved, the current
     version of the CAF kept here: its number, date, Lead Professional and
     answers, section by section, as people read them.
     """
-    row = record.data
-    values: dict[str, Any] = {
-        **{name: row.get(name, "") for name in row},
-        "caf": record.caf_status,
-        "case_summary": record.case_summary,
-    }
-    sensitive = str(row.get("sensitive", "")).lower() == "true"
+    values = _values(record)
     released: dict[str, Any] = {}
     for answer in decisions:
         if not answer.decision.permitted:
             continue
-        if answer.category == "involvement" and sensitive:
-            continue  # a sensitive service's involvement is released only as "sensitive"
-        if answer.category == "sensitive" and not sensitive:
-            continue
         released[answer.category] = {name: values.get(name, "") for name in answer.items}
-        if answer.category == "assessment":
-            from fame.caf import released_copy  # (the CAF app builds on this one)
-
-            released["assessment"].update(released_copy(record.agency_id, record.local_id))
+        if answer.category == "assessment" and answer.items:
+            released["assessment"].update(_caf_copy(record))
     return released

@@ -31,6 +31,7 @@ from fame.sharing._facts import (
     UserFacts,
 )
 from fame.sharing._pdp import decide
+from fame.sharing._reasons import NextSteps, next_steps
 from fame.sharing._vocabulary import (
     ALL_ORGANISATIONS,
     DATA_CATEGORIES,
@@ -52,6 +53,7 @@ __all__ = [
     "Disclosure",
     "Facts",
     "Grounds",
+    "NextSteps",
     "OrganisationFacts",
     "Protocol",
     "ProtocolFacts",
@@ -61,12 +63,14 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "UserFacts",
+    "agreements_in_force",
     "consents_for",
     "create_protocol",
     "decide",
     "facts_for",
     "load_scenario",
     "new_protocol_version",
+    "next_steps",
     "permission",
     "permissions_for",
     "record_consent",
@@ -92,6 +96,7 @@ _LAZY = {
     "withdraw_consent": "fame.sharing.actions",
     "facts_for": "fame.sharing.queries",
     "consents_for": "fame.sharing.queries",
+    "agreements_in_force": "fame.sharing.queries",
     "permission": "fame.sharing.permissions",
     "permissions_for": "fame.sharing.permissions",
 }
@@ -108,7 +113,7 @@ if TYPE_CHECKING:
     )
     from fame.sharing.models import Consent, Disclosure, Protocol, ProtocolVersion
     from fame.sharing.permissions import permission, permissions_for
-    from fame.sharing.queries import consents_for, facts_for
+    from fame.sharing.queries import agreements_in_force, consents_for, facts_for
 
 
 def __getattr__(name: str) -> Any:

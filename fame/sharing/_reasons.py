@@ -7,7 +7,8 @@ same facts Cedar was given. These functions explain; they never decide.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ._facts import AccessRequest, Facts, UserFacts
@@ -152,3 +153,62 @@ def override_problems(request: AccessRequest, facts: Facts, user: UserFacts) -> 
     if organisation is None or not organisation.accredited:
         problems.append(f"{who} belongs to an organisation that is not accredited.")
     return problems
+
+
+def _opening(template: str) -> str:
+    """The fixed start of a reason's sentence, before its first blank."""
+    return template.split("{", 1)[0]
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What a refused practitioner can do next, read from the reasons they were given."""
+
+    record_consent: bool = False
+    """No consent in force permits it: if the family agrees, record their consent."""
+    family_refused: bool = False
+    """A consent in force refuses it: only if the family changes their mind."""
+    safeguarding_override: bool = False
+    """For safeguarding, a manager or ISA officer of their organisation may authorise it."""
+    no_protocol: bool = False
+    """No protocol covers it: neither consent nor an override is enough."""
+    sign_in_again: bool = False
+    renew_vetting: bool = False
+    renew_training: bool = False
+    organisation_accreditation: bool = False
+    practitioner_role: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+    def __or__(self, other: NextSteps) -> NextSteps:
+        """Every step either offers: the steps for a request refused in several parts."""
+        return NextSteps(**{k: v or getattr(other, k) for k, v in vars(self).items()})
+
+
+def next_steps(reasons: Iterable[str]) -> NextSteps:
+    """What could turn a refusal with these reasons into a share."""
+    given = list(reasons)
+
+    def said(template: str) -> bool:
+        return any(reason.startswith(_opening(template)) for reason in given)
+
+    blocked = {
+        "sign_in_again": said(REASONS["rule1-refuse-no-mfa"]),
+        "renew_vetting": said(REASONS["rule1-refuse-not-vetted"]),
+        "renew_training": said(REASONS["rule1-refuse-not-trained"]),
+        "organisation_accreditation": said(REASONS["rule1-refuse-organisation-not-accredited"]),
+        "practitioner_role": said(NOT_A_PRACTITIONER),
+    }
+    no_protocol = said(NO_PROTOCOL)
+    no_consent = said(NO_CONSENT)
+    family_refused = said(REASONS["rule5-refuse-consent-denied"])
+    consent_matters = not any(blocked.values()) and not no_protocol
+    return NextSteps(
+        record_consent=consent_matters and no_consent,
+        family_refused=consent_matters and family_refused,
+        safeguarding_override=consent_matters and (no_consent or family_refused),
+        no_protocol=no_protocol and not any(blocked.values()),
+        **blocked,
+    )

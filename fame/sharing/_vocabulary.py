@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 
 
@@ -60,6 +62,26 @@ def purpose_name(purpose: str) -> str:
 
 def category_name(category: str) -> str:
     return str(DataCategory(category).label)
+
+
+def in_words(items: Iterable[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    listed = list(items)
+    if len(listed) < 2:
+        return "".join(listed)
+    return f"{', '.join(listed[:-1])} and {listed[-1]}"
+
+
+def purposes_in_words(purposes: Iterable[str]) -> str:
+    """Purposes in words, in the order people know them ("early help and safeguarding")."""
+    chosen = set(purposes)
+    return in_words(str(p.label) for p in Purpose if p.value in chosen)
+
+
+def categories_in_words(categories: Iterable[str]) -> str:
+    """Data categories in words, in the order people know them."""
+    chosen = set(categories)
+    return in_words(str(c.label) for c in DataCategory if c.value in chosen)
 
 
 class FamilyTold(models.TextChoices):

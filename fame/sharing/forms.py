@@ -126,10 +126,17 @@ class ConsentForm(_RegisterForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what they decided"},
     )
+    which_organisations = forms.ChoiceField(
+        label="Which organisations does it apply to?",
+        choices=[("all", "All organisations"), ("some", "Only some organisations")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select all organisations, or only some"},
+    )
     organisations = forms.MultipleChoiceField(
-        label="With which organisations?",
+        label="Select the organisations",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select the organisations, or all organisations"},
+        required=False,
+        error_messages={"invalid_choice": "Select organisations from the list"},
     )
     recorded_how = forms.ChoiceField(
         label="How was it given?",
@@ -140,6 +147,7 @@ class ConsentForm(_RegisterForm):
     field_order = [
         "grantor",
         "decision",
+        "which_organisations",
         "organisations",
         "purposes",
         "data_categories",
@@ -150,7 +158,18 @@ class ConsentForm(_RegisterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.MultipleChoiceField, self.fields["organisations"]).choices = [
-            (ALL_ORGANISATIONS, "All organisations"),
-            *_organisation_choices(),
-        ]
+        cast(
+            forms.MultipleChoiceField, self.fields["organisations"]
+        ).choices = _organisation_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("which_organisations") == "all":
+            data["organisations"] = [ALL_ORGANISATIONS]
+        elif data.get("which_organisations") == "some" and not data.get("organisations"):
+            self.add_error("organisations", "Select the organisations it applies to")
+        return data
+
+    def consent(self) -> dict[str, Any]:
+        """The consent decision as ``record_consent`` takes it (once the form is valid)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "which_organisations"}

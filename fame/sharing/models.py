@@ -8,7 +8,7 @@ Actions check that each agency ID names a registered organisation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from fame.appendonly import AppendOnlyModel
+from fame.web.jinja import long_date
 
 from ._vocabulary import (
     ALL_ORGANISATIONS,
@@ -29,6 +30,9 @@ from ._vocabulary import (
     ProtocolScope,
     Purpose,
     RecordedHow,
+    categories_in_words,
+    in_words,
+    purposes_in_words,
 )
 
 
@@ -176,6 +180,37 @@ class Consent(models.Model):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+    def in_force_on(self, day: date) -> bool:
+        """In force on ``day``: started, not ended, and not withdrawn on or before it."""
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return False
+        return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
+
+    def organisations_in_words(self, names: Mapping[str, str]) -> str:
+        """The organisations it names, by their names (``names``: agency ID to name)."""
+        if ALL_ORGANISATIONS in self.organisations:
+            return "all organisations"
+        return in_words(names.get(agency, agency) for agency in self.organisations)
+
+    def covers_in_words(self) -> str:
+        """What it covers: "assessment and case information, for early help"."""
+        return (
+            f"{categories_in_words(self.data_categories)}, for {purposes_in_words(self.purposes)}"
+        )
+
+    def in_words(self, names: Mapping[str, str]) -> str:
+        """Who gave it, covering what, with whom, from when: one sentence."""
+        permits = self.decision == ConsentDecision.PERMIT
+        decided = "agreed to share" if permits else "refused sharing"
+        until = f" until {long_date(self.in_force_to)}" if self.in_force_to else ""
+        return (
+            f"{self.get_grantor_display()} {decided} "
+            f"{categories_in_words(self.data_categories)} "
+            f"with {self.organisations_in_words(names)}, "
+            f"for {purposes_in_words(self.purposes)}, "
+            f"from {long_date(self.in_force_from)}{until}."
+        )
 
 
 class Disclosure(AppendOnlyModel):

@@ -59,6 +59,16 @@ def consents_for(child_ref: str) -> QuerySet[Consent]:
     return Consent.objects.filter(child_ref=child_ref).order_by("recorded_at", "pk")
 
 
+def agreements_in_force(child_ref: str, *, on: date) -> list[Consent]:
+    """The child's consents that agree to sharing and are in force on ``on``, oldest first:
+    those a request for more information may rely on."""
+    return [
+        consent
+        for consent in consents_for(child_ref).filter(decision="permit")
+        if consent.in_force_on(on)
+    ]
+
+
 def user_id(user: User) -> str:
     return str(user.pk)
 

@@ -108,9 +108,10 @@ def consent_new(request: HttpRequest, handle: str) -> HttpResponse:
     person = opened_person(request, handle)
     form = ConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.record_consent(child_ref=str(person.uid), by=acting_user(request), **data)
+            actions.record_consent(
+                child_ref=str(person.uid), by=acting_user(request), **form.consent()
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:

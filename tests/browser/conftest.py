@@ -99,12 +99,26 @@ class CheckedPage:
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
         )
-        problems = [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])} on {self.page.url})"
-            for v in results["violations"]
-        ]
+        problems = []
+        for violation in results["violations"]:
+            nodes = [n for n in violation["nodes"] if not _known_finding(violation["id"], n)]
+            if nodes:
+                problems.append(
+                    f"{violation['id']}: {violation['help']} ({len(nodes)} on {self.page.url})"
+                )
         assert problems == [], problems
         assert self.csp_violations == [], self.csp_violations
+
+
+def _known_finding(rule: str, node: dict[str, Any]) -> bool:
+    """GOV.UK Frontend's conditional reveal sets ``aria-expanded`` on the radio that
+    reveals, which axe finds not allowed on a radio. It is the Design System's documented
+    known issue (alphagov/govuk-frontend#979), kept because screen readers announce it;
+    only that finding, on a GOV.UK radio, is excused (docs/adr/0026)."""
+    if rule != "aria-allowed-attr" or 'class="govuk-radios__input"' not in node["html"]:
+        return False
+    lines = node["failureSummary"].splitlines()[1:]
+    return bool(lines) and all("aria-expanded=" in line for line in lines)
 
 
 class _Navigating:

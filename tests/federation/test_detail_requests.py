@@ -18,7 +18,7 @@ from fame.federation.transports import DjangoClientTransport, UnreachableTranspo
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 from fame.node.models import NodeRecord
-from fame.sharing import Disclosure, create_protocol, record_consent, withdraw_consent
+from fame.sharing import Consent, Disclosure, create_protocol, record_consent, withdraw_consent
 
 from ..conftest import UserFactory, authenticator, current_code, signed_in_client
 from ..index.conftest import record
@@ -55,6 +55,10 @@ def olivia(embedded_node, agencies):
 
 @pytest.fixture
 def assessment_protocol(isa_officer, agencies):
+    return share_assessments(by=isa_officer)
+
+
+def share_assessments(*, by):
     """Schools and health may share assessments (not case records) for early help and
     safeguarding."""
     return create_protocol(
@@ -66,7 +70,7 @@ def assessment_protocol(isa_officer, agencies):
         data_categories=["assessment"],
         lawful_basis="Consent; Children Act 2004 s10",
         in_force_from=timezone.localdate() - timedelta(days=30),
-        by=isa_officer,
+        by=by,
     )
 
 
@@ -256,12 +260,28 @@ def test_the_family_not_told_needs_a_reason(health_visitor, olivia):
 
 def test_an_override_needs_who_authorised_it_and_their_code(health_visitor, olivia):
     client = signed_in_client(health_visitor)
-    response = ask_school(client, override_reason="Risk of harm tonight")
+    response = ask_school(client, purpose="safeguarding", override_reason="Risk of harm tonight")
     assert b"Enter the username of the person who authorised it" in response.content
     assert b"Enter the 6-digit security code" in response.content
-    response = ask_school(client, override_reason="Risk", override_authoriser="nobody")
+    response = ask_school(
+        client, purpose="safeguarding", override_reason="Risk", override_authoriser="nobody"
+    )
     assert b"There is no active user with that username" in response.content
     assert not DetailRequest.objects.exists()
+
+
+def test_an_override_counts_only_for_safeguarding(health_visitor, olivia):
+    """The override is revealed under Safeguarding: what was typed there, then left hidden
+    by choosing another purpose, is not sent and asks for no code."""
+    client = signed_in_client(health_visitor)
+    response = ask_school(client, override_reason="Risk of harm tonight", override_code="12")
+    assert response.status_code == 302
+    detail = DetailRequest.objects.get()
+    assert (detail.purpose, detail.override_reason, detail.override_authoriser) == (
+        "early_help",
+        "",
+        "",
+    )
 
 
 def test_node_down_answers_quickly_naming_the_agency(health_visitor, olivia):
@@ -324,3 +344,132 @@ def test_asking_an_agency_not_involved_is_not_found(health_visitor, olivia):
 def test_unvetted_volunteer_cannot_ask(unvetted_volunteer, olivia):
     response = signed_in_client(unvetted_volunteer).get("/children/record/x/ask/sch-001")
     assert response.status_code == 403
+
+
+def test_an_agency_holding_nothing_says_so_in_words(health_visitor, olivia, assessment_protocol):
+    NodeRecord.objects.update(caf_status="")
+    consent_for_health(health_visitor)
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_school(client, categories=["assessment"])["Location"]).content.decode()
+
+    detail = DetailRequest.objects.get()
+    assert detail.information == {"assessment": {}}
+    assert "Hollins Lane Primary School holds no assessment for this child." in page
+    assert "Hollins Lane Primary School holds none of the information you asked for" in page
+    assert "Nothing held</strong>" in page
+    assert "Shared</strong>" not in page and "Not recorded" not in page and "Caf" not in page
+    # Permitted, and nothing released: both ends' records say so.
+    records = Disclosure.objects.filter(category="assessment")
+    assert {(d.decision, tuple(d.data_items)) for d in records} == {("permit", ())}
+    assert records.count() == 2
+
+
+def test_what_an_agency_shares_is_labelled_in_words(health_visitor, olivia, assessment_protocol):
+    consent_for_health(health_visitor)
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_school(client, categories=["assessment"])["Location"]).content.decode()
+    assert "Hollins Lane Primary School shared information" in page
+    assert "Common Assessment Framework (CAF), open" in page
+    assert "Caf" not in page
+
+
+def test_the_ask_form_offers_the_consents_in_force_in_words(health_visitor, olivia):
+    consent = consent_for_health(health_visitor)
+    withdrawn = consent_for_health(health_visitor)
+    withdraw_consent(consent=withdrawn, by=health_visitor)
+    refusal = consent_for_health(health_visitor, decision="deny")
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_url(client)).content.decode()
+    since = f"{consent.in_force_from.day} {consent.in_force_from:%B %Y}"
+    assert (
+        "A parent agreed to share assessment and case information with Northmoor Community "
+        f"Health, for early help and safeguarding, from {since}." in page
+    )
+    assert f'value="{consent.pk}"' in page
+    assert f'value="{withdrawn.pk}"' not in page and f'value="{refusal.pk}"' not in page
+    assert "No consent recorded" in page
+
+
+def test_the_chosen_consent_travels_with_the_request(health_visitor, olivia, assessment_protocol):
+    consent = consent_for_health(health_visitor)
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_school(client, consent=str(consent.pk))["Location"]).content.decode()
+    detail = DetailRequest.objects.get()
+    assert detail.consent_reference == str(consent.pk)
+    asked = AuditEvent.objects.get(action="federation.detail_requested")
+    assert asked.details["consent_reference"] == str(consent.pk)
+    assert "A parent agreed to share assessment and case information" in page
+
+
+def test_no_consent_recorded_sends_no_reference(health_visitor, olivia):
+    client = signed_in_client(health_visitor)
+    ask_school(client, consent="none")
+    assert DetailRequest.objects.get().consent_reference == ""
+
+
+@pytest.mark.parametrize("which", ["withdrawn", "refusal", "another child's", "made up"])
+def test_a_consent_not_in_force_for_the_child_is_refused(which, health_visitor, olivia):
+    decision = "deny" if which == "refusal" else "permit"
+    consent = consent_for_health(health_visitor, decision=decision)
+    if which == "withdrawn":
+        withdraw_consent(consent=consent, by=health_visitor)
+    if which == "another child's":
+        Consent.objects.filter(pk=consent.pk).update(child_ref="someone-else")
+    chosen = "9999" if which == "made up" else str(consent.pk)
+    response = ask_school(signed_in_client(health_visitor), consent=chosen)
+    assert response.status_code == 200
+    assert b"Select a consent in force for this child, or No consent recorded" in response.content
+    assert not DetailRequest.objects.exists()
+
+
+def revealed_by(page: str, value: str) -> str:
+    """The HTML a radio with ``value`` reveals when chosen (GOV.UK conditional reveal), up
+    to the next choice or the end of its question."""
+    radio = re.search(rf'<input[^>]*value="{value}"[^>]*>', page).group(0)
+    target = re.search(r'data-aria-controls="([^"]+)"', radio).group(1)
+    start = page.index(f'id="{target}"')
+    ends = [page.find(m, start) for m in ('class="govuk-radios__item"', "</fieldset>")]
+    return page[start : min(e for e in ends if e > 0)]
+
+
+def test_the_ask_form_reveals_follow_up_questions(health_visitor, olivia):
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_url(client)).content.decode()
+    assert 'name="family_not_told_reason"' in revealed_by(page, "no")
+    override = revealed_by(page, "safeguarding")
+    for name in ("override_reason", "override_authoriser", "override_code"):
+        assert f'name="{name}"' in override
+        assert page.count(f'name="{name}"') == 1
+    assert page.count('name="family_not_told_reason"') == 1
+
+
+def test_a_link_can_choose_safeguarding_and_what_to_ask_for(health_visitor, olivia):
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_url(client) + "?purpose=safeguarding&categories=assessment").content
+    page = page.decode()
+    assert re.search(r'<input[^>]*value="safeguarding"[^>]*checked', page)
+    assert re.search(r'<input[^>]*value="assessment"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*value="case"[^>]*checked', page)
+    assert "There is a problem" not in page
+
+
+def test_a_refusal_without_consent_says_what_can_be_done_next(
+    health_visitor, olivia, assessment_protocol
+):
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_school(client)["Location"]).content.decode()
+    steps = page[page.index('id="next-steps"') :]
+    assert "record their consent" in steps and "/consents/new" in steps
+    link = re.search(r'href="([^"]+/ask/sch-001\?[^"]+)"', steps).group(1).replace("&amp;", "&")
+    # Only assessments: no protocol covers case records, so an override would not help.
+    assert link.endswith("?purpose=safeguarding&categories=assessment")
+    assert "Where no information-sharing protocol" in steps
+    assert "manager or information-sharing officer of your organisation" in steps
+
+
+def test_a_refusal_without_a_protocol_says_an_override_will_not_help(health_visitor, olivia):
+    client = signed_in_client(health_visitor)
+    page = client.get(ask_school(client)["Location"]).content.decode()
+    steps = page[page.index('id="next-steps"') :]
+    assert "Where no information-sharing protocol between the two organisations" in steps
+    assert "purpose=safeguarding" not in steps and "record their consent" not in steps

@@ -164,6 +164,10 @@ def test_practitioners_see_the_disclosures_they_could_see_themselves(
     handle = open_first_result(bob).rsplit("/", 1)[-1]
     bob.post(f"/children/record/{handle}/ask/sch-001", ASK)
 
+    # Bob sees his own request refused, though the rules would not show him the information.
+    page = bob.get(f"/children/record/{handle}/disclosures").content.decode()
+    assert page.count("Refused</strong>") == 2
+
     # The school holds the record asked about: its teacher sees both refusals.
     page = disclosures_page(signed_in_client(school_teacher))
     assert page.count("Refused</strong>") == 2
@@ -174,4 +178,4 @@ def test_practitioners_see_the_disclosures_they_could_see_themselves(
     page = disclosures_page(signed_in_client(isa_officer))
     assert "No information has been shared about this child that you can see." in page
     viewed = AuditEvent.objects.filter(action="index.disclosures_viewed")
-    assert viewed.count() == 2
+    assert viewed.count() == 3

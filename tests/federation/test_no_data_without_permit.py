@@ -148,4 +148,4 @@ def test_detail_request_page_shows_only_permitted_categories(
     )
     page = client.get(response["Location"]).content.decode()
     assert (CASE_SUMMARY in page) == (refused != "case")
-    assert ("Caf" in page) == (refused != "assessment")
+    assert ("Common Assessment Framework (CAF), open" in page) == (refused != "assessment")

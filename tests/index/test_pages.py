@@ -256,3 +256,17 @@ def test_shield_refused_to_practitioner_and_audited(school_teacher, olivia):
     olivia.refresh_from_db()
     assert not olivia.shielded
     assert AuditEvent.objects.get(action="access.refused").details["action"] == "shield_records"
+
+
+def test_a_refused_record_says_what_can_be_done_next(school_teacher):
+    ingest_record(record(), organisation=school_teacher.organisation, by=None)
+    client = signed_in_client(school_teacher)
+    location = open_first_result(client)
+    school_teacher.roles = ["manager"]
+    school_teacher.save()
+    response = client.get(location)
+    assert response.status_code == 403
+    page = response.content.decode()
+    steps = page[page.index('id="next-steps"') :]
+    assert "ask your administrator to give your account the practitioner role" in steps
+    assert "record their consent" not in steps  # basic details need no consent
