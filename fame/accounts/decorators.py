@@ -67,34 +67,52 @@ def requires(action: str) -> Callable[[View], View]:
     return decorator
 
 
-def child_data_required(view: View) -> View:
-    """Refuse (403, audited) a user who may not reach child data: one whose roles are not
-    work with children (auditors, administrators), saying who it is for; one who is not
-    cleared, saying what to put right."""
+def _not_cleared(request: HttpRequest) -> HttpResponse | None:
+    """The refusal (403, audited) for a person rule 1 keeps from child data, saying what to
+    put right; None for one who is cleared."""
+    access = child_data_access(request.user)  # type: ignore[arg-type]
+    if access.allowed:
+        return None
+    record_event(
+        "access.refused",
+        actor=request.user,
+        target=request.path,
+        outcome="refused",
+        details={"problems": list(access.problems)},
+        request=request,
+    )
+    return render_page(request, "accounts/no_child_data.html", {"access": access}, status=403)
+
+
+def cleared_required(view: View) -> View:
+    """Refuse (403, audited) a person rule 1 keeps from child data (organisation not
+    accredited, vetting or training missing or expired), saying what to put right."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can(request.user, "work_with_children"):  # type: ignore[arg-type]
+        return _not_cleared(request) or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def child_data_required(view: View) -> View:
+    """Refuse (403, audited) a user who may not reach child data: one whose roles are not
+    work with children (auditors, administrators, a manager who is not a practitioner) and
+    who is not acting for a practitioner, saying who it is for; one who is not cleared,
+    saying what to put right."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from .facilitated import may_search  # facilitated builds on this module
+
+        if not may_search(request):
             return refuse(
                 request,
                 action="work_with_children",
                 why=NOT_YOUR_WORK,
                 heading="You cannot search for children",
             )
-        access = child_data_access(request.user)  # type: ignore[arg-type]
-        if not access.allowed:
-            record_event(
-                "access.refused",
-                actor=request.user,
-                target=request.path,
-                outcome="refused",
-                details={"problems": list(access.problems)},
-                request=request,
-            )
-            return render_page(
-                request, "accounts/no_child_data.html", {"access": access}, status=403
-            )
-        return view(request, *args, **kwargs)
+        return _not_cleared(request) or view(request, *args, **kwargs)
 
     return wrapped
 

@@ -24,6 +24,7 @@ from fame.audit import record_event
 from .access import Standing
 from .decorators import acting_user
 from .models import Organisation, Role, User
+from .permissions import can
 
 SESSION_KEY = "fame_facilitated_for"
 
@@ -135,6 +136,15 @@ def facilitated_for(request: HttpRequest) -> dict[str, Any]:
     session = getattr(request, "session", None)
     found = session.get(SESSION_KEY) if session is not None else None
     return dict(found) if isinstance(found, dict) else {}
+
+
+def may_search(request: HttpRequest) -> bool:
+    """Whether this request may search for children and open their records: its person's roles
+    are work with children, or they are an ISA officer acting for a practitioner."""
+    user = request.user
+    if can(user, "work_with_children"):  # type: ignore[arg-type]
+        return True
+    return bool(facilitated_for(request)) and can(user, "facilitate_access")  # type: ignore[arg-type]
 
 
 def acting_as(request: HttpRequest) -> ActingAs:

@@ -26,7 +26,13 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "view_demonstrator": frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.AUDITOR}),
     # Whose work is with children (the home page's offer); whether they may reach a
     # child's data on a given day is fame.accounts.access's question.
-    "work_with_children": frozenset(Role) - {Role.AUDITOR, Role.ADMINISTRATOR},
+    # The sharing rules show a child's details to practitioners (and a shielded child's
+    # contact details to shielding officers): a person with neither role finds no one, so
+    # is told so rather than offered a search that cannot find anyone.
+    "work_with_children": frozenset({Role.PRACTITIONER, Role.SHIELDING_OFFICER}),
+    # A safeguarding override is authorised by a manager or ISA officer of the asking
+    # practitioner's organisation (sharing rule 6).
+    "authorise_override": frozenset({Role.MANAGER, Role.ISA_OFFICER}),
 }
 
 _PEOPLE = {

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from fame.web.pages import pagination, posted, render_page
 
 from . import actions, facilitated, queries
-from .decorators import acting_user, child_data_required, requires
+from .decorators import acting_user, cleared_required, requires
 from .forms import (
     CodeForm,
     ConfirmForm,
@@ -311,7 +311,7 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
 
 
 @requires("facilitate_access")
-@child_data_required
+@cleared_required  # the officer must be cleared; the practitioner's standing is checked on the form
 @require_http_methods(["GET", "POST"])
 def facilitated_start(request: HttpRequest) -> HttpResponse:
     """An ISA officer (cleared themselves) starts acting for a practitioner who has no account;

@@ -20,7 +20,7 @@ from fame.accounts.decorators import (
     used_second_factor,
 )
 from fame.accounts.facilitated import ActingAs, acting_as
-from fame.accounts.models import Organisation
+from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
 from fame.sharing import DataCategory, consents_for, next_steps

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 
 def page_context(request: HttpRequest) -> dict[str, Any]:
-    from fame.accounts.facilitated import facilitated_for
+    from fame.accounts.facilitated import facilitated_for, may_search
     from fame.accounts.permissions import can
 
     user = request.user
@@ -24,6 +24,6 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "can_coordinate_cafs": signed_in and can(user, "coordinate_cafs"),  # type: ignore[arg-type]
         "can_audit": signed_in and can(user, "view_audit"),  # type: ignore[arg-type]
         "can_view_nodes": signed_in and can(user, "view_nodes"),  # type: ignore[arg-type]
-        "works_with_children": signed_in and can(user, "work_with_children"),  # type: ignore[arg-type]
+        "works_with_children": signed_in and may_search(request),
         "acting_for": facilitated_for(request) if signed_in else {},
     }

@@ -40,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_users": can(user, "manage_users"),  # type: ignore[arg-type]
             "can_view_nodes": can(user, "view_nodes"),  # type: ignore[arg-type]
             "can_view_audit": can(user, "view_audit"),  # type: ignore[arg-type]
+            "can_authorise_override": can(user, "authorise_override"),  # type: ignore[arg-type]
             "not_your_work": NOT_YOUR_WORK,
             "nav_active": "home",
         },

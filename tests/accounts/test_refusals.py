@@ -12,10 +12,7 @@ from ..conftest import signed_in_client
 pytestmark = pytest.mark.django_db
 
 NOT_SEARCHING = "Your roles do not include searching for children or seeing their records."
-SEARCHERS = (
-    "This page is for practitioners, CAF co-ordinators, information-sharing officers, "
-    "shielding officers and managers only."
-)
+SEARCHERS = "This page is for practitioners and shielding officers only."
 
 
 @pytest.mark.parametrize("who", ["auditor", "administrator"])
@@ -55,3 +52,21 @@ def test_a_refusal_by_a_rule_says_the_rule_not_nobody(school_teacher, rf):
     ).content.decode()
     assert "Only the assessor can." in page
     assert "nobody" not in page and "This page is for" not in page
+
+
+def test_a_manager_who_is_not_a_practitioner_is_told_they_may_not_search_and_what_they_do(
+    school,
+):
+    from ..factories import UserFactory
+
+    manager = UserFactory(username="meg", organisation=school, roles=["manager"])
+    client = signed_in_client(manager)
+
+    refused = client.get("/children")
+    home = client.get("/").content.decode()
+
+    assert refused.status_code == 403
+    assert NOT_SEARCHING in refused.content.decode()
+    assert 'href="/children"' not in home
+    assert 'id="authorise-override"' in home
+    assert "You can use children's information" not in home

@@ -46,8 +46,11 @@ def for_dee(**changes: str) -> dict[str, str]:
 
 def test_isa_officer_acting_for_a_practitioner_finds_what_they_may_see(isa_only, olivia):  # noqa: F811
     client = signed_in_client(isa_only)
-    # On their own roles the officer may not see a child's details: no practitioner role.
-    assert b"0 children found" in client.post("/children", SEARCH).content
+    # On their own roles the officer may not see a child's details (no practitioner role),
+    # and is told so rather than shown "0 children found".
+    alone = client.post("/children", SEARCH)
+    assert alone.status_code == 403
+    assert b"Your roles do not include searching for children" in alone.content
 
     response = client.post("/acting-for", for_dee())
     assert response.status_code == 302
@@ -87,10 +90,12 @@ def test_isa_officer_acting_for_a_practitioner_finds_what_they_may_see(isa_only,
 
     client.post("/acting-for/end")
     assert AuditEvent.objects.filter(action="access.facilitated_ended").exists()
-    assert b"You are acting for" not in client.get("/children").content
-    assert b"0 children found" in client.post("/children", SEARCH).content
-    latest = AuditEvent.objects.filter(action="index.search").order_by("-seq").first()
-    assert "on_behalf_of" not in latest.details
+    # Acting for no one again, the officer may not search on their own roles.
+    searches = AuditEvent.objects.filter(action="index.search").count()
+    after = client.post("/children", SEARCH)
+    assert after.status_code == 403
+    assert b"You are acting for" not in after.content
+    assert AuditEvent.objects.filter(action="index.search").count() == searches
 
 
 def test_facilitated_access_needs_every_detail(isa_officer):

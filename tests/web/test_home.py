@@ -176,10 +176,11 @@ def test_someone_who_fails_rule_one_sees_only_what_to_put_right(olivia, unvetted
 
 
 def test_children_the_rules_refuse_are_not_listed_but_the_refusal_is_audited(olivia, school):
-    manager = UserFactory(username="grace", organisation=school, roles=["manager"])
-    involve(olivia, manager)
+    # A shielding officer works with children, but the rules show them no child's details.
+    officer = UserFactory(username="grace", organisation=school, roles=["shielding_officer"])
+    involve(olivia, officer)
 
-    page = signed_in_client(manager).get("/").content.decode()
+    page = signed_in_client(officer).get("/").content.decode()
 
     assert "Olivia" not in page
     assert "No children you are recorded as working with." in page
