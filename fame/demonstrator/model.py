@@ -93,6 +93,7 @@ class Outcome:
     hours: float
     days: float  # waiting for call-backs
     how: str
+    opened: bool = False  # the index found the child, and the record was opened with a reason
 
 
 class WatchedResource(simpy.Resource):
@@ -242,7 +243,8 @@ class Run:
         ]
         needs_isa = u[1] < f.share_without_account
         how = "asked the ISA team" if needs_isa else "searched the index"
-        return Outcome(found, f.minutes_per_index_search(u[0]) / 60, 0.0, how)
+        minutes = f.minutes_per_index_search(u[0])
+        return Outcome(found, minutes / 60, 0.0, how, opened=finds_child)
 
     def _tally_search(
         self, child: str, involved: list[str], who: str, at: float, o: Outcome
@@ -260,6 +262,8 @@ class Run:
             found=len(o.found),
             minutes=round(o.hours * 60, 1),
         )
+        if o.opened:  # as the running system audits it: the search, then the record opened
+            self.log.event("record opened", at + o.hours / 24, {child: "child", who: "by"})
 
     def _find(self, child: str, involved: list[str], who: str, u: list[float]) -> Any:
         """Find who else is involved, waiting where the approach waits; the value is the

@@ -221,8 +221,8 @@ class Command(BaseCommand):
         exported = export_events(since=since)
         write_ocel(out, exported.document)
         self.stdout.write(
-            f"Wrote {exported.events:,} events from {since:%d %B %Y} on to {out}, pseudonymised "
-            "under a key made for this export alone."
+            f"Wrote {exported.events:,} events from {since.day} {since:%B %Y} on to {out}, "
+            "pseudonymised under a key made for this export alone."
         )
 
     def conform(self, scenario: Scenario, options: dict[str, Any], *, seed: int) -> None:
