@@ -1,8 +1,22 @@
 from __future__ import annotations
 
+from io import StringIO
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 
 from fame.demonstrator.scenario import SHIPPED, Scenario, read_scenario
+
+CONTRACT_MEASURES = (
+    "finding_hours_per_practitioner_month",
+    "share_finding_everyone",
+    "days_concern_to_first_tac",
+    "days_concern_to_services",
+    "times_family_tells_story",
+    "practitioner_hours_per_caf",
+)
+"""The measures `compare --json` promises scripts (issue 13's contract)."""
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +27,29 @@ def small() -> Scenario:
 @pytest.fixture(scope="session")
 def regional() -> Scenario:
     return read_scenario(SHIPPED / "regional.toml")
+
+
+@pytest.fixture
+def demo_region(tmp_path: Path) -> Path:
+    """A small demo region as `fame demo` makes one: its accounts (demo logins with
+    authenticators) and its agencies' records loaded into the Child Index. Needs the
+    database (mark the test)."""
+    from fame.web.management.commands._region import seed_accounts
+
+    folder = tmp_path / "region"
+    call_command("synth", children=40, seed=11, out=str(folder), stdout=StringIO())
+    seed_accounts(folder)
+    records = tmp_path / "records"
+    records.mkdir()
+    for path in folder.glob("*.csv"):
+        if path.name != "truth.csv":
+            (records / path.name).write_bytes(path.read_bytes())
+    call_command("index", "load", str(records), stdout=StringIO())
+    return folder
+
+
+def demo_login(region: Path, persona: str) -> str:
+    """The username of one of the region's demo personas."""
+    import json
+
+    return str(json.loads((region / "region.json").read_text())["demo_logins"][persona])

@@ -11,23 +11,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from fame.audit.models import AuditEvent
-from fame.web.management.commands._region import seed_accounts
 
 pytestmark = [pytest.mark.slow]
 
 
-@pytest.fixture
-def demo_region(django_db_blocker, tmp_path: Path) -> Path:
-    folder = tmp_path / "region"
-    call_command("synth", children=40, seed=11, out=str(folder), stdout=StringIO())
-    seed_accounts(folder)
-    records = tmp_path / "records"
-    records.mkdir()
-    for path in folder.glob("*.csv"):
-        if path.name != "truth.csv":
-            (records / path.name).write_bytes(path.read_bytes())
-    call_command("index", "load", str(records), stdout=StringIO())
-    return folder
+def _drive(*args: str, out: StringIO | None = None) -> None:
+    call_command(
+        "demonstrator", "drive", "--scenario", "small", *args,
+        stdout=out or StringIO(), stderr=StringIO(),
+    )  # fmt: skip
 
 
 # The live server needs committed data; restore what migrations put there (training courses)
@@ -36,22 +28,10 @@ def demo_region(django_db_blocker, tmp_path: Path) -> Path:
 def test_drive_plays_searches_the_hub_audits(demo_region: Path, live_server):
     out = StringIO()
 
-    call_command(
-        "demonstrator",
-        "drive",
-        "--scenario",
-        "small",
-        "--hub",
-        live_server.url,
-        "--region",
-        str(demo_region),
-        "--days",
-        "2",
-        "--speed",
-        "1000",
-        stdout=out,
-        stderr=StringIO(),
-    )
+    _drive(
+        "--hub", live_server.url, "--region", str(demo_region), "--days", "2", "--speed", "1000",
+        out=out,
+    )  # fmt: skip
 
     searches = AuditEvent.objects.filter(action="index.search")
     opened = AuditEvent.objects.filter(action="index.record_opened")
@@ -65,18 +45,7 @@ def test_drive_plays_searches_the_hub_audits(demo_region: Path, live_server):
 @pytest.mark.django_db
 def test_drive_refuses_a_hub_elsewhere(demo_region: Path):
     with pytest.raises(CommandError, match="is not on this machine") as refused:
-        call_command(
-            "demonstrator",
-            "drive",
-            "--scenario",
-            "small",
-            "--hub",
-            "https://fame.example.org",
-            "--region",
-            str(demo_region),
-            stdout=StringIO(),
-            stderr=StringIO(),
-        )
+        _drive("--hub", "https://fame.example.org", "--region", str(demo_region))
 
     assert refused.value.returncode == 2
     assert not AuditEvent.objects.filter(action="index.search").exists()
@@ -87,18 +56,7 @@ def test_drive_refuses_in_production_mode(demo_region: Path, settings):
     settings.PRODUCTION = True
 
     with pytest.raises(CommandError, match="production mode"):
-        call_command(
-            "demonstrator",
-            "drive",
-            "--scenario",
-            "small",
-            "--hub",
-            "http://127.0.0.1:9",
-            "--region",
-            str(demo_region),
-            stdout=StringIO(),
-            stderr=StringIO(),
-        )
+        _drive("--hub", "http://127.0.0.1:9", "--region", str(demo_region))
 
 
 @pytest.mark.parametrize(
@@ -111,4 +69,4 @@ def test_drive_refuses_in_production_mode(demo_region: Path, settings):
 )
 def test_drive_bad_input(db, args: tuple[str, ...], says: str, tmp_path: Path):
     with pytest.raises(CommandError, match=says):
-        call_command("demonstrator", "drive", "--scenario", "small", *args, stdout=StringIO())
+        _drive(*args)

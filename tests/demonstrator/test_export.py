@@ -15,31 +15,16 @@ from fame.accounts.models import User
 from fame.audit.models import AuditEvent
 from fame.demonstrator.live import Pseudonyms
 from fame.index.models import Person, SourceRecord
-from fame.web.management.commands._region import seed_accounts
 
 from ..conftest import signed_in_client
+from .conftest import demo_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-@pytest.fixture
-def region(tmp_path: Path) -> Path:
-    folder = tmp_path / "region"
-    call_command("synth", children=40, seed=11, out=str(folder), stdout=StringIO())
-    region = seed_accounts(folder)
-    records = tmp_path / "records"
-    records.mkdir()
-    for path in folder.glob("*.csv"):
-        if path.name != "truth.csv":
-            (records / path.name).write_bytes(path.read_bytes())
-    call_command("index", "load", str(records), stdout=StringIO())
-    folder.joinpath("logins.json").write_text(json.dumps(region["demo_logins"]))
-    return folder
-
-
 def _use_the_index(region: Path, searches: int = 6) -> None:
     """A health visitor searches for children by name and date of birth and opens records."""
-    username = json.loads(region.joinpath("logins.json").read_text())["health_visitor"]
+    username = demo_login(region, "health_visitor")
     client = signed_in_client(User.objects.get(username=username))
     for source in SourceRecord.objects.order_by("pk")[:searches]:
         born = source.date_of_birth
@@ -59,8 +44,8 @@ def _use_the_index(region: Path, searches: int = 6) -> None:
             assert opened.status_code == 302
 
 
-def test_export_is_ocel_and_holds_no_personal_identifier(region: Path, tmp_path: Path):
-    _use_the_index(region)
+def test_export_is_ocel_and_holds_no_personal_identifier(demo_region: Path, tmp_path: Path):
+    _use_the_index(demo_region)
     out = tmp_path / "real.ocel.json"
 
     call_command(
@@ -96,8 +81,8 @@ def test_export_is_ocel_and_holds_no_personal_identifier(region: Path, tmp_path:
     assert leaked == []
 
 
-def test_each_export_has_its_own_pseudonyms_and_is_audited(region: Path, tmp_path: Path):
-    _use_the_index(region, searches=2)
+def test_each_export_has_its_own_pseudonyms_and_is_audited(demo_region: Path, tmp_path: Path):
+    _use_the_index(demo_region, searches=2)
     first, second = tmp_path / "a.json", tmp_path / "b.json"
 
     for out in (first, second):
@@ -121,8 +106,8 @@ def test_each_export_has_its_own_pseudonyms_and_is_audited(region: Path, tmp_pat
     }
 
 
-def test_conform_reads_the_real_log_against_the_model(region: Path, tmp_path: Path):
-    _use_the_index(region)
+def test_conform_reads_the_real_log_against_the_model(demo_region: Path, tmp_path: Path):
+    _use_the_index(demo_region)
     out = tmp_path / "real.ocel.json"
     call_command(
         "demonstrator", "export", "--since", "2000-01-01", "--out", str(out), stdout=StringIO()
@@ -152,7 +137,7 @@ def test_conform_reads_the_real_log_against_the_model(region: Path, tmp_path: Pa
     assert opening and opening[0]["real_n"] >= 1 and opening[0]["model_n"] > 100
 
 
-def test_export_keeps_an_existing_file(region: Path, tmp_path: Path):
+def test_export_keeps_an_existing_file(demo_region: Path, tmp_path: Path):
     out = tmp_path / "kept.json"
     out.write_text("mine", encoding="utf-8")
 

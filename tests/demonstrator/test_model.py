@@ -8,6 +8,8 @@ import pytest
 from fame.demonstrator.model import Run
 from fame.demonstrator.scenario import Scenario
 
+from .conftest import CONTRACT_MEASURES
+
 
 def _run(scenario: Scenario, approach: str, *, seed: int = 7, replication: int = 0) -> Run:
     run = Run(scenario, approach, replication=replication, seed=seed)
@@ -76,13 +78,6 @@ def test_isa_team_too_small_makes_a_queue(small: Scenario):
 def test_every_published_measure_is_a_number_or_none(small: Scenario, approach: str):
     figures = Run(small, approach, replication=0, seed=3).run()
 
-    for name in (
-        "finding_hours_per_practitioner_month",
-        "share_finding_everyone",
-        "days_concern_to_first_tac",
-        "days_concern_to_services",
-        "times_family_tells_story",
-        "practitioner_hours_per_caf",
-    ):
+    for name in CONTRACT_MEASURES:
         assert isinstance(figures[name], float), name
     assert 0 <= figures["share_finding_everyone"] <= 1
