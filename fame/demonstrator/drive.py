@@ -1,11 +1,14 @@
 """Drive a running demo region from a scenario: the path from simulation to monitoring.
 
-The scenario's model is run once; then its searches are played, at ``speed``
-simulated days a second, against the hub through its real pages, as the demo
-region's practitioners: each signs in with both factors, searches the Child
-Index for a child of the region by family name and date of birth, and opens
-the first record found for early help. The hub audits all of it as it would a
-person's work, so the live feed and ``export`` show it.
+The scenario's model is run once; then its searches and its requests for
+details are played, at ``speed`` simulated days a second, against the hub
+through its real pages, as the demo region's practitioners: each signs in with
+both factors, searches the Child Index for a child of the region by family name
+and date of birth, and opens the first record found for early help; for a
+request, they then ask the first other agency the record offers for its
+assessment (no consent recorded), and that agency's node decides. The hub
+audits all of it as it would a person's work, so the live feed and ``export``
+show it.
 
 Demo regions only: it refuses when this process runs in production mode, when
 the hub is not on this machine (loopback), or when this data folder holds no
@@ -56,6 +59,7 @@ class Played:
     searches: int = 0
     found: int = 0
     opened: int = 0
+    asked: int = 0
     failed: list[str] = field(default_factory=list)
 
 
@@ -129,7 +133,9 @@ class Practitioner:
         if done.status_code != 302:
             raise DriveRefused(f"The hub refused {self.user.username}'s security code.")
 
-    def search_and_open(self, child: dict[str, str], played: Played) -> None:
+    def search_and_open(self, child: dict[str, str], played: Played) -> str | None:
+        """Search for ``child`` and open the first record found for early help; the record
+        page's address, or None."""
         born = child["date_of_birth"].split("-")
         page = self._post(
             "/children",
@@ -143,16 +149,33 @@ class Practitioner:
         played.searches += 1
         if page.status_code != 200:
             played.failed.append(f"search answered HTTP {page.status_code}")
-            return
+            return None
         results = links(page.text, "/children/results/")
         if not results:
-            return
+            return None
         played.found += 1
         opened = self._post(results[0], {"purpose": "early_help"})
-        if opened.status_code == 302:
-            played.opened += 1
-        else:
+        if opened.status_code != 302:
             played.failed.append(f"opening a record answered HTTP {opened.status_code}")
+            return None
+        played.opened += 1
+        return opened.headers["location"]
+
+    def ask_for_details(self, record: str, played: Played) -> None:
+        """Ask the first other agency the record page offers for its assessment, for early
+        help, the family told and no consent recorded: the agency's node decides."""
+        asks = links(self.client.get(record).text, f"{record}/ask/")
+        if not asks:
+            return
+        asked = self._post(
+            asks[0],
+            {"purpose": "early_help", "categories": "assessment", "family_told": "yes",
+             "consent": "none"},
+        )  # fmt: skip
+        if asked.status_code == 302:
+            played.asked += 1
+        else:
+            played.failed.append(f"asking an agency answered HTTP {asked.status_code}")
 
 
 def region_children(region_dir: Path) -> list[dict[str, str]]:
@@ -172,27 +195,36 @@ def region_children(region_dir: Path) -> list[dict[str, str]]:
     return children
 
 
-def searches_to_play(
-    scenario: Scenario, approach: str, days: float
-) -> Iterator[tuple[float, str, int]]:
-    """(simulated day, agency type, child number) of each search in the model's first days."""
+@dataclass(frozen=True)
+class Step:
+    """One thing the model's practitioner does that drive plays: a search, or a request for
+    another agency's details (a search and the record opened first, as a person would)."""
+
+    day: float
+    agency_type: str
+    child: int
+    asks: bool = False
+
+
+def steps_to_play(scenario: Scenario, approach: str, days: float) -> Iterator[Step]:
+    """The model's searches and requests for details in its first ``days``, in time order."""
     [(_, _, _, recorder)] = run_all(
         scenario, [approach], replications=1, seed=scenario.seed, jobs=1, keep_events=True
     )
+    cafs: dict[str, tuple[str, int]] = {}  # a CAF's assessor's agency type and its child
     for activity, moment, objects, _ in recorder.timed():
         day = (moment - SIMULATION_START).total_seconds() / 86_400
         if day > days:
             return
-        if activity != "find who is involved":
-            continue
-        kind = child = None
-        for object_id, qualifier in objects.items():
-            if qualifier == "searcher":
-                kind = object_id.split("-")[1]
-            elif qualifier == "child":
-                child = int(object_id.split("-")[1])
-        if kind is not None and child is not None:
-            yield day, kind, child
+        by_role = {qualifier: object_id for object_id, qualifier in objects.items()}
+        if activity == "CAF started":
+            kind = by_role["assessor"].split("-")[1]
+            cafs[by_role["assessment"]] = (kind, int(by_role["child"].split("-")[1]))
+        elif activity == "details requested" and by_role.get("assessment") in cafs:
+            kind, child = cafs[by_role["assessment"]]
+            yield Step(day, kind, child, asks=True)
+        elif activity == "find who is involved" and "searcher" in by_role:
+            yield Step(day, by_role["searcher"].split("-")[1], int(by_role["child"].split("-")[1]))
 
 
 def drive(
@@ -253,8 +285,8 @@ def _play(
 ) -> Played:
     played = Played()
     started = time.monotonic()
-    for day, kind, child in searches_to_play(scenario, approach, days):
-        persona = PERSONA_FOR.get(kind, "school_teacher")
+    for step in steps_to_play(scenario, approach, days):
+        persona = PERSONA_FOR.get(step.agency_type, "school_teacher")
         username = logins.get(persona)
         if username not in users:
             raise DriveRefused(
@@ -264,10 +296,13 @@ def _play(
             practitioners[persona] = Practitioner(
                 hub, users[username], password, transport=transport
             )
-        wait = day / speed - (time.monotonic() - started)
+        wait = step.day / speed - (time.monotonic() - started)
         if wait > 0:
             sleep(wait)
-        practitioners[persona].search_and_open(children[child % len(children)], played)
+        practitioner = practitioners[persona]
+        record = practitioner.search_and_open(children[step.child % len(children)], played)
+        if record and step.asks:
+            practitioner.ask_for_details(record, played)
         if tick:
             tick()
     return played

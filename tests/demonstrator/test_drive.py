@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 
 from fame.audit.models import AuditEvent
 
+from ..browser.test_detail_requests import node_on_live_server
+
 pytestmark = [pytest.mark.slow]
 
 
@@ -70,3 +72,47 @@ def test_drive_refuses_in_production_mode(demo_region: Path, settings):
 def test_drive_bad_input(db, args: tuple[str, ...], says: str, tmp_path: Path):
     with pytest.raises(CommandError, match=says):
         _drive(*args)
+
+
+REQUESTING = """
+based_on = "small"
+name = "requesting"
+description = "Few searches, many CAFs quickly asking other agencies: for the test."
+[finding]
+needs_per_practitioner_month = 0.001
+[caf]
+concerns_per_10000_children_year = 3000
+caf_chance = 1
+consent_chance = 1
+days_to_decide = { dist = "fixed", value = 0.05 }
+days_to_consent = { dist = "fixed", value = 0.05 }
+days_to_assess = { dist = "fixed", value = 0.1 }
+details_requests_per_caf = 3
+"""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_drive_plays_requests_for_details_the_nodes_answer(
+    demo_region: Path, live_server, settings, tmp_path: Path
+):
+    region = json.loads((demo_region / "region.json").read_text())
+    agencies = [o["agency_id"] for o in region["organisations"]]
+    node_on_live_server(
+        settings, live_server, agencies=agencies,
+        hosted={o["agency_id"]: o["name"] for o in region["organisations"]},
+    )  # fmt: skip
+    scenario = tmp_path / "requesting.toml"
+    scenario.write_text(REQUESTING, encoding="utf-8")
+    out = StringIO()
+
+    call_command(
+        "demonstrator", "drive", "--scenario", str(scenario), "--hub", live_server.url,
+        "--region", str(demo_region), "--days", "1", "--speed", "1000",
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+
+    asked = AuditEvent.objects.filter(action="federation.detail_requested").count()
+    answered = AuditEvent.objects.filter(action="federation.detail_answered").count()
+    assert asked >= 1
+    assert answered == asked
+    assert f"{asked} requests for details sent" in out.getvalue()

@@ -291,7 +291,8 @@ class Command(BaseCommand):
                 ) from None
         self.stdout.write(
             f"Played {played.searches:,} searches from {days:g} simulated days of {scenario.name} "
-            f"({approach}): {played.found:,} found a child, {played.opened:,} records opened."
+            f"({approach}): {played.found:,} found a child, {played.opened:,} records opened, "
+            f"{played.asked:,} requests for details sent."
         )
         for failure in played.failed[:10]:
             self.stderr.write(f"  {failure}")
