@@ -267,3 +267,13 @@ def test_home_of_an_administrator_says_their_roles_do_not_include_searching(
     line = "Your roles do not include searching for children or seeing their records."
     assert line in signed_in_client(administrator).get("/").content.decode()
     assert line not in signed_in_client(school_teacher).get("/").content.decode()
+
+
+def test_home_of_a_caf_coordinator_leads_to_the_coordination_queue(local_authority):
+    coordinator = UserFactory(
+        username="cora", organisation=local_authority, roles=["practitioner", "caf_coordinator"]
+    )
+
+    page = signed_in_client(coordinator).get("/").content.decode()
+
+    assert 'id="coordination"' in page and 'href="/caf/queue"' in page
