@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
@@ -34,8 +35,16 @@ def demo_region(tmp_path: Path) -> Path:
     """A small demo region as `fame demo` makes one: its accounts (demo logins with
     authenticators) and its agencies' records loaded into the Child Index. Needs the
     database (mark the test)."""
+    from fame.accounts.models import TrainingCourse
     from fame.web.management.commands._region import seed_accounts
 
+    # The courses a migration adds: a transactional test before this one may have emptied
+    # the tables, and the region's practitioners are trained in them.
+    courses = import_module("fame.accounts.migrations.0002_required_training").COURSES
+    for code, name, months in courses:
+        TrainingCourse.objects.update_or_create(
+            code=code, defaults={"name": name, "valid_for_months": months, "required": True}
+        )
     folder = tmp_path / "region"
     call_command("synth", children=40, seed=11, out=str(folder), stdout=StringIO())
     seed_accounts(folder)
