@@ -51,17 +51,34 @@ SUBCOMMANDS = ("scenarios", "simulate", "compare", "export", "conform", "drive")
 
 class Command(BaseCommand):
     help = (
-        "The Regional Demonstrator: list the shipped scenarios, simulate one, or compare "
-        "its approaches with 95% confidence intervals. " + USAGE
+        "The Regional Demonstrator: list the shipped scenarios, simulate one, compare its "
+        "approaches with 95% confidence intervals, export the real system's activity "
+        "(pseudonymised), conform it to a scenario, or drive a demo region from one. " + USAGE
     )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("subcommand", nargs="?", help=", ".join(SUBCOMMANDS))
         parser.add_argument("--scenario", metavar="FILE", help="a scenario file, or a shipped name")
-        parser.add_argument("--approach", metavar="NAME", help="simulate only this approach")
-        parser.add_argument("--replications", type=str, default="10", metavar="N")
-        parser.add_argument("--seed", type=str, default=None, metavar="S")
+        parser.add_argument(
+            "--approach",
+            metavar="NAME",
+            help="the approach to simulate, conform to or drive (conform and drive: the last)",
+        )
+        parser.add_argument(
+            "--replications",
+            type=str,
+            default="10",
+            metavar="N",
+            help="runs of each approach (default 10)",
+        )
+        parser.add_argument(
+            "--seed",
+            type=str,
+            default=None,
+            metavar="S",
+            help="the random seed (default: the scenario's); the same seed, the same figures",
+        )
         parser.add_argument(
             "--jobs",
             type=str,
@@ -69,11 +86,15 @@ class Command(BaseCommand):
             metavar="J",
             help="processes to run at once (default: one per core)",
         )
-        parser.add_argument("--out", metavar="DIR", help="where simulate writes its files")
+        parser.add_argument(
+            "--out",
+            metavar="DIR",
+            help="where simulate writes its files (a folder) or export its log (a file)",
+        )
         parser.add_argument(
             "--overwrite",
             action="store_true",
-            help="let simulate replace files a previous run wrote in DIR",
+            help="let simulate or export replace what an earlier run wrote",
         )
         parser.add_argument("--json", action="store_true", help="print JSON for scripts")
         parser.add_argument("--since", metavar="DATE", help="export activity from this day on")
