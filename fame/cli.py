@@ -33,5 +33,15 @@ def main(argv: list[str] | None = None) -> None:
     execute_from_command_line(["fame", *args])
 
 
+def unusable(what: str, problems: list[str]) -> str:
+    """Why a file a verb was given cannot be used: one line for one problem, else a line for
+    each. ``what`` names it as people gave it ("The scenario x.json"); a problem that starts
+    with "scenario: " is about the whole file, already named."""
+    if len(problems) == 1:
+        return f"{what} cannot be used: {problems[0].removeprefix('scenario: ')}"
+    listed = "\n".join(f"  {problem}" for problem in problems)
+    return f"{what} cannot be used:\n{listed}"
+
+
 if __name__ == "__main__":
     main()

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from fame.cli import unusable
 from fame.demonstrator.compare import bounds, comparison, interval, run_all
 from fame.demonstrator.conform import LogError, conformance, read_log
 from fame.demonstrator.events import ocel_document, write_ocel
@@ -374,14 +375,8 @@ def _scenario(given: str | None) -> Scenario:
     try:
         return read_scenario(path)
     except ScenarioError as error:
-        if len(error.problems) == 1:
-            problem = error.problems[0].removeprefix("scenario: ")
-            raise CommandError(
-                f"The scenario {given} cannot be used: {problem}", returncode=2
-            ) from None
-        listed = "\n".join(f"  {problem}" for problem in error.problems)
         raise CommandError(
-            f"The scenario {given} cannot be used:\n{listed}", returncode=2
+            unusable(f"The scenario {given}", error.problems), returncode=2
         ) from None
 
 

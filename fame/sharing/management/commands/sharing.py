@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fame.cli import unusable
 from fame.sharing._facts import Decision
 from fame.sharing._pdp import decide
 from fame.sharing._scenario import ScenarioError, read_scenario
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             scenario = read_scenario(Path(options["scenario"]))
         except ScenarioError as error:
             raise CommandError(
-                unusable(options["scenario"], error.problems), returncode=2
+                unusable(f"The scenario {options['scenario']}", error.problems), returncode=2
             ) from None
         for note in scenario.notes:
             self.stderr.write(f"Note: {note}.")
@@ -61,14 +62,6 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(decision.as_dict(request_id), ensure_ascii=False))
         else:
             self.stdout.write(table(answers))
-
-
-def unusable(file: str, problems: list[str]) -> str:
-    """Why the scenario cannot be used: one line for one problem, else a line for each."""
-    if len(problems) == 1:  # "scenario: " names the whole file, said already
-        return f"The scenario {file} cannot be used: {problems[0].removeprefix('scenario: ')}"
-    listed = "\n".join(f"  {problem}" for problem in problems)
-    return f"The scenario {file} cannot be used:\n{listed}"
 
 
 def table(answers: list[tuple[str, Decision]]) -> str:
