@@ -155,13 +155,7 @@ class Run:
         self.gather: Draw = drawer(self.a.days_to_gather_tac or scenario.caf.days_to_gather_tac)
         region = scenario.region
         self.children = region.children
-        self.practitioners_by_type: dict[str, float] = {
-            str(t): a.agencies_per_10000_children
-            * a.practitioners_per_agency
-            * self.children
-            / 10_000
-            for t, a in region.agencies.items()
-        }
+        self.practitioners_by_type = scenario.practitioners_by_type()
         self.agencies_by_type: dict[str, int] = {
             str(t): max(1, round(a.agencies_per_10000_children * self.children / 10_000))
             for t, a in region.agencies.items()

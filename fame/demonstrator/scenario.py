@@ -193,13 +193,13 @@ class Scenario(_Strict):
             raise ValueError("names no approach")
         return self
 
-    def practitioners(self) -> int:
-        per = self.region.agencies.values()
-        return round(
-            sum(a.agencies_per_10000_children * a.practitioners_per_agency for a in per)
-            * self.region.children
-            / 10_000
-        )
+    def practitioners_by_type(self) -> dict[str, float]:
+        """Practitioners of each agency type across the region (not rounded)."""
+        return {
+            str(t): a.agencies_per_10000_children * a.practitioners_per_agency
+            * self.region.children / 10_000
+            for t, a in self.region.agencies.items()
+        }  # fmt: skip
 
 
 def _where(location: tuple[int | str, ...]) -> str:
