@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 # Licences a run-time npm package may have (docs/adr/0017-licence-and-dependency-licences.md).
-NPM_ALLOWED := MIT;ISC;BSD-2-Clause;BSD-3-Clause;Apache-2.0;0BSD
+NPM_ALLOWED := MIT;ISC;BSD-2-Clause;BSD-3-Clause;Apache-2.0;0BSD;Unlicense
 
 .PHONY: run test lint typecheck licences pytest bench clean install
 

@@ -296,6 +296,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "fame" / "static",
     BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("d3", BASE_DIR / "node_modules" / "d3" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION

@@ -16,12 +16,14 @@ import json
 import secrets
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Max
 from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from fame.accounts.decorators import requires
@@ -34,6 +36,7 @@ from .live import Pseudonyms, activities
 SESSION_NONCE = "fame_demonstrator_feed"
 POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 15.0
+REPLAY_SECONDS_MAX = 86400
 
 
 def _frame(seq: int, found: tuple[Any, ...]) -> str:
@@ -51,9 +54,16 @@ def _frame(seq: int, found: tuple[Any, ...]) -> str:
 
 
 def _last_seen(request: HttpRequest) -> int:
+    """The sequence number after which to send: the browser's last event when it reconnects,
+    ``after`` when asked, the last ``since`` seconds (at most a day) for a replay, else now."""
     given = request.headers.get("Last-Event-ID") or request.GET.get("after", "")
     if given.isdigit():
         return int(given)
+    since = request.GET.get("since", "")
+    if since.isdigit():
+        seconds = min(int(since), REPLAY_SECONDS_MAX)
+        older = AuditEvent.objects.filter(time__lt=timezone.now() - timedelta(seconds=seconds))
+        return int(older.aggregate(newest=Max("seq"))["newest"] or 0)
     newest = AuditEvent.objects.aggregate(newest=Max("seq"))["newest"]
     return int(newest or 0)
 

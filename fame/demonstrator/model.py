@@ -99,23 +99,36 @@ class Outcome:
 class WatchedResource(simpy.Resource):
     """A resource that integrates the length of its queue over time."""
 
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+    def __init__(self, env: simpy.Environment, capacity: int, *, keep: bool = False) -> None:
         super().__init__(env, capacity=capacity)
         self._area = 0.0
         self._since = 0.0
+        self.series: list[tuple[float, int]] | None = [] if keep else None
+        """(day, people waiting) at each change, when kept (the demonstrator's views)."""
 
     def _note(self) -> None:
         now = self._env.now
         self._area += len(self.queue) * (now - self._since)
         self._since = now
 
+    def mark(self) -> None:
+        """Keep the queue's length now (a request granted leaves the queue when it is)."""
+        if self.series is not None:
+            waiting = len(self.queue)
+            if not self.series or self.series[-1][1] != waiting:
+                self.series.append((self._env.now, waiting))
+
     def request(self) -> simpy.resources.resource.Request:
         self._note()
-        return super().request()
+        request = super().request()
+        self.mark()
+        return request
 
     def release(self, request: Any) -> Any:
         self._note()
-        return super().release(request)
+        released = super().release(request)
+        self.mark()
+        return released
 
     def mean_queue(self) -> float:
         self._note()
@@ -177,9 +190,10 @@ class Run:
             for t in AGENCY_TYPES
         ]
         workforce = scenario.workforce
-        self.isa = WatchedResource(self.env, workforce.isa_officers)
+        keep = self.log.enabled
+        self.isa = WatchedResource(self.env, workforce.isa_officers, keep=keep)
         coordinators = round(workforce.coordinators_per_100000_children * self.children / 100_000)
-        self.coordinators = WatchedResource(self.env, max(1, coordinators))
+        self.coordinators = WatchedResource(self.env, max(1, coordinators), keep=keep)
         weekly = workforce.tac_slots_per_week_per_100000_children * self.children / 100_000
         self.slots_per_week = max(1, round(weekly))
         self.slots = simpy.Container(
@@ -275,6 +289,7 @@ class Run:
         asked = self.env.now
         with self.isa.request() as turn:
             yield turn
+            self.isa.mark()
             self.tally.isa_waits_hours.append((self.env.now - asked) * 24)
             hours = self.f.isa_minutes_per_request(u) / 60
             yield self.env.timeout(hours / self.s.workforce.isa_hours_per_day)
@@ -347,14 +362,24 @@ class Run:
         objects = {child: "child", caf: "assessment", practitioner: "assessor"}
         self.log.event("CAF started", env.now, objects, agency_type=initiator)
         yield env.timeout(c.days_to_assess(v[4]))
-        caf_hours += c.assessment_hours(v[5])
+        assessing = c.assessment_hours(v[5])
+        caf_hours += assessing
         # On paper each other agency keeps its own record and may ask again; a shared CAF
         # reaches the agencies found, and only those not found may still ask.
         paper = self.a.record == "paper"
         retelling = involved if paper else [a for a in involved if a not in found]
         told = 1 + sum(1 for a in retelling if v[6 + AGENCY_TYPES.index(a)] < c.retell_chance)
-        caf_hours += yield env.process(self._details_requests(caf, found, drawn.requests))
-        self.log.event("CAF completed", env.now, objects, agency_type=initiator)
+        asking = yield env.process(self._details_requests(caf, found, drawn.requests))
+        caf_hours += asking
+        self.log.event(
+            "CAF completed",
+            env.now,
+            objects,
+            agency_type=initiator,
+            assessment_hours=round(assessing, 2),
+            asking_hours=round(asking, 2),
+            times_told=told,
+        )
         t.cafs += 1
         t.cafs_by_initiator[initiator] += 1
         agencies = 1 + len(found)
@@ -363,6 +388,7 @@ class Run:
             asked = env.now
             with self.coordinators.request() as turn:
                 yield turn
+                self.coordinators.mark()
                 t.coordinator_waits_days.append(env.now - asked)
                 arranging = c.coordinator_hours_per_tac(w[0])
                 yield env.timeout(arranging / self.s.workforce.coordinator_hours_per_day)
@@ -371,9 +397,14 @@ class Run:
             yield self.slots.get(1)  # a meeting slot this week, or the next week with one free
             t.slot_waits_days.append(env.now - gathered)
             meeting = self._new_id("meeting")
-            caf_hours += agencies * c.meeting_hours_per_attendee(w[2])
+            each = c.meeting_hours_per_attendee(w[2])
+            caf_hours += agencies * each
             self.log.event(
-                "TAC meeting held", env.now, {**objects, meeting: "meeting"}, attendees=agencies
+                "TAC meeting held",
+                env.now,
+                {**objects, meeting: "meeting"},
+                attendees=agencies,
+                hours_each=round(each, 2),
             )
             t.concern_to_tac.append(env.now - start)
         self.log.event("lead professional agreed", env.now, objects)
@@ -384,8 +415,9 @@ class Run:
         for review in range(MAX_REVIEWS):
             at = 4 + 3 * review
             yield env.timeout(c.days_between_reviews(w[at]))
-            caf_hours += agencies * c.review_hours(w[at + 1])
-            self.log.event("CAF reviewed", env.now, objects)
+            each = c.review_hours(w[at + 1])
+            caf_hours += agencies * each
+            self.log.event("CAF reviewed", env.now, objects, hours_each=round(each, 2))
             if w[at + 2] < c.step_up_chance_at_review:
                 self.log.event("stepped up to social care", env.now, objects)
                 break

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import feed
+from . import feed, views
 
 app_name = "demonstrator"
 urlpatterns = [
+    path("demonstrator/", views.home, name="home"),
+    path("demonstrator/run.json", views.run_events, name="run_events"),
     path("demonstrator/feed", feed.feed, name="feed"),
+    path("demonstrator/<slug:perspective>", views.watch, name="watch"),
 ]
