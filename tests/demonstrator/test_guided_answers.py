@@ -97,6 +97,7 @@ def test_a_figure_over_replications_has_an_interval_and_a_count_is_whole():
     [(_, counted)] = figure_finding(once, scenario="small", seed=5, replication=0).rows
 
     assert "(95% interval " in spread
+    assert not spread.split("(95% interval ")[1].startswith("-")  # a count is never below 0
     assert counted.replace(",", "").isdigit()
 
 

@@ -102,6 +102,15 @@ def test_a_question_without_an_answer_is_refused():
     assert refused.value.problems == ["steps.0: a question needs at least one answer"]
 
 
+def test_a_story_may_not_type_a_figure_in_its_words():
+    with pytest.raises(StoryError) as refused:
+        parse_story(GOOD.replace("Someone notices.", "Someone notices 3 concerns."))
+
+    assert refused.value.problems == [
+        "steps.0.narration: holds a figure: write it in words, or let an answer compute it"
+    ]
+
+
 def test_a_story_that_is_not_toml_is_refused():
     with pytest.raises(StoryError) as refused:
         parse_story("name = ")

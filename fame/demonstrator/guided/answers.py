@@ -32,7 +32,7 @@ from fame.sharing import (
     decide,
 )
 
-from ..compare import interval, run_all
+from ..compare import bounds, interval, run_all
 from ..playback import shipped
 from ..reports import _figure
 from .cases import Case, day_in_words, run_document
@@ -218,7 +218,7 @@ def figure_finding(
             figures[answer.measure] if answer.measure else float(counts[str(answer.count)])
             for figures, counts in _runs(scenario, approach, seed, first, answer.replications)
         ]
-        spread = interval(values)
+        spread = interval(values, **bounds(answer.measure or "count"))
         counted = answer.count is not None and answer.replications == 1
         words = (
             f"{spread.mean:,.0f}" if counted and spread.mean is not None else _figure(spread.mean)

@@ -177,6 +177,13 @@ class Step(_Strict):
     explanation: str = Field(default="", max_length=2000)
     """Words that go with the computed answer: the rule in plain English, never a figure."""
 
+    @field_validator("narration", "question", "explanation")
+    @classmethod
+    def _no_figures(cls, value: str | None) -> str | None:
+        if value and any(character.isdigit() for character in value):
+            raise ValueError("holds a figure: write it in words, or let an answer compute it")
+        return value
+
     @model_validator(mode="after")
     def _asked(self) -> Step:
         if self.answers and not self.question:
