@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from fame.audit import record_event
+
 from .conftest import CheckedPage
 from .test_child_index import signed_in
 from .test_demonstrator import SMALL, board_member, watching  # noqa: F401 - fixture
@@ -120,3 +122,26 @@ def test_choosing_a_case_in_a_practitioners_week_moves_the_client_view(page, boa
     expect(client.locator("#text-alternatives p").first).to_contain_text(child)
     client.check()
     client.save_screenshot("demonstrator-client-followed")
+
+
+def test_a_live_case_is_a_pseudonym_with_its_journey(page, settings, auditor, school_teacher):
+    settings.FAME_DEMONSTRATOR_FEED_SECONDS = 0  # the backlog, then the browser reconnects
+    for action in ("index.record_opened", "caf.started", "caf.meeting_recorded"):
+        record_event(action, actor=school_teacher, target="person:olivia-hartley-uid")
+    signed_in(page, auditor)
+    watching(page, "client", "live=1")
+
+    chosen = page.page.get_by_label("Case (a pseudonym)")
+    expect(chosen).to_have_value(re.compile(r"^child-[0-9a-f]{20}$"))
+    words = page.locator("#text-alternatives table").first
+    expect(words).to_contain_text("CAF started")
+    expect(words).to_contain_text("Team Around the Child met")
+    expect(page.locator("svg.fame-people__chart g.step")).to_have_count(3)
+    assert "olivia" not in page.content().lower()
+    page.check()
+    page.save_screenshot("demonstrator-client-live")
+
+    watching(page, "practitioner", "live=1")
+    expect(page.locator(".fame-people__panel img").first).to_be_visible()
+    expect(page.locator("#text-alternatives p").first).to_contain_text("steps this week")
+    page.check()

@@ -102,6 +102,7 @@ class People {
     this.byCaf = new Map() // caf -> event indices
     this.cafChild = new Map()
     this.cafAssessor = new Map()
+    this.childAssessor = new Map() // who started each child's first CAF (live: no CAF ids)
     this.cafStarted = [] // [t, child] in time order
     this.tacChildren = []
     this.work = [] // each practitioner's steps, in time order
@@ -111,9 +112,10 @@ class People {
       const caf = qualified(event, 'assessment') || qualified(event, 'caf')
       if (child) push(this.byChild, child, i)
       if (caf) push(this.byCaf, caf, i)
-      if (event.activity === 'CAF started' && child && caf) {
-        this.cafChild.set(caf, child)
-        this.cafAssessor.set(caf, qualified(event, 'assessor') || qualified(event, 'by'))
+      if (event.activity === 'CAF started' && child) {
+        const assessor = qualified(event, 'assessor') || qualified(event, 'by')
+        if (caf) { this.cafChild.set(caf, child); this.cafAssessor.set(caf, assessor) }
+        if (!this.childAssessor.has(child)) this.childAssessor.set(child, assessor)
         this.cafStarted.push([event.t, child])
       }
       if (event.activity === 'TAC meeting held') {
@@ -138,8 +140,7 @@ class People {
   }
 
   assessorOf (child) {
-    for (const [caf, whose] of this.cafChild) if (whose === child) return this.cafAssessor.get(caf)
-    return null
+    return this.childAssessor.get(child) || null
   }
 
   // One child's journey, whole: from the concern that led to their (first) CAF to its end.

@@ -108,7 +108,9 @@ export function mount (root, { player, runs, live, when, alternative }) {
         ])
       })
     })
-    told.textContent = parts.length ? parts.join('. ') + '.' : shownCase ? `${shownCase}: the story has not been told yet.` : 'No child has a CAF yet.'
+    told.textContent = parts.length
+      ? parts.join('. ') + '.'
+      : !shownCase ? 'No child has a CAF yet.' : live ? `${shownCase}: a case in the real system, by its pseudonym.` : `${shownCase}: the story has not been told yet.`
   }
 }
 
@@ -116,9 +118,17 @@ export function mount (root, { player, runs, live, when, alternative }) {
 function plan (runs, child, width) {
   const rows = runs.map((run) => ({ run, child, steps: child ? people(run).journey(child) : [] }))
   const times = rows.flatMap((row) => row.steps.map((s) => s.t))
-  const start = times.length ? Math.floor(d3.min(times)) : 0
-  const end = times.length ? Math.max(start + 28, Math.ceil(d3.max(times)) + 3) : 28
+  const live = runs[0].live
+  // A simulated journey runs over weeks; a live one over the last hour or so.
+  const [least, margin] = live ? [1 / 24, 5 / 1440] : [28, 3]
+  const start = times.length ? (live ? d3.min(times) - margin : Math.floor(d3.min(times))) : 0
+  const end = times.length ? Math.max(start + least, d3.max(times) + margin) : least
   const x = d3.scaleLinear().domain([start, end]).range([20, Math.max(400, width - 20)])
+  x.label = live
+    ? (d) => runs[0].date(d).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
+    : (d) => `day ${d + 1}`
+  x.wait = live ? (days) => `${Math.round(days * 1440)} min` : (days) => `${Math.round(days)} d`
+  x.least = live ? 1 / 1440 : DAY
   let top = 0
   for (const row of rows) {
     const ends = []
@@ -165,7 +175,7 @@ function draw (svg, { rows, x, height, width }, t) {
   row.select('text.title').attr('x', 0).attr('y', (r) => r.top + 16)
     .text((r) => `${r.run.label}${r.steps.length ? '' : `: ${r.child || 'this child'} has no journey here`}`)
   row.select('g.axis').attr('transform', (r) => `translate(0,${r.axisY + 24})`)
-    .each(function () { d3.select(this).call(d3.axisBottom(x).ticks(8).tickFormat((d) => `day ${d + 1}`)) })
+    .each(function () { d3.select(this).call(d3.axisBottom(x).ticks(8).tickFormat(x.label)) })
   row.select('line.rule').attr('x1', x.range()[0]).attr('x2', x.range()[1]).attr('y1', (r) => r.axisY).attr('y2', (r) => r.axisY)
   const inView = Math.max(x.domain()[0], Math.min(t, x.domain()[1]))
   row.select('line.now').attr('x1', x(inView)).attr('x2', x(inView))
@@ -193,15 +203,15 @@ function draw (svg, { rows, x, height, width }, t) {
     const waits = []
     for (let k = 1; k < shown.length; k++) {
       const gap = shown[k].t - shown[k - 1].t
-      if (gap >= DAY && x(shown[k].t) - x(shown[k - 1].t) > 26) waits.push({ from: shown[k - 1].t, to: shown[k].t, days: Math.round(gap) })
+      if (gap >= x.least && x(shown[k].t) - x(shown[k - 1].t) > 30) waits.push({ from: shown[k - 1].t, to: shown[k].t, days: gap })
     }
     g.select('g.waits').selectAll('text').data(waits).join('text')
       .attr('font-size', 11).attr('fill', '#505a5f').attr('text-anchor', 'middle')
-      .attr('x', (w) => x((w.from + w.to) / 2)).attr('y', r.axisY + 15).text((w) => `${w.days} d`)
+      .attr('x', (w) => x((w.from + w.to) / 2)).attr('y', r.axisY + 15).text((w) => x.wait(w.days))
     const last = shown[shown.length - 1]
     const over = !last || r.steps.length === shown.length
     g.select('text.waiting').attr('x', last ? x(last.t) + 4 : 0).attr('y', r.axisY - 4)
-      .text(!over && t - last.t >= DAY ? `waiting ${Math.floor(t - last.t)} days` : '')
+      .text(!over && t - last.t >= x.least ? `waiting ${x.wait(t - last.t)}` : '')
   })
 }
 

@@ -15,7 +15,6 @@ const HEIGHT = 220
 const MARGIN = { top: 24, right: 10, bottom: 30, left: 48 }
 
 export function mount (root, { player, runs, live, when, alternative }) {
-  const index = people(runs[0])
   const controls = root.appendChild(document.createElement('div'))
   controls.className = 'fame-people__controls'
   const agency = field(controls, 'practitioner-agency', 'Agency')
@@ -45,8 +44,9 @@ export function mount (root, { player, runs, live, when, alternative }) {
 
   let shownOptions = ''
   player.on((state) => {
+    const index = people(runs[0]) // built again as a live feed grows
     const level = levelOf(state.selection, index)
-    options(level, state.t)
+    options(index, level, state.t)
     const week = weekAround(runs[0], state.t)
     heading.textContent = `${level.practitioner || (level.agency ? `Every ${plain(level.agency)} practitioner` : 'Every practitioner in the region')}: the week from ${runs[0].date(week[0]).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' })}`
     const max = { hours: 0 }
@@ -65,11 +65,11 @@ export function mount (root, { player, runs, live, when, alternative }) {
   })
 
   // The choices follow the selection (and the cases and practitioners seen so far).
-  function options (level, t) {
+  function options (index, level, t) {
     const agencies = live ? [...new Set(index.work.map((w) => w.agency).filter(Boolean))] : Object.keys(runs[0].region.agencies)
     const workers = [...new Set(index.workBetween(-Infinity, t, (id) => !level.agency || agencyOfWork(index, id) === level.agency).map((w) => w.who))]
     if (level.practitioner && !workers.includes(level.practitioner)) workers.push(level.practitioner)
-    const assessors = new Set(index.cafAssessor.values())
+    const assessors = new Set(index.childAssessor.values())
     const key = [level.agency, level.practitioner, agencies.length, workers.length].join('|')
     if (key === shownOptions) return
     shownOptions = key
