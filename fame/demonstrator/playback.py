@@ -67,6 +67,7 @@ def packed(scenario: Scenario, approach: str, *, seed: int, replication: int) ->
         "description": scenario.description,
         "approach": approach,
         "approach_label": chosen.label,
+        "ways": {"finding": chosen.finding, "record": chosen.record, "requests": chosen.requests},
         "seed": seed,
         "replication": replication,
         "start": timestamp(SIMULATION_START),

@@ -114,6 +114,16 @@ def type_every_section(page) -> None:
         expect(page.get_by_text(f"{section.title}: saved.")).to_be_visible()
 
 
+def arrange_a_meeting(page) -> None:
+    """On the arrange-a-meeting page: 1 December 2026, everyone invited."""
+    page.locator("#id_held_on-day").fill("1")
+    page.locator("#id_held_on-month").fill("12")
+    page.locator("#id_held_on-year").fill("2026")
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name="Arrange the meeting").click()
+
+
 def review_learning(page) -> None:
     """From the task list: one answer changed (Learning's strengths), saved as version 2."""
     page.get_by_role("link", name="Learning").click()
@@ -162,12 +172,7 @@ def test_a_whole_caf_with_a_team_around_the_child_review_and_closure(
     page.get_by_role("link", name="Back to the CAF").click()
     page.get_by_role("link", name="Arrange a meeting").click()
     page.check()
-    page.locator("#id_held_on-day").fill("1")
-    page.locator("#id_held_on-month").fill("12")
-    page.locator("#id_held_on-year").fill("2026")
-    for box in page.get_by_role("checkbox").all():
-        box.check()
-    page.get_by_role("button", name="Arrange the meeting").click()
+    arrange_a_meeting(page)
     page.check()
     for group, answer in (
         ("Hollins Lane Primary School", "Attended"),

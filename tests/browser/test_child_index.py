@@ -25,15 +25,20 @@ def signed_in(page, user) -> None:
     page.check()
 
 
-def open_olivias_record(page) -> None:
-    """From the search page: find Olivia by family name and date of birth, open her record
-    for co-ordinating services."""
+def search_for_olivia(page) -> None:
+    """From the search page: search by Olivia's family name and date of birth."""
     page.get_by_label("Family name").fill("Hartley")
     page.get_by_label("Day").fill("4")
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2017")
     page.get_by_role("button", name="Search").click()
     page.check()
+
+
+def open_olivias_record(page) -> None:
+    """From the search page: find Olivia by family name and date of birth, open her record
+    for co-ordinating services."""
+    search_for_olivia(page)
     page.get_by_role("link", name="Olivia Hartley").click()
     page.check()
     page.get_by_label("Co-ordinating services", exact=False).check()

@@ -84,6 +84,7 @@ def test_the_run_is_the_simulation_replayed_event_by_event(school_teacher, small
         assert [doc["objects"][k] for k in flat[::2]] == list(objects)
         assert events["x"].get(str(number), {}) == attributes
     assert doc["approach_label"] == small.approaches["index"].label
+    assert doc["ways"] == {"finding": "index", "record": "paper", "requests": "phone"}
     assert doc["measures"]["cafs_per_quarter"] > 0
 
 

@@ -61,6 +61,7 @@ export class Run extends Events {
       description: doc.description,
       approach: doc.approach,
       label: doc.approach_label,
+      ways: doc.ways, // how the approach finds, records and asks: {finding, record, requests}
       seed: doc.seed,
       replication: doc.replication,
       days: doc.days,

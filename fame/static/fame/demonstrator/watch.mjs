@@ -82,7 +82,10 @@ async function start () {
       runs = [new Live(config.feed_url, { sinceSeconds: 3600 })]
     } else {
       say('Running the simulation… (a regional year takes a few seconds)')
-      runs = await Promise.all(config.runs.map((run) => loadRun(run.url, say)))
+      // One run after the other: simulating is CPU-bound, so two at once finish no sooner,
+      // and two requests saving the same session at once can collide (SQLite in tests).
+      runs = []
+      for (const run of config.runs) runs.push(await loadRun(run.url, say))
     }
   } catch (error) {
     say(error.message)
