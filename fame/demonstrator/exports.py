@@ -204,6 +204,8 @@ def difference_sentence(
     if mean is None:
         return f"{label}: not measured under both {baseline} and {versus}."
     phrase, up, down, scale = PHRASES[key]
+    if mean == low == high == 0:
+        return f"{label}: the same under {versus} as under {baseline} in every run."
     if low is not None and high is not None and low <= 0 <= high:
         return (
             f"{label}: no clear difference between {versus} and {baseline} (mean difference "
@@ -219,9 +221,21 @@ def difference_sentence(
     return f"With {versus}, {words} than with {baseline} ({span})."
 
 
+def short(label: str) -> str:
+    """An approach's name without its explanation: "As is", not "As is: no index, …"."""
+    return label.split(":")[0]
+
+
+def _cell(cell: dict[str, float | None], scale: float) -> str:
+    if cell["mean"] is None:
+        return "none"
+    return f"{_number(cell['mean'], scale)} ({_span(cell, scale)})"
+
+
 def board_paper(report: dict[str, Any]) -> dict[str, Any]:
     """What the board paper says: its findings in sentences and its table of key measures."""
-    approaches, labels = report["approaches"], report["labels"]
+    approaches = report["approaches"]
+    labels = {a: short(label) for a, label in report["labels"].items()}
     baseline = approaches[0]
     findings = [
         difference_sentence(
@@ -236,13 +250,8 @@ def board_paper(report: dict[str, Any]) -> dict[str, Any]:
     rows = []
     for key, label in KEY_MEASURES:
         scale = PHRASES[key][3]
-        cells = []
-        for a in approaches:
-            cell = report["measures"][key][a]
-            cells.append(f"{_number(cell['mean'], scale)} ({_span(cell, scale)})")
-        for a in approaches[1:]:
-            change = report["differences"][key][a]
-            cells.append(f"{_number(change['mean'], scale)} ({_span(change, scale)})")
+        cells = [_cell(report["measures"][key][a], scale) for a in approaches]
+        cells += [_cell(report["differences"][key][a], scale) for a in approaches[1:]]
         rows.append((label + (" (percentage)" if scale == SHARE else ""), cells))
     return {"findings": findings, "rows": rows}
 
@@ -345,7 +354,8 @@ def comparison_pdf(request: HttpRequest, asked: Asked) -> HttpResponse:
         {
             "report": report,
             "scenario": scenario,
-            "labels": [report["labels"][a] for a in asked.approaches],
+            "labels": [short(report["labels"][a]) for a in asked.approaches],
+            "described": [report["labels"][a] for a in asked.approaches],
             "paper": board_paper(report),
             "sources": sources(asked.scenario),
             "command": asked.command(),

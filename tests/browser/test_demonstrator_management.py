@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import ARTEFACTS
 from .test_child_index import signed_in
 from .test_demonstrator import board_member, watching  # noqa: F401  (a fixture, used by name)
 
@@ -52,6 +53,19 @@ def test_a_board_member_plays_a_comparison_to_the_end_and_takes_it_away(page, bo
     page.check()
     page.save_screenshot("demonstrator-management-end")
 
+    chart = page.locator("[data-chart=cafs]")
+    with page.page.expect_download() as svg_download:
+        chart.get_by_role("button", name="Download SVG").click()
+    svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert "Quarter 4" in svg
+    with page.page.expect_download() as png_download:
+        chart.get_by_role("button", name="Download PNG").click()
+    png = Path(png_download.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000
+    (ARTEFACTS / "demonstrator-management-cafs.png").write_bytes(png)  # to look at
+    assert page.csp_violations == []
+
     # Back to the start: the charts empty again.
     page.page.evaluate("() => window.fameDemonstrator.player.seek(0)")
     expect(words.locator("p").nth(0)).to_contain_text("0 CAFs completed; ")
@@ -64,18 +78,6 @@ def test_a_board_member_plays_a_comparison_to_the_end_and_takes_it_away(page, bo
     expect(panel.locator("svg circle").first).to_be_visible()
     page.check()
     page.save_screenshot("demonstrator-management-intervals")
-
-    chart = page.locator("[data-chart=cafs]")
-    with page.page.expect_download() as svg_download:
-        chart.get_by_role("button", name="Download SVG").click()
-    svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
-    assert "Quarter 4" in svg
-    with page.page.expect_download() as png_download:
-        chart.get_by_role("button", name="Download PNG").click()
-    png = Path(png_download.value.path()).read_bytes()
-    assert png.startswith(b"\x89PNG") and len(png) > 5_000
-    assert page.csp_violations == []
 
     with page.page.expect_download() as csv_download:
         panel.get_by_role("link", name="The measures as CSV").click()

@@ -9,6 +9,11 @@ export const HOURS = [
   ['reviews', 'Reviews']
 ]
 
+const READ = new Set([
+  'concern noticed', 'find who is involved', 'CAF started', 'CAF completed', 'TAC meeting held',
+  'CAF reviewed', 'details requested', 'request refused'
+])
+
 function find (objects, kind) {
   const found = objects.find((o) => o.kind === kind)
   return found ? found.id : ''
@@ -38,7 +43,9 @@ export class Tally {
     if (t < this.t) this.reset()
     this.t = t
     const end = this.source.count(t)
-    for (; this.read < end; this.read++) this.add(this.source.event(this.read))
+    for (; this.read < end; this.read++) {
+      if (READ.has(this.source.activity(this.read))) this.add(this.source.event(this.read))
+    }
     return this
   }
 
@@ -47,9 +54,8 @@ export class Tally {
     this.spent[key] += hours
     const day = Math.floor(t)
     const last = this.hours[this.hours.length - 1]
-    const point = { t, ...this.spent }
-    if (last && Math.floor(last.t) === day) this.hours[this.hours.length - 1] = point
-    else this.hours.push(point)
+    if (last && Math.floor(last.t) === day) Object.assign(last, { t, [key]: this.spent[key] })
+    else this.hours.push({ t, ...this.spent })
   }
 
   add ({ t, activity, objects, attributes: x }) {

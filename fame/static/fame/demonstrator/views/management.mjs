@@ -81,7 +81,7 @@ function cafsChart (root, context) {
       const rows = d3.range(quarters).map((q) => ({ quarter: q, ...(tallies[k].quarters[q] || {}) }))
       const stacked = d3.stack().keys(AGENCIES).value((d, key) => d[key] || 0)(rows)
       panel.x.call(d3.axisBottom(x).tickFormat((q) => `Quarter ${q + 1}`))
-      panel.y.call(d3.axisLeft(y).ticks(5, 'd'))
+      panel.y.call(d3.axisLeft(y).ticks(Math.min(5, y.domain()[1]), 'd'))
       panel.marks.selectAll('g').data(stacked, (s) => s.key).join('g').attr('fill', (s) => colour(s.key))
         .selectAll('rect').data((s) => s).join('rect')
         .attr('x', (d) => x(d.data.quarter)).attr('width', x.bandwidth())
