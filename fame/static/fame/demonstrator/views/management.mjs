@@ -65,8 +65,15 @@ function legend (svg, items) {
   }
 }
 
-function timeAxis (panel, x) {
-  panel.x.call(d3.axisBottom(x).ticks(6).tickFormat((d) => d === 0 ? '0' : `day ${d}`))
+// The days a time axis spans: the run's, or for live views the time shown so far.
+function span ({ live, player, runs }) {
+  return live ? player.end : Math.max(...runs.map((r) => r.days || 1))
+}
+
+// Days into the run; for live views, the time of day.
+function timeAxis (panel, x, { live, runs }) {
+  const clock = (d) => runs[0].date(d).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
+  panel.x.call(d3.axisBottom(x).ticks(6).tickFormat(live ? clock : (d) => d === 0 ? '0' : `day ${d}`))
 }
 
 // CAFs completed per quarter, stacked by the agency that started them.
@@ -101,13 +108,13 @@ function cafsChart (root, context) {
 // Days from concern to the first TAC meeting: a point per case, and the running mean.
 function meetingChart (root, context) {
   const c = chart(root, context, { key: 'days-to-meeting', title: 'Days from concern to the first TAC meeting', about: 'A point for each case when its first meeting is held; the line is the mean so far.', items: [{ label: 'A case', colour: '#1d70b8' }, { label: 'Mean so far', colour: '#0b0c0c' }] })
-  const days = Math.max(...context.runs.map((r) => r.days || 1))
-  const x = d3.scaleLinear([0, days], [0, c.width])
+  const x = d3.scaleLinear([0, 1], [0, c.width])
   return (tallies, when) => {
+    x.domain([0, span(context)])
     const y = d3.scaleLinear([0, d3.max(tallies, (t) => d3.max(t.toMeeting, (d) => d.days)) || 10], [c.height, 0]).nice()
     const line = d3.line().x((d) => x(d.t)).y((d) => y(d.mean)).curve(d3.curveStepAfter)
     c.panels.forEach((panel, k) => {
-      timeAxis(panel, x)
+      timeAxis(panel, x, context)
       panel.y.call(d3.axisLeft(y).ticks(5))
       const points = tallies[k].toMeeting
       panel.marks.selectAll('circle').data(points).join('circle')
@@ -131,17 +138,17 @@ function meetingChart (root, context) {
 // Practitioner hours spent, cumulative, stacked by what they were spent on.
 function hoursChart (root, context) {
   const c = chart(root, context, { key: 'hours', title: 'Practitioner hours spent so far', about: 'Stacked areas: finding who is involved, assessing, asking for details, meetings and reviews.', items: HOURS.map(([key, label]) => ({ label, colour: HOUR_COLOURS(key) })) })
-  const days = Math.max(...context.runs.map((r) => r.days || 1))
-  const x = d3.scaleLinear([0, days], [0, c.width])
+  const x = d3.scaleLinear([0, 1], [0, c.width])
   const keys = HOURS.map(([key]) => key)
   return (tallies, when) => {
+    x.domain([0, span(context)])
     const total = (t) => d3.sum(keys, (key) => t.spent[key])
     const y = d3.scaleLinear([0, d3.max(tallies, total) || 1], [c.height, 0]).nice()
     const area = d3.area().x((d) => x(d.data.t)).y0((d) => y(d[0])).y1((d) => y(d[1]))
     c.panels.forEach((panel, k) => {
       const t = tallies[k]
       const points = [{ t: 0, ...Object.fromEntries(keys.map((key) => [key, 0])) }, ...t.hours, { t: t.t, ...t.spent }]
-      timeAxis(panel, x)
+      timeAxis(panel, x, context)
       panel.y.call(d3.axisLeft(y).ticks(5, ',.0f'))
       panel.marks.selectAll('path').data(d3.stack().keys(keys)(points), (s) => s.key).join('path')
         .attr('d', area).attr('fill', (s) => HOUR_COLOURS(s.key)).attr('fill-opacity', 0.85)
@@ -157,14 +164,14 @@ function hoursChart (root, context) {
 // People waiting at the ISA team and for a CAF co-ordinator, as the queues change.
 function queueChart (root, context) {
   const c = chart(root, context, { key: 'queues', title: 'Waiting at the ISA team and for a CAF co-ordinator', about: 'Step lines: how many are waiting at each moment.', items: QUEUES.map(([, label, stroke]) => ({ label, colour: stroke })) })
-  const days = Math.max(...context.runs.map((r) => r.days || 1))
-  const x = d3.scaleLinear([0, days], [0, c.width])
+  const x = d3.scaleLinear([0, 1], [0, c.width])
   return (tallies, when) => {
+    x.domain([0, span(context)])
     const shown = tallies.map((t) => QUEUES.map(([name]) => t.queue(name)))
     const y = d3.scaleLinear([0, Math.max(1, d3.max(shown.flat(2), (d) => d[1]))], [c.height, 0]).nice()
     const line = d3.line().x((d) => x(d[0])).y((d) => y(d[1])).curve(d3.curveStepAfter)
     c.panels.forEach((panel, k) => {
-      timeAxis(panel, x)
+      timeAxis(panel, x, context)
       panel.y.call(d3.axisLeft(y).ticks(Math.min(5, y.domain()[1]), 'd'))
       panel.marks.selectAll('path').data(shown[k]).join('path')
         .attr('d', line).attr('fill', 'none').attr('stroke', (_, q) => QUEUES[q][2]).attr('stroke-width', 1.5)
