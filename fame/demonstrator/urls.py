@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import exports, feed, views
+from .guided import views as guided
 
 app_name = "demonstrator"
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("demonstrator/comparison.pdf", exports.comparison_pdf, name="comparison_pdf"),
     path("demonstrator/measures.csv", exports.measures_csv, name="measures_csv"),
     path("demonstrator/feed", feed.feed, name="feed"),
+    path("demonstrator/guided", guided.guided, name="guided"),
     # Before the other perspectives: its page may show images from blob: (PNG export).
     path("demonstrator/management", exports.watch_management, name="watch_management"),
     path("demonstrator/<slug:perspective>", views.watch, name="watch"),
