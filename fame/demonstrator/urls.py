@@ -1,13 +1,18 @@
 from django.urls import path
 
-from . import feed, views
+from . import exports, feed, views
 from .guided import views as guided
 
 app_name = "demonstrator"
 urlpatterns = [
     path("demonstrator/", views.home, name="home"),
     path("demonstrator/run.json", views.run_events, name="run_events"),
+    path("demonstrator/comparison.json", exports.comparison_json, name="comparison_json"),
+    path("demonstrator/comparison.pdf", exports.comparison_pdf, name="comparison_pdf"),
+    path("demonstrator/measures.csv", exports.measures_csv, name="measures_csv"),
     path("demonstrator/feed", feed.feed, name="feed"),
     path("demonstrator/guided", guided.guided, name="guided"),
+    # Before the other perspectives: its page may show images from blob: (PNG export).
+    path("demonstrator/management", exports.watch_management, name="watch_management"),
     path("demonstrator/<slug:perspective>", views.watch, name="watch"),
 ]

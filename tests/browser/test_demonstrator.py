@@ -47,6 +47,6 @@ def test_a_board_member_chooses_a_run_and_plays_it(page, board_member):
     page.page.keyboard.press("Space")  # keys: space pauses
     expect(page.page.get_by_role("button", name="Play")).to_be_visible()
     words = page.locator("#text-alternatives table")
-    expect(words.first).to_contain_text("find who is involved")
+    expect(words.nth(2)).to_contain_text("Finding who is involved")
     page.check()
     page.save_screenshot("demonstrator-management")

@@ -4,7 +4,8 @@ process, compare approaches to it, and set the real system's activity beside the
     fame demonstrator scenarios [--json]
     fame demonstrator simulate --scenario FILE [--approach NAME] [--replications N]
                                [--seed S] [--jobs J] --out DIR [--overwrite]
-    fame demonstrator compare --scenario FILE [--replications N] [--seed S] [--jobs J] [--json]
+    fame demonstrator compare --scenario FILE [--approaches A,B] [--replications N] [--seed S]
+                              [--jobs J] [--json]
     fame demonstrator export --since DATE --out FILE [--overwrite]
     fame demonstrator conform --scenario FILE --log FILE [--approach NAME] [--json]
     fame demonstrator drive --scenario FILE --hub URL [--region DIR] [--days D] [--speed X]
@@ -43,7 +44,7 @@ from fame.demonstrator.scenario import (
 USAGE = (
     "Usage: fame demonstrator scenarios [--json] | "
     "simulate --scenario FILE --out DIR [--approach NAME] [--replications N] [--seed S] | "
-    "compare --scenario FILE [--replications N] [--seed S] [--json] | "
+    "compare --scenario FILE [--approaches A,B] [--replications N] [--seed S] [--json] | "
     "export --since DATE --out FILE | conform --scenario FILE --log FILE [--json] | "
     "drive --scenario FILE --hub URL [--region DIR] [--days D] [--speed X]"
 )
@@ -65,6 +66,11 @@ class Command(BaseCommand):
             "--approach",
             metavar="NAME",
             help="the approach to simulate, conform to or drive (conform and drive: the last)",
+        )
+        parser.add_argument(
+            "--approaches",
+            metavar="A,B",
+            help="compare only these approaches, the first as the baseline (default: all)",
         )
         parser.add_argument(
             "--replications",
@@ -144,7 +150,12 @@ class Command(BaseCommand):
             self.drive(scenario, options)
         else:
             self.compare(
-                scenario, replications=replications, seed=seed, jobs=jobs, as_json=options["json"]
+                scenario,
+                _approaches(scenario, options["approaches"]),
+                replications=replications,
+                seed=seed,
+                jobs=jobs,
+                as_json=options["json"],
             )
 
     def scenarios(self, *, as_json: bool) -> None:
@@ -320,9 +331,15 @@ class Command(BaseCommand):
             self.stderr.write(f"  {failure}")
 
     def compare(
-        self, scenario: Scenario, *, replications: int, seed: int, jobs: int | None, as_json: bool
+        self,
+        scenario: Scenario,
+        approaches: list[str],
+        *,
+        replications: int,
+        seed: int,
+        jobs: int | None,
+        as_json: bool,
     ) -> None:
-        approaches = list(scenario.approaches)
         results = self._run(scenario, approaches, replications, seed, jobs, keep_events=False)
         report = comparison(scenario, approaches, results, replications=replications, seed=seed)
         if as_json:
@@ -378,6 +395,22 @@ def _scenario(given: str | None) -> Scenario:
         raise CommandError(
             unusable(f"The scenario {given}", error.problems), returncode=2
         ) from None
+
+
+def _approaches(scenario: Scenario, given: str | None) -> list[str]:
+    """The approaches ``--approaches`` names (the first is the baseline), or all of them."""
+    known = list(scenario.approaches)
+    if not given:
+        return known
+    names = [name.strip() for name in given.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known]
+    if unknown or not names or len(set(names)) != len(names):
+        raise CommandError(
+            f"--approaches takes approaches of {scenario.name}, each once and separated by "
+            f"commas, from {', '.join(known)}; not {given!r}.",
+            returncode=2,
+        )
+    return names
 
 
 def _day(text: str | None) -> date:
