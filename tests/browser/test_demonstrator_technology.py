@@ -8,11 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from fame.federation.actions import note_contact, note_failure
+from fame.federation.models import FederationNode
+
 from .test_child_index import signed_in
 from .test_demonstrator import board_member, watching  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+SMALL_BESIDE = "scenario=small&approach=index&versus=index_caf_federated&seed=2026&replication=0"
 FIRST = """(activity) => {
   const run = window.fameDemonstrator.runs[0]
   for (let i = 0; i < run.length; i++) if (run.activity(i) === activity) return run.event(i)
@@ -85,3 +89,40 @@ def test_the_bonnet_shows_what_a_details_request_carries(page, board_member):  #
 
     bonnet.get_by_role("button", name="Close").click()
     expect(bonnet).to_be_hidden()
+
+
+def test_the_live_view_draws_the_real_nodes_and_marks_one_the_hub_cannot_reach(
+    page, auditor, health_trust, settings
+):
+    settings.FAME_DEMONSTRATOR_FEED_SECONDS = 0  # each look at the log ends its stream
+    reached = FederationNode.objects.create(
+        name="health-north", base_url="http://127.0.0.1:9", agencies=["hlt-001"], public_key="-"
+    )
+    silent = FederationNode.objects.create(
+        name="lasc-node", base_url="http://127.0.0.1:9", agencies=["lasc-001"], public_key="-"
+    )
+    note_contact(reached)
+    note_failure(silent, "timed out")
+    signed_in(page, auditor)
+    watching(page, "technology", "live=1")
+
+    expect(summary(page)).to_contain_text("Nodes down: lasc-node (Social care)")
+    expect(page.page.locator(".fame-technology__node")).to_have_count(2)
+    expect(page.page.locator(".fame-technology__node--down")).to_have_count(1)
+    page.check()
+    page.save_screenshot("demonstrator-technology-live")
+    page.page.goto("about:blank")  # the feed stops reconnecting before the database goes
+
+
+def test_two_approaches_side_by_side_have_a_diagram_each(page, board_member):  # noqa: F811
+    signed_in(page, board_member)
+    watching(page, "technology", SMALL_BESIDE)
+
+    diagrams = page.page.locator(".fame-technology__run")
+    expect(diagrams).to_have_count(2)
+    expect(diagrams.first).to_contain_text("This approach has no nodes: requests go by phone.")
+    expect(diagrams.nth(1).locator(".fame-technology__node")).not_to_have_count(0)
+    page.page.evaluate("() => window.fameDemonstrator.player.seek(20)")
+    expect(page.page.locator("#text-alternatives table")).to_have_count(2)
+    page.check()
+    page.save_screenshot("demonstrator-technology-beside")

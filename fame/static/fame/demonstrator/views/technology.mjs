@@ -47,10 +47,11 @@ function typeOfPractitioner (id) {
 
 // Where everything stands: the hub, each node in a ring by type, and each type's anchor
 // (where its practitioners' searches start).
-function layout (nodes) {
+function layout (nodes, types = TYPES.filter((type) => nodes.some((n) => n.type === type))) {
   const byType = TYPES.map((type) => nodes.filter((n) => n.type === type))
   const gap = 4
-  const slots = nodes.length + gap * byType.filter((list) => list.length).length
+  const shown = TYPES.map((type, k) => types.includes(type) ? Math.max(byType[k].length, nodes.length ? 0 : 8) : 0)
+  const slots = d3.sum(shown) + gap * shown.filter((n) => n).length
   const radius = SIZE / 2 - 115
   const centre = SIZE / 2
   const angle = d3.scaleLinear().domain([0, Math.max(1, slots)]).range([-Math.PI / 2, 1.5 * Math.PI])
@@ -58,13 +59,14 @@ function layout (nodes) {
   const groups = []
   let slot = 0
   for (const [k, list] of byType.entries()) {
-    if (!list.length) continue
+    if (!shown[k]) continue
     const first = slot
     for (const node of list) {
       const a = angle(slot++)
       node.index = points.length
       points.push({ x: centre + radius * Math.cos(a), y: centre + radius * Math.sin(a), node })
     }
+    slot = first + shown[k] // a type with no nodes (requests by phone) keeps its place
     const middle = angle((first + slot - 1) / 2)
     groups.push({ type: TYPES[k], count: list.length, angle: middle })
     slot += gap
@@ -165,16 +167,18 @@ function messagesOf (source, topo) {
 // the last change, and the federated requests' times to answer so far. Moving forward
 // applies only the changes since; moving back starts again.
 class NodeState {
-  constructor (source, changes) {
+  // ``unreachable``: nodes the hub cannot reach now (live), down until the feed says otherwise.
+  constructor (source, changes, unreachable = []) {
     this.source = source
     this.changes = changes
+    this.unreachable = unreachable
     this.reset()
   }
 
   reset () {
     this.at = 0 // changes applied
     this.t = -Infinity
-    this.down = new Map()
+    this.down = new Map(this.unreachable.map((id) => [id, 0]))
     this.waiting = new Map() // request -> node id
     this.last = null
     this.seconds = []
@@ -205,6 +209,10 @@ class NodeState {
   get waitingBy () { return d3.rollup([...this.waiting.values()], (v) => v.length, (id) => id) }
 }
 
+function unreachable (topo) {
+  return topo.nodes.filter((n) => n.reachable === false).map((n) => n.id)
+}
+
 function diagram (root, source, context, number) {
   const { player, when } = context
   const box = root.appendChild(document.createElement('div'))
@@ -222,16 +230,17 @@ function diagram (root, source, context, number) {
   const state = { box, stage, panel, words, topo: null, table: null }
   hook.byDiagram[number] = 0
 
+  const types = source.live ? undefined : TYPES.filter((type) => source.region.agencies[type])
   const ready = (source.live ? liveNodes() : Promise.resolve(simulatedNodes(source))).then((nodes) => {
-    state.topo = layout(nodes)
+    state.topo = layout(nodes, types)
     state.table = messagesOf(source, state.topo)
-    state.nodeState = new NodeState(source, state.table.changes)
+    state.nodeState = new NodeState(source, state.table.changes, unreachable(state.topo))
     draw()
     if (source.live) {
       let pending = null
       source.onEvents(() => {
         if (pending) return
-        pending = setTimeout(() => { pending = null; state.table = messagesOf(source, state.topo); state.nodeState = new NodeState(source, state.table.changes); state.dirty = true }, 500)
+        pending = setTimeout(() => { pending = null; state.table = messagesOf(source, state.topo); state.nodeState = new NodeState(source, state.table.changes, unreachable(state.topo)); state.dirty = true }, 500)
       })
     }
   })
@@ -250,7 +259,7 @@ function diagram (root, source, context, number) {
       .attr('y', (g) => topo.centre + labelRadius * Math.sin(g.angle) + 4)
       .attr('text-anchor', (g) => Math.abs(Math.cos(g.angle)) < 0.3 ? 'middle' : Math.cos(g.angle) > 0 ? 'start' : 'end')
       .attr('class', 'fame-technology__type')
-      .text((g) => `${TYPE_NAMES[g.type] || g.type} (${g.count})`)
+      .text((g) => g.count ? `${TYPE_NAMES[g.type] || g.type} (${g.count})` : TYPE_NAMES[g.type] || g.type)
     state.nodes = svg.append('g').selectAll('circle').data(topo.points.filter((p) => p.node)).join('circle')
       .attr('cx', (p) => p.x).attr('cy', (p) => p.y).attr('r', 3.5)
       .attr('class', 'fame-technology__node')
@@ -294,7 +303,7 @@ function diagram (root, source, context, number) {
     const figures = state.panel.appendChild(document.createElement('dl'))
     figures.className = 'govuk-summary-list govuk-summary-list--no-border fame-technology__figures'
     state.figures = {}
-    for (const [key, name] of [['moving', 'Messages moving'], ['rate', 'Messages a minute (simulated time)'], ['audit', 'Audit log entries'], ['latency', 'Federated requests: time to answer'], ['down', 'Nodes down'], ['waiting', 'Requests waiting for a node (circuit breaker)']]) {
+    for (const [key, name] of [['moving', 'Messages moving'], ['rate', 'Messages a minute (simulated time)'], ['audit', source.live ? 'Audit log entries of the activity shown, this hour' : 'Audit log entries'], ['latency', 'Federated requests: time to answer'], ['down', 'Nodes down'], ['waiting', 'Requests waiting for a node (circuit breaker)']]) {
       const row = figures.appendChild(document.createElement('div'))
       row.className = 'govuk-summary-list__row'
       const dt = row.appendChild(document.createElement('dt'))
@@ -468,7 +477,7 @@ function diagram (root, source, context, number) {
     if (key !== nodesShown) {
       nodesShown = key
       state.nodes
-        .classed('fame-technology__node--down', (p) => down.has(p.node.id) || p.node.reachable === false)
+        .classed('fame-technology__node--down', (p) => down.has(p.node.id))
         .classed('fame-technology__node--waiting', (p) => waitingBy.has(p.node.id))
         .attr('r', (p) => down.has(p.node.id) || waitingBy.has(p.node.id) ? 6 : 3.5)
       const marked = state.topo.points.filter((p) => p.node && (down.has(p.node.id) || waitingBy.has(p.node.id)))
@@ -502,7 +511,7 @@ function diagram (root, source, context, number) {
       return [TYPE_NAMES[type], ids.length, ids.filter((id) => down.has(id)).length, d3.sum(ids, (id) => waitingBy.get(id) || 0)]
     })
     words.show({
-      summary: `${when(s.t)}. ${moving.toLocaleString('en-GB')} messages moving. Nodes down: ${down.size ? [...down.keys()].map(nodeLabel).join(', ') : 'none'}. ${last ? lastChange : 'No node has gone down yet.'} Requests waiting for a node: ${waitingTotal}. Audit log: ${audit.toLocaleString('en-GB')} entries.`,
+      summary: `${when(s.t)}. ${moving.toLocaleString('en-GB')} messages moving. Nodes down: ${down.size ? [...down.keys()].map(nodeLabel).join(', ') : 'none'}. ${last ? lastChange : 'No node has gone down yet.'} Requests waiting for a node: ${waitingTotal}. Audit log: ${audit.toLocaleString('en-GB')} ${audit === 1 ? 'entry' : 'entries'}.`,
       columns: ['Agency type', 'Nodes', 'Down', 'Requests waiting'],
       rows
     }, { now: why !== 'tick' })
