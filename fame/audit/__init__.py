@@ -23,6 +23,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Outcome",
+    "SignedTreeHead",
     "TreeHead",
     "TreeHeadPublisher",
     "VerificationResult",
@@ -31,6 +32,7 @@ __all__ = [
     "latest_tree_head",
     "publish_tree_head",
     "record_event",
+    "sign_tree_head",
     "trust_log_key",
     "verify_audit_log",
 ]
@@ -47,6 +49,8 @@ _LAZY = {
     "latest_tree_head": "fame.audit.queries",
     "publish_tree_head": "fame.audit.publish",
     "record_event": "fame.audit.actions",
+    "SignedTreeHead": "fame.audit.witness",
+    "sign_tree_head": "fame.audit.witness",
     "trust_log_key": "fame.audit.witness",
     "verify_audit_log": "fame.audit.verify",
 }
@@ -58,7 +62,7 @@ if TYPE_CHECKING:
     from fame.audit.publish import TreeHeadPublisher, publish_tree_head
     from fame.audit.queries import events_for, latest_tree_head
     from fame.audit.verify import VerificationResult, verify_audit_log
-    from fame.audit.witness import trust_log_key
+    from fame.audit.witness import SignedTreeHead, sign_tree_head, trust_log_key
     from fame.audit.witness_check import check_witnesses
 
 

@@ -10,16 +10,16 @@ each node for what it kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import IntegrityError, transaction
 
 from fame.audit._canonical import tree_head_message, utc_timestamp
-from fame.audit._merkle import verify_consistency
+from fame.audit._merkle import leaf_hash, merkle_root, verify_consistency
 from fame.audit.actions import record_event
 from fame.audit.models import Outcome, TrustedLogKey, WitnessedTreeHead, WitnessStatus
 from fame.audit.signing import key_id_for, verify_signature
@@ -108,6 +108,18 @@ class SignedTreeHead:
 
 
 _SHAPE = "Send {tree_size, root_hash, timestamp, signature, key_id}: the hub's signed tree head."
+
+
+def sign_tree_head(
+    entries: Sequence[bytes], *, private_key: Ed25519PrivateKey, timestamp: datetime
+) -> SignedTreeHead:
+    """A tree head over ``entries`` (each entry's bytes), signed as the hub signs its own
+    (``record_event``); the demonstrator shows one made with a throwaway key."""
+    root = merkle_root([leaf_hash(entry) for entry in entries]).hex()
+    message = tree_head_message(tree_size=len(entries), timestamp=timestamp, root_hash=root)
+    public = private_key.public_key()
+    signature = private_key.sign(message).hex()
+    return SignedTreeHead(len(entries), root, timestamp, signature, key_id_for(public))
 
 
 def _is_hex(value: Any, length: int) -> bool:

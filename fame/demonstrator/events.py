@@ -22,6 +22,7 @@ OBJECT_TYPES = {
     "request": "request",
     "node": "node",
     "agency": "agency",
+    "log": "audit log",
 }
 """An object's id starts with its kind ("caf-12"); the kind names its OCEL object type."""
 

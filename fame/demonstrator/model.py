@@ -49,6 +49,7 @@ _STREAMS = (
     "caf",
     "requests",
     "nodes",
+    "index-updates",
 )
 
 
@@ -437,6 +438,7 @@ class Run:
             agency = found[int(pick * len(found))]
             request = self._new_id("request")
             objects = {caf: "assessment", request: "request"}
+            timed: dict[str, float] = {}  # a federated request's time to answer, for the views
             t.requests += 1
             if self.a.requests == "phone":
                 hours += c.minutes_per_phoned_request(where) / 60
@@ -452,8 +454,9 @@ class Run:
                         yield env.timeout(self.inf.days_to_retry_request(answer))
                 seconds = self.inf.request_seconds(latency)
                 t.request_seconds.append(seconds)
+                timed["seconds"] = round(seconds, 2)
                 hours += seconds / 3600
-            self.log.event("details requested", env.now, objects, agency_type=agency)
+            self.log.event("details requested", env.now, objects, agency_type=agency, **timed)
             why = None
             if answer < c.refusal_no_consent_chance:
                 why = REFUSAL_REASONS[0]
@@ -478,6 +481,32 @@ class Run:
             self.node_up[key] = True
             self.log.event("node up", self.env.now, {name: "node"})
 
+    def index_updates(self) -> Any:
+        """Each node's deliveries of index updates to the hub, as one Poisson stream over all
+        nodes (the sum of each node's); a node that is down sends nothing (its outbox waits)."""
+        nodes = [(a, n) for a, count in self.agencies_by_type.items() for n in range(count)]
+        rate = self.s.infrastructure.index_updates_per_node_day * len(nodes)
+        if rate <= 0:
+            return
+        rng, env = self._streams["index-updates"], self.env
+        while True:
+            yield env.timeout(-math.log1p(-rng.random()) / rate)
+            if env.now >= self.s.days:
+                return
+            agency, number = nodes[int(rng.random() * len(nodes))]
+            if self.node_up.get((agency, number), True):
+                objects = {f"node-{agency}-{number}": "sent by"}
+                self.log.event("index updated", env.now, objects, agency_type=agency)
+
+    def tree_heads(self) -> Any:
+        """The hub signs a tree head of its audit log and sends it to every node."""
+        every = self.s.infrastructure.tree_head_hours / 24
+        while True:
+            yield self.env.timeout(every)
+            if self.env.now >= self.s.days:
+                return
+            self.log.event("tree head signed", self.env.now, {"log-audit": "signed"})
+
     # -- running -------------------------------------------------------------------------
 
     def weekly_slots(self) -> Any:
@@ -497,6 +526,11 @@ class Run:
             for agency, count in self.agencies_by_type.items():
                 for number in range(count):
                     env.process(self.node(agency, number, rng))
+            # Index updates and tree heads are drawn only for the views (their own stream):
+            # no measure counts them, and no other draw moves because of them.
+            if self.log.enabled:
+                env.process(self.index_updates())
+                env.process(self.tree_heads())
         # Work started before the end runs on (a CAF's reviews, a queue) so that a concern
         # raised late in the run is measured whole; nothing new arrives after the end.
         env.run(until=self.s.days + MAX_REVIEWS * 120)

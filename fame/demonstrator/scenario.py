@@ -163,6 +163,10 @@ class Infrastructure(_Strict):
     days_to_retry_request: Distribution
     request_seconds: Distribution
     """How long a federated request takes to answer, when the node is up."""
+    index_updates_per_node_day: float = Field(ge=0)
+    """Deliveries of index updates each node sends the hub in a day (a Poisson stream)."""
+    tree_head_hours: float = Field(gt=0, le=24 * 7)
+    """How often the hub signs a tree head of its audit log and sends it to every node."""
 
 
 class Approach(_Strict):

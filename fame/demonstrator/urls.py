@@ -14,5 +14,7 @@ urlpatterns = [
     path("demonstrator/guided", guided.guided, name="guided"),
     # Before the other perspectives: its page may show images from blob: (PNG export).
     path("demonstrator/management", exports.watch_management, name="watch_management"),
+    path("demonstrator/bonnet.json", views.bonnet, name="bonnet"),
+    path("demonstrator/nodes.json", views.nodes, name="nodes"),
     path("demonstrator/<slug:perspective>", views.watch, name="watch"),
 ]

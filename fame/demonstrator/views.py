@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from pydantic import ValidationError
 
-from fame.accounts.decorators import refuse
+from fame.accounts.decorators import refuse, requires
 from fame.accounts.permissions import can
 from fame.web.pages import render_page
 
+from .bonnet import BonnetQuery, opened
 from .playback import REPLICATIONS_MAX, packed_gzip, shipped
+from .topology import registered_nodes
 
 PERSPECTIVES = {
     "client": (
@@ -183,3 +186,24 @@ def run_events(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Encoding"] = "gzip"
     return response
+
+
+@require_GET
+def bonnet(request: HttpRequest) -> HttpResponse:
+    """Under the bonnet of one kind of message (``bonnet.opened``): made up, signed, checked."""
+    try:
+        query = BonnetQuery.model_validate(request.GET.dict())
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(map(str, e['loc'])) or 'query'}: {e['msg']}" for e in error.errors()
+        ]
+        return JsonResponse({"problems": problems}, status=400)
+    return JsonResponse(opened(query))
+
+
+@require_GET
+@requires("view_demonstrator")
+def nodes(request: HttpRequest) -> HttpResponse:
+    """The federation's registered nodes for the live technology view: name, agency type,
+    reachable or not. No child's data."""
+    return JsonResponse({"nodes": registered_nodes()})

@@ -9,7 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from fame.federation._assertions import AssertionRefused, UserAssertion, issue_assertion
+from fame.federation._assertions import (
+    AssertionRefused,
+    UserAssertion,
+    issue_assertion,
+    read_assertion,
+)
 from fame.federation._signatures import SignatureRefused, sign_request, verify_request
 
 __all__ = [
@@ -29,6 +34,7 @@ __all__ = [
     "federation_client",
     "issue_assertion",
     "node_key",
+    "read_assertion",
     "refuse",
     "remember_nonces",
     "sign_request",

@@ -9,11 +9,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["HUB", "hub_key", "trusted_key"]
+__all__ = ["HUB", "CategoryDecision", "decide_on_facts", "hub_key", "trusted_key"]
 
-_LAZY = {"HUB": "fame.node.keys", "hub_key": "fame.node.keys", "trusted_key": "fame.node.keys"}
+_LAZY = {
+    "HUB": "fame.node.keys",
+    "CategoryDecision": "fame.node.disclosure",
+    "decide_on_facts": "fame.node.disclosure",
+    "hub_key": "fame.node.keys",
+    "trusted_key": "fame.node.keys",
+}
 
 if TYPE_CHECKING:
+    from fame.node.disclosure import CategoryDecision, decide_on_facts
     from fame.node.keys import HUB, hub_key, trusted_key
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-OBJECT_TYPES = {"child case", "practitioner", "CAF", "TAC meeting", "request", "node"}
+OBJECT_TYPES = {"child case", "practitioner", "CAF", "TAC meeting", "request", "node", "audit log"}
 
 
 def _simulate(out: Path, *extra: str) -> None:
