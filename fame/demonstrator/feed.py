@@ -69,7 +69,7 @@ def _last_seen(request: HttpRequest) -> int:
 
 
 def _stream(names: Pseudonyms, after: int, seconds: float) -> Iterator[str]:
-    yield "retry: 2000\n\n"
+    yield "retry: 1000\n\n"
     ends = time.monotonic() + seconds
     quiet_since = time.monotonic()
     while True:

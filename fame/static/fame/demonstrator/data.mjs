@@ -89,7 +89,10 @@ export async function loadRun (url, progress) {
 }
 
 // The real system's activity from the live feed (server-sent events). Time 0 is
-// ``sinceSeconds`` before the page opened, so the last hour can be replayed.
+// ``sinceSeconds`` before the page opened, so the last hour can be replayed. When the
+// feed ends a connection, EventSource reconnects with the last event's id (Last-Event-ID)
+// and the hub carries on after it; ``arrivals`` keeps when each event (by its audit
+// sequence number) reached this page, ``repeated`` counts any that came twice.
 export class Live extends Events {
   constructor (feedUrl, { sinceSeconds = 3600 } = {}) {
     super()
@@ -104,8 +107,17 @@ export class Live extends Events {
     this._qualifierIds = new Map()
     const url = new URL(feedUrl, window.location.href)
     url.searchParams.set('since', String(sinceSeconds))
+    this.arrivals = new Map()
+    this.repeated = 0
+    this.connections = 0
     this.source = new EventSource(url)
-    this.source.addEventListener('activity', (message) => this.add(JSON.parse(message.data)))
+    this.source.addEventListener('open', () => { this.connections += 1 })
+    this.source.addEventListener('activity', (message) => {
+      const seq = Number(message.lastEventId)
+      if (this.arrivals.has(seq)) { this.repeated += 1; return }
+      this.add(JSON.parse(message.data))
+      this.arrivals.set(seq, performance.timeOrigin + performance.now())
+    })
   }
 
   now () { return (Date.now() - this.originMs) / DAY_MS }
