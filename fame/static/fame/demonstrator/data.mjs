@@ -110,8 +110,12 @@ export class Live extends Events {
     this.arrivals = new Map()
     this.repeated = 0
     this.connections = 0
+    this.skewMs = 0 // the hub's clock less this machine's
     this.source = new EventSource(url)
     this.source.addEventListener('open', () => { this.connections += 1 })
+    this.source.addEventListener('clock', (message) => {
+      this.skewMs = Date.parse(JSON.parse(message.data).now) - Date.now()
+    })
     this.source.addEventListener('activity', (message) => {
       const seq = Number(message.lastEventId)
       if (this.arrivals.has(seq)) { this.repeated += 1; return }
@@ -120,7 +124,8 @@ export class Live extends Events {
     })
   }
 
-  now () { return (Date.now() - this.originMs) / DAY_MS }
+  // Now, by the hub's clock, in days from time 0.
+  now () { return (Date.now() + this.skewMs - this.originMs) / DAY_MS }
 
   _id (map, list, value) {
     let id = map.get(value)

@@ -12,12 +12,16 @@ export const SPEEDS = [
 ]
 const DAY_SECONDS = 86400
 const SHARE_EVERY_MS = 500
+const AT_NOW_DAYS = 5 / DAY_SECONDS
 
 export class Player {
-  // ``playing``: start playing here without leading (a live window opening).
-  constructor ({ channel, end, live = false, start = 0, speed = 86400, playing = false }) {
+  // ``playing``: start playing here without leading (a live window opening). ``now``: for
+  // live views, the moment it is now (days); the end moves with it, and a clock playing
+  // at 1× within seconds of now keeps at now, so what arrives is shown at once.
+  constructor ({ channel, end, live = false, start = 0, speed = 86400, playing = false, now = null }) {
     this.id = Math.random().toString(36).slice(2)
     this.live = live
+    this.now = now
     this.end = end // days; grows for live views
     this.state = { t: start, playing, speed, selection: {} }
     this.leading = null // true once a person drives here, false once it follows another
@@ -40,7 +44,7 @@ export class Player {
   // A person acted here: this window leads, and tells the others.
   drive (changes, why) {
     Object.assign(this.state, changes)
-    this.state.t = Math.max(0, Math.min(this.state.t, this.end))
+    this.clamp()
     this.leading = true
     this.share()
     this.run()
@@ -61,10 +65,15 @@ export class Player {
     const state = { ...message.state }
     if (state.playing) state.t += (Date.now() - message.at) / 1000 * state.speed / DAY_SECONDS
     Object.assign(this.state, state)
-    this.state.t = Math.max(0, Math.min(this.state.t, this.end))
+    this.clamp()
     this.leading = false
     this.run()
     this.emit('followed')
+  }
+
+  clamp () {
+    if (this.now) this.end = this.now()
+    this.state.t = Math.max(0, Math.min(this.state.t, this.end))
   }
 
   play () { this.drive({ playing: this.state.t < this.end || this.live }, 'play') }
@@ -93,6 +102,10 @@ export class Player {
         const now = performance.now()
         this.state.t += (now - last) / 1000 * this.state.speed / DAY_SECONDS
         last = now
+        if (this.now) {
+          this.end = this.now()
+          if (this.state.speed === 1 && this.end - this.state.t < AT_NOW_DAYS) this.state.t = this.end
+        }
         if (this.state.t >= this.end) {
           this.state.t = this.end
           if (!this.live) this.state.playing = false

@@ -12,7 +12,8 @@ export class Room {
     Object.assign(this, { url, csrf, run, say })
     this.version = 0
     this.lastSent = 0
-    this.sending = null
+    this.sending = null // the posts on their way, if any
+    this.waiting = null // the newest state not yet posted
     this.player = null
     this.timer = null
     this.problem = ''
@@ -48,18 +49,32 @@ export class Room {
     if (!urgent && now - this.lastSent < SEND_EVERY_MS) return
     this.lastSent = now
     const { t, playing, speed, selection } = message.state
-    const body = JSON.stringify({ window: message.from, run: this.run, t, playing, speed, selection })
-    this.sending = fetch(this.url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': this.csrf },
-      body
-    }).then(async (response) => {
-      const answer = await response.json()
-      if (!response.ok) return this.tell(answer.problem || `The room answered ${response.status}.`)
-      this.version = Math.max(this.version, answer.version)
-      this.tell('')
-    }).catch(() => this.tell('The room cannot be reached; trying again.'))
+    // One post at a time, newest last: a state driven while another is on its way waits
+    // for it, so the room never ends on an older one.
+    this.waiting = JSON.stringify({ window: message.from, run: this.run, t, playing, speed, selection })
+    if (!this.sending) this.sending = this.post()
+  }
+
+  async post () {
+    while (this.waiting) {
+      const body = this.waiting
+      this.waiting = null
+      try {
+        const response = await fetch(this.url, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRFToken': this.csrf },
+          body
+        })
+        const answer = await response.json()
+        if (!response.ok) { this.tell(answer.problem || `The room answered ${response.status}.`); continue }
+        this.version = Math.max(this.version, answer.version)
+        this.tell('')
+      } catch (error) {
+        this.tell('The room cannot be reached; trying again.')
+      }
+    }
+    this.sending = null
   }
 
   tell (problem) {

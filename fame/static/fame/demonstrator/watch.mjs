@@ -119,7 +119,8 @@ async function start () {
     live: source.live,
     start: source.live ? source.now() : 0,
     speed: source.live ? 1 : 86400,
-    playing: source.live
+    playing: source.live,
+    now: source.live ? () => source.now() : null
   })
   window.fameDemonstrator = { player, runs }
   controls(player, source)
