@@ -122,6 +122,20 @@ def auditor(local_authority) -> User:
 
 
 @pytest.fixture
+def partnership_officer(local_authority) -> User:
+    """Oversees the children's services partnership: watches the region live, does none
+    of its work."""
+    return UserFactory(
+        username="pat",
+        first_name="Pat",
+        last_name="Partner",
+        organisation=local_authority,
+        job_title="Partnership performance lead",
+        roles=["partnership_officer"],
+    )
+
+
+@pytest.fixture
 def unvetted_volunteer(school) -> User:
     return UserFactory(
         username="eve",

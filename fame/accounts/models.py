@@ -66,6 +66,9 @@ class Role(models.TextChoices):
     ISA_OFFICER = "isa_officer", "Information-sharing officer"
     SHIELDING_OFFICER = "shielding_officer", "Shielding officer"
     MANAGER = "manager", "Manager"
+    # Those who run and oversee the children's services partnership (performance leads,
+    # board officers): they watch the region's work, pseudonymised, and do none of it.
+    PARTNERSHIP_OFFICER = "partnership_officer", "Partnership officer"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
 

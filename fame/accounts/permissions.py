@@ -23,7 +23,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "view_nodes": frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
     # The Regional Demonstrator's live feed: pseudonymised activity, for those who run
     # and oversee the region.
-    "view_demonstrator": frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.AUDITOR}),
+    "view_demonstrator": frozenset(
+        {Role.MANAGER, Role.PARTNERSHIP_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR}
+    ),
     # Whose work is with children (the home page's offer); whether they may reach a
     # child's data on a given day is fame.accounts.access's question.
     # The sharing rules show a child's details to practitioners (and a shielded child's
@@ -41,6 +43,7 @@ _PEOPLE = {
     Role.ISA_OFFICER: "information-sharing officers",
     Role.SHIELDING_OFFICER: "shielding officers",
     Role.MANAGER: "managers",
+    Role.PARTNERSHIP_OFFICER: "partnership officers",
     Role.AUDITOR: "auditors",
     Role.ADMINISTRATOR: "administrators",
 }

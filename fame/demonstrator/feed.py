@@ -69,7 +69,9 @@ def _last_seen(request: HttpRequest) -> int:
 
 
 def _stream(names: Pseudonyms, after: int, seconds: float) -> Iterator[str]:
-    yield "retry: 2000\n\n"
+    yield "retry: 1000\n\n"
+    # The hub's clock, so that a screen whose clock differs still places events at now.
+    yield f"event: clock\ndata: {json.dumps({'now': timestamp(timezone.now())})}\n\n"
     ends = time.monotonic() + seconds
     quiet_since = time.monotonic()
     while True:

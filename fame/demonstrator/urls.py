@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, feed, views
+from . import exports, feed, rooms, views
 from .guided import views as guided
 
 app_name = "demonstrator"
@@ -16,5 +16,9 @@ urlpatterns = [
     path("demonstrator/management", exports.watch_management, name="watch_management"),
     path("demonstrator/bonnet.json", views.bonnet, name="bonnet"),
     path("demonstrator/nodes.json", views.nodes, name="nodes"),
+    path("demonstrator/share", rooms.share, name="share"),
+    path("demonstrator/join", rooms.join, name="join"),
+    path("demonstrator/rooms/<str:code>", rooms.room, name="room"),
+    path("demonstrator/rooms/<str:code>/state", rooms.state, name="room_state"),
     path("demonstrator/<slug:perspective>", views.watch, name="watch"),
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from pydantic import ValidationError
@@ -23,6 +23,7 @@ from fame.accounts.permissions import can
 from fame.web.pages import render_page
 
 from .bonnet import BonnetQuery, opened
+from .models import ROOM_HOURS, Room
 from .playback import REPLICATIONS_MAX, packed_gzip, shipped
 from .topology import registered_nodes
 
@@ -59,6 +60,11 @@ class Choice:
     replication: int = 0
     live: bool = False
     problems: tuple[str, ...] = ()
+
+    @property
+    def channel(self) -> str:
+        """What windows showing this run have in common (the approaches shown aside)."""
+        return "live" if self.live else f"{self.scenario}:{self.seed}:{self.replication}"
 
     def query(self, **changes: Any) -> str:
         values: dict[str, Any] = (
@@ -116,7 +122,11 @@ def read_choice(params: Any) -> Choice:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    choice = read_choice(request.GET)
+    return choose_page(request, read_choice(request.GET))
+
+
+def choose_page(request: HttpRequest, choice: Choice) -> HttpResponse:
+    """The page to choose a run, with ``choice`` filled in (and its problems, if any)."""
     scenarios = shipped()
     return render_page(
         request,
@@ -132,15 +142,27 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def room_choice(room: Room) -> Choice:
+    """The run a room shows."""
+    return read_choice(QueryDict(room.run))
+
+
+def no_room(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "demonstrator/no_room.html", {"room_hours": ROOM_HOURS}, status=404)
+
+
 @require_GET
 def watch(request: HttpRequest, perspective: str) -> HttpResponse:
     if perspective not in PERSPECTIVES:
         raise Http404("There is no such view of the demonstrator.")
-    choice = read_choice(request.GET)
+    room = Room.find(request.GET["room"]) if "room" in request.GET else None
+    if "room" in request.GET and room is None:
+        return no_room(request)
+    choice = room_choice(room) if room else read_choice(request.GET)
     if choice.live and not can(request.user, "view_demonstrator"):  # type: ignore[arg-type]
         return refuse(request, action="view_demonstrator")
     if choice.problems:
-        return home(request)
+        return choose_page(request, choice)
     runs = []
     if not choice.live:
         for approach in filter(None, (choice.approach, choice.versus)):
@@ -166,6 +188,7 @@ def watch(request: HttpRequest, perspective: str) -> HttpResponse:
             "perspectives": PERSPECTIVES,
             "feed_url": reverse("demonstrator:feed") if choice.live else "",
             "full_screen": request.GET.get("wall") == "1",
+            "room": room,
         },
     )
 

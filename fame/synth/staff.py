@@ -36,6 +36,7 @@ _FIXED_STAFF: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("Shielding officer", ("shielding_officer",)),
         ("Information governance auditor", ("auditor",)),
         ("FAME system administrator", ("administrator",)),
+        ("Partnership performance lead", ("partnership_officer",)),
     ),
     "police": (("Detective sergeant, public protection", ("practitioner", "manager")),),
     "youth_offending": (("Youth justice team manager", ("practitioner", "manager")),),
@@ -62,6 +63,7 @@ DEMO_PERSONAS: dict[str, tuple[str, str]] = {
     "manager": ("social_care", "Team manager"),
     "auditor": ("social_care", "Information governance auditor"),
     "administrator": ("social_care", "FAME system administrator"),
+    "partnership_officer": ("social_care", "Partnership performance lead"),
     "unvetted_volunteer": ("voluntary", "Volunteer"),
     "unaccredited_worker": ("voluntary", ""),
 }

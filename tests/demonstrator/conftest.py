@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from importlib import import_module
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from fame.demonstrator.scenario import SHIPPED, Scenario, read_scenario
 
@@ -36,7 +34,7 @@ def demo_region(tmp_path: Path) -> Path:
     authenticators) and its agencies' records loaded into the Child Index. Needs the
     database (mark the test)."""
     from fame.accounts.models import TrainingCourse
-    from fame.web.management.commands._region import seed_accounts
+    from fame.web.management.commands._region import hub_with_demo_region
 
     # The courses a migration adds: a transactional test before this one may have emptied
     # the tables, and the region's practitioners are trained in them.
@@ -45,16 +43,7 @@ def demo_region(tmp_path: Path) -> Path:
         TrainingCourse.objects.update_or_create(
             code=code, defaults={"name": name, "valid_for_months": months, "required": True}
         )
-    folder = tmp_path / "region"
-    call_command("synth", children=40, seed=11, out=str(folder), stdout=StringIO())
-    seed_accounts(folder)
-    records = tmp_path / "records"
-    records.mkdir()
-    for path in folder.glob("*.csv"):
-        if path.name != "truth.csv":
-            (records / path.name).write_bytes(path.read_bytes())
-    call_command("index", "load", str(records), stdout=StringIO())
-    return folder
+    return hub_with_demo_region(tmp_path, children=40, seed=11)
 
 
 def demo_login(region: Path, persona: str) -> str:

@@ -37,7 +37,8 @@ def test_demo_logins_persona_has_the_properties_it_shows(region: Region) -> None
 def test_demo_logins_special_roles_are_held_by_their_personas(region: Region) -> None:
     people = {person.username: person for person in region.practitioners}
 
-    for persona in ("caf_coordinator", "isa_officer", "shielding_officer", "manager", "auditor"):
+    personas = ("caf_coordinator", "isa_officer", "shielding_officer", "manager", "auditor")
+    for persona in (*personas, "partnership_officer"):
         assert persona in people[region.demo_logins[persona]].roles
     assert "administrator" in people[region.demo_logins["administrator"]].roles
 

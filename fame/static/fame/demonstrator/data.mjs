@@ -90,7 +90,10 @@ export async function loadRun (url, progress) {
 }
 
 // The real system's activity from the live feed (server-sent events). Time 0 is
-// ``sinceSeconds`` before the page opened, so the last hour can be replayed.
+// ``sinceSeconds`` before the page opened, so the last hour can be replayed. When the
+// feed ends a connection, EventSource reconnects with the last event's id (Last-Event-ID)
+// and the hub carries on after it; ``arrivals`` keeps when each event (by its audit
+// sequence number) reached this page, ``repeated`` counts any that came twice.
 export class Live extends Events {
   constructor (feedUrl, { sinceSeconds = 3600 } = {}) {
     super()
@@ -105,11 +108,25 @@ export class Live extends Events {
     this._qualifierIds = new Map()
     const url = new URL(feedUrl, window.location.href)
     url.searchParams.set('since', String(sinceSeconds))
+    this.arrivals = new Map()
+    this.repeated = 0
+    this.connections = 0
+    this.skewMs = 0 // the hub's clock less this machine's
     this.source = new EventSource(url)
-    this.source.addEventListener('activity', (message) => this.add(JSON.parse(message.data)))
+    this.source.addEventListener('open', () => { this.connections += 1 })
+    this.source.addEventListener('clock', (message) => {
+      this.skewMs = Date.parse(JSON.parse(message.data).now) - Date.now()
+    })
+    this.source.addEventListener('activity', (message) => {
+      const seq = Number(message.lastEventId)
+      if (this.arrivals.has(seq)) { this.repeated += 1; return }
+      this.add(JSON.parse(message.data))
+      this.arrivals.set(seq, performance.timeOrigin + performance.now())
+    })
   }
 
-  now () { return (Date.now() - this.originMs) / DAY_MS }
+  // Now, by the hub's clock, in days from time 0.
+  now () { return (Date.now() + this.skewMs - this.originMs) / DAY_MS }
 
   _id (map, list, value) {
     let id = map.get(value)

@@ -3,6 +3,7 @@
 import { Player, SPEEDS } from './player.mjs'
 import { Live, loadRun } from './data.mjs'
 import { TextAlternative } from './alt.mjs'
+import { Room } from './room.mjs'
 
 const config = JSON.parse(document.getElementById('demonstrator-config').textContent)
 const $ = (id) => document.getElementById(id)
@@ -40,6 +41,7 @@ function controls (player, source) {
     $('to-now').addEventListener('click', () => player.drive({ t: source.now(), playing: true, speed: 1 }, 'now'))
     $('replay-hour').addEventListener('click', () => player.drive({ t: Math.max(0, source.now() - 1 / 24), playing: true }, 'replay'))
     setInterval(() => { player.setEnd(source.now()); scrub.max = String(player.end) }, 1000)
+    liveNews(player, source)
   }
   document.addEventListener('keydown', (event) => {
     if (event.target.closest('input, select, textarea, button, a') || event.altKey || event.ctrlKey || event.metaKey) return
@@ -70,9 +72,30 @@ function controls (player, source) {
     scrub.setAttribute('aria-valuetext', when(source, state.t))
     clock.textContent = when(source, state.t)
     if (String(state.speed) !== speed.value) speed.value = String(state.speed)
-    lead.hidden = player.leading
-    $('leading').textContent = player.leading ? 'This window leads any others showing this run.' : 'This window follows another window.'
+    lead.hidden = player.leading !== false
+    $('leading').textContent = player.leading === null ? 'Drive any window showing this run and the others follow it.' : player.leading ? 'This window leads any others showing this run.' : 'This window follows another window.'
   })
+}
+
+// Live: the newest activity, and how many events wait past the clock (paused, or
+// replaying), to be shown when it plays on to them.
+function liveNews (player, source) {
+  const latest = $('latest')
+  const waiting = $('waiting')
+  const show = () => {
+    const n = source.length
+    if (n) {
+      const newest = source.event(n - 1)
+      const text = `Newest activity: ${newest.activity}, ${source.date(newest.t).toLocaleTimeString('en-GB')}.`
+      if (latest.textContent !== text) latest.textContent = text
+    }
+    const ahead = n - source.count(player.state.t)
+    const text = ahead > 0 ? `${ahead} newer event${ahead === 1 ? '' : 's'} not shown yet: press Play or Back to now to see ${ahead === 1 ? 'it' : 'them'}.` : ''
+    if (waiting.textContent !== text) waiting.textContent = text
+  }
+  source.onEvents(show)
+  player.on((state, why) => { if (why !== 'tick') show() })
+  setInterval(show, 1000)
 }
 
 async function start () {
@@ -98,10 +121,17 @@ async function start () {
     end,
     live: source.live,
     start: source.live ? source.now() : 0,
-    speed: source.live ? 1 : 86400
+    speed: source.live ? 1 : 86400,
+    playing: source.live,
+    now: source.live ? () => source.now() : null
   })
   window.fameDemonstrator = { player, runs }
   controls(player, source)
+  if (config.room) {
+    const room = new Room({ url: config.room.url, csrf: config.room.csrf, run: config.channel, say: (problem) => { $('room-problem').textContent = problem } })
+    room.attach(player)
+    window.fameDemonstrator.room = room
+  }
   const alternatives = $('text-alternatives')
   const context = {
     player,
@@ -114,11 +144,15 @@ async function start () {
       return new TextAlternative(section, { caption })
     }
   }
-  const view = await import(`./views/${config.perspective}.mjs`)
-  view.mount($('view'), context)
-  say(source.live ? 'Showing the real system’s activity as it happens. Cases are pseudonyms.' : `Ready: ${runs.map((r) => r.label).join(' beside ')}. Press Play, or the space bar.`)
+  try {
+    const view = await import(`./views/${config.perspective}.mjs`)
+    view.mount($('view'), context)
+    say(source.live ? 'Showing the real system’s activity as it happens. Cases are pseudonyms.' : `Ready: ${runs.map((r) => r.label).join(' beside ')}. Press Play, or the space bar.`)
+  } catch (error) {
+    say(`This perspective could not be shown (${error.message}); the clock and the other windows still work.`)
+  }
   document.body.dataset.demonstratorReady = 'true'
-  if (source.live) player.play()
+  player.run()
 }
 
 start()

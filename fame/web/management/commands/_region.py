@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,23 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
             seed_demo_protocol(isa_officer_username=officer)
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
+    return region
+
+
+def hub_with_demo_region(folder: Path, *, children: int, seed: int) -> Path:
+    """A demo region made in ``folder/region`` and loaded into this hub as ``fame demo``
+    would: its accounts (demo logins with authenticators) and its agencies' records in the
+    Child Index (copied to ``folder/records``, without the linkage truth). For tests and
+    benchmarks of a hub on its own."""
+    region = folder / "region"
+    call_command("synth", children=children, seed=seed, out=str(region), stdout=StringIO())
+    seed_accounts(region)
+    records = folder / "records"
+    records.mkdir()
+    for path in region.glob("*.csv"):
+        if path.name != "truth.csv":
+            (records / path.name).write_bytes(path.read_bytes())
+    call_command("index", "load", str(records), stdout=StringIO())
     return region
 
 
