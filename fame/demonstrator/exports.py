@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from .compare import comparison, run_all
 from .playback import shipped
-from .reports import KEY_MEASURES, _figure
+from .reports import KEY_MEASURES, figure
 from .scenario import SHIPPED
 from .views import _whole, read_choice, watch
 
@@ -186,7 +186,7 @@ def _report(asked: Asked) -> dict[str, Any]:
 
 
 def _number(value: float | None, scale: float = 1) -> str:
-    return _figure(None if value is None else value * scale)
+    return figure(None if value is None else value * scale)
 
 
 def _span(cell: dict[str, float | None], scale: float = 1) -> str:

@@ -25,7 +25,7 @@ KEY_MEASURES = (
 )
 
 
-def _figure(value: float | None) -> str:
+def figure(value: float | None) -> str:
     if value is None or math.isnan(value):
         return "none"
     if abs(value) < 0.005:  # never "-0.00"
@@ -36,7 +36,7 @@ def _figure(value: float | None) -> str:
 def _span(cell: dict[str, float | None]) -> str:
     if cell["ci_low"] is None:
         return ""
-    return f" ({_figure(cell['ci_low'])} to {_figure(cell['ci_high'])})"
+    return f" ({figure(cell['ci_low'])} to {figure(cell['ci_high'])})"
 
 
 def table(report: dict[str, Any]) -> str:
@@ -54,10 +54,10 @@ def table(report: dict[str, Any]) -> str:
         lines.append(label)
         for approach in approaches:
             cell = report["measures"][key][approach]
-            row = f"  {approach:<22} {_figure(cell['mean'])}{_span(cell)}"
+            row = f"  {approach:<22} {figure(cell['mean'])}{_span(cell)}"
             change = report["differences"][key].get(approach)
             if change and change["mean"] is not None:
-                row += f"; difference {_figure(change['mean'])}{_span(change)}"
+                row += f"; difference {figure(change['mean'])}{_span(change)}"
             lines.append(row)
         lines.append("")
     lines.append("`--json` gives every measure, for scripts.")

@@ -34,7 +34,7 @@ from fame.sharing import (
 
 from ..compare import bounds, interval, run_all
 from ..playback import shipped
-from ..reports import _figure
+from ..reports import figure
 from .cases import Case, day_in_words, run_document
 from .story import MEASURES, Ask, FigureAnswer, JourneyAnswer
 
@@ -221,10 +221,10 @@ def figure_finding(
         spread = interval(values, **bounds(answer.measure or "count"))
         counted = answer.count is not None and answer.replications == 1
         words = (
-            f"{spread.mean:,.0f}" if counted and spread.mean is not None else _figure(spread.mean)
+            f"{spread.mean:,.0f}" if counted and spread.mean is not None else figure(spread.mean)
         )
         if spread.ci_low is not None and spread.ci_high is not None:
-            words += f" (95% interval {_figure(spread.ci_low)} to {_figure(spread.ci_high)})"
+            words += f" (95% interval {figure(spread.ci_low)} to {figure(spread.ci_high)})"
         rows.append((approaches[approach].label, words))
     return FigureFinding(name, answer.replications, tuple(rows))
 

@@ -14,7 +14,7 @@ function say (text) { status.textContent = text }
 function when (source, t) {
   const moment = source.date(t)
   const time = moment.toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
-  if (!source.live) return `Day ${Math.floor(t) + 1} of ${source.days}: ${time}`
+  if (!source.live) return `Day ${Math.min(Math.floor(t) + 1, source.days)} of ${source.days}: ${time}`
   const behind = Math.round((source.now() - t) * 1440)
   return behind < 1 ? `Live: ${moment.toLocaleTimeString('en-GB')}` : `Replaying: ${moment.toLocaleTimeString('en-GB')} (${behind} minute${behind === 1 ? '' : 's'} ago)`
 }
