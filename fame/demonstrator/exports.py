@@ -27,7 +27,7 @@ from .compare import comparison, run_all
 from .playback import shipped
 from .reports import KEY_MEASURES, figure
 from .scenario import SHIPPED
-from .views import _whole, read_choice, watch
+from .views import read_choice, watch, whole_number
 
 REPLICATIONS_DEFAULT = 10
 REPLICATIONS = (2, 30)
@@ -159,7 +159,7 @@ def read_comparison(params: QueryDict) -> Asked:
         )
     low, high = REPLICATIONS
     text = params.get("replications") or str(REPLICATIONS_DEFAULT)
-    replications = _whole(text, "number of replications", low, high, problems)
+    replications = whole_number(text, "number of replications", low, high, problems)
     if problems:
         return Asked(problems=tuple(problems))
     return Asked(choice.scenario, tuple(names), choice.seed, replications)

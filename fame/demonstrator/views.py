@@ -83,7 +83,7 @@ class Choice:
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
-def _whole(text: str, name: str, low: int, high: int, problems: list[str]) -> int:
+def whole_number(text: str, name: str, low: int, high: int, problems: list[str]) -> int:
     if not text.strip().isdigit() or not low <= int(text) <= high:
         problems.append(f"The {name} must be a whole number from {low:,} to {high:,}.")
         return low
@@ -113,8 +113,8 @@ def read_choice(params: Any) -> Choice:
             )
     if versus and versus == approach:
         problems.append("Choose a different approach to compare with, or none.")
-    seed = _whole(params.get("seed", str(scenario.seed)), "seed", 0, 2**31 - 1, problems)
-    replication = _whole(
+    seed = whole_number(params.get("seed", str(scenario.seed)), "seed", 0, 2**31 - 1, problems)
+    replication = whole_number(
         params.get("replication", "0"), "replication", 0, REPLICATIONS_MAX, problems
     )
     return Choice(name, approach, versus, seed, replication, False, tuple(problems))

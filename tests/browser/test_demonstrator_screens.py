@@ -159,7 +159,7 @@ def test_a_live_view_shows_new_activity_pauses_replays_and_reconnects(
     teacher = User.objects.get(username=demo_login(demo_region, "school_teacher"))
     children = region_children(demo_region)
     signed_in(page, partnership_officer)
-    watching(page, "management", "live=1")
+    watching(page, "technology", "live=1")
     opened = max(_activity_seqs(0), default=0)
     searching = Practitioner(live_server.url, teacher, DEMO_PASSWORD)
 
@@ -167,7 +167,7 @@ def test_a_live_view_shows_new_activity_pauses_replays_and_reconnects(
     expect(page.locator("#latest")).to_contain_text("record opened", timeout=5_000)
     assert _arrived(page) == _activity_seqs(opened)
     page.page.wait_for_function(ALL_SHOWN, timeout=2_000)  # the views' clock reached them
-    expect(page.locator("#text-alternatives")).to_contain_text("record opened")
+    expect(page.locator(".fame-technology__recent")).to_contain_text("Record opened")
     expect(page.locator("#clock")).to_contain_text("Live:")
 
     _button(page, "Pause").click()

@@ -51,6 +51,8 @@ Activity = Literal[
     "stepped up to social care",
     "node down",
     "node up",
+    "index updated",
+    "tree head signed",
 ]
 """What the simulation records (``model.Run``); a test keeps the two in step."""
 ACTIVITIES: tuple[str, ...] = Activity.__args__  # type: ignore[attr-defined]
