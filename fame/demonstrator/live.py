@@ -95,6 +95,8 @@ def _objects(event: AuditEvent, names: Pseudonyms) -> dict[str, str]:
             related[names.of(kind, details[key])] = kind
     if isinstance(details.get("node"), str) and details["node"]:
         related[f"node-{details['node']}"] = "node"
+    elif event.target.startswith("node:"):  # an index update arriving names its node here
+        related[f"node-{event.target.removeprefix('node:')}"] = "node"
     if event.action == "index.search":
         for found in details.get("results", []):
             if isinstance(found, dict) and isinstance(found.get("person"), str):

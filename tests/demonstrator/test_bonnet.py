@@ -165,3 +165,26 @@ def test_the_nodes_list_names_each_nodes_type_and_whether_it_answers(health_trus
             "reachable": True,
         },
     ]
+
+
+def test_a_node_is_drawn_as_the_type_most_of_its_agencies_are(health_trust):
+    from fame.accounts.models import OrganisationType
+
+    from ..factories import OrganisationFactory
+
+    manager = UserFactory(username="meg", organisation=health_trust, roles=["manager"])
+    for agency_id in ("gp-001", "gp-002"):
+        OrganisationFactory(agency_id=agency_id, type=OrganisationType.GP_PRACTICE)
+    FederationNode.objects.create(
+        name="mostly-gps",
+        base_url="http://127.0.0.1:9",
+        agencies=["hlt-001", "gp-001", "gp-002"],  # the first is a health trust
+        public_key="-",
+    )
+    FederationNode.objects.create(
+        name="even", base_url="http://127.0.0.1:9", agencies=["gp-001", "hlt-001"], public_key="-"
+    )
+
+    nodes = signed_in_client(manager).get("/demonstrator/nodes.json").json()["nodes"]
+
+    assert {n["name"]: n["agency_type"] for n in nodes} == {"mostly-gps": "gp", "even": "health"}

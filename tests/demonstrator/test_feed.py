@@ -102,3 +102,16 @@ def test_a_caf_completed_again_is_a_review_and_nodes_go_down_and_up(auditor, sch
         "node up",
     ]
     assert frames[2]["objects"] == [{"id": "node-north", "type": "node", "qualifier": "node"}]
+
+
+def test_an_index_update_arriving_names_the_node_it_came_from(auditor):
+    client = signed_in_client(auditor)
+    before = _newest()
+    record_event(
+        "federation.index_updates_applied", target="node:health-trust", details={"updates": 3}
+    )
+
+    [frame] = _frames(client.get("/demonstrator/feed", HTTP_LAST_EVENT_ID=str(before)))
+
+    assert frame["activity"] == "index updated"
+    assert {"id": "node-health-trust", "type": "node", "qualifier": "node"} in frame["objects"]
