@@ -20,7 +20,8 @@ LOOKS = (
 def test_sign_out_in_header_by_keyboard(page, school_teacher):
     signed_in(page, school_teacher)
     header = page.page.get_by_role("navigation", name="Menu")
-    link = header.get_by_role("link").last  # the navigation's last link comes just before the button
+    # The navigation's last link comes just before the button.
+    link = header.get_by_role("link").last
     button = header.get_by_role("button", name="Sign out")
     assert button.evaluate(LOOKS) == link.evaluate(LOOKS)
     link.focus()
