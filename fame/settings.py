@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "fame.node",
     "fame.caf",
     "fame.demonstrator",
+    "fame.readiness",
+    "fame.guidance",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.caf.hub.urls")),
         path("", include("fame.audit.urls")),
         path("", include("fame.demonstrator.urls")),
+        path("", include("fame.readiness.urls")),
+        path("", include("fame.guidance.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [

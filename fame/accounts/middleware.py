@@ -11,7 +11,8 @@ from django.urls import reverse
 
 # Exact paths: the second-factor pages under /sign-in/ are not public.
 PUBLIC_PATHS = frozenset({"/sign-in", "/sign-out", "/favicon.ico"})
-PUBLIC_PREFIXES = ("/healthz", "/accessibility", settings.STATIC_URL)
+# The framework's guidance and the published case studies are for anyone (issue 15).
+PUBLIC_PREFIXES = ("/healthz", "/accessibility", "/framework", settings.STATIC_URL)
 SECOND_FACTOR_PREFIXES = ("/sign-in/security-code", "/sign-in/set-up-authenticator", "/sign-out")
 
 

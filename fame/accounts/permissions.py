@@ -26,6 +26,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "view_demonstrator": frozenset(
         {Role.MANAGER, Role.PARTNERSHIP_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR}
     ),
+    # The Readiness Assessment Tool: open a round, invite respondents, moderate the
+    # workshop, plan; and publish the case studies partnerships contribute.
+    "run_readiness": frozenset({Role.PARTNERSHIP_OFFICER, Role.MANAGER}),
+    "moderate_case_studies": frozenset({Role.PARTNERSHIP_OFFICER}),
     # Whose work is with children (the home page's offer); whether they may reach a
     # child's data on a given day is fame.accounts.access's question.
     # The sharing rules show a child's details to practitioners (and a shielded child's
