@@ -1,5 +1,6 @@
-// What a run has done by time t, summed as the management view draws it. Reading moves
-// forward event by event (cheap as time runs); going back starts again from the beginning.
+// What a run has done by time t (or one selection's part of it), summed as the management
+// view draws it. Reading moves forward event by event (cheap as time runs); going back
+// starts again from the beginning.
 export const DAYS_PER_QUARTER = 365.25 / 4
 export const HOURS = [
   ['finding', 'Finding who is involved'],
@@ -20,8 +21,11 @@ function find (objects, kind) {
 }
 
 export class Tally {
-  constructor (source) {
+  // ``keep(event)``: true for the events to count (a selection's, ./selection.mjs); none
+  // given, every event counts.
+  constructor (source, keep = null) {
     this.source = source
+    this.keep = keep
     this.reset()
   }
 
@@ -44,7 +48,9 @@ export class Tally {
     this.t = t
     const end = this.source.count(t)
     for (; this.read < end; this.read++) {
-      if (READ.has(this.source.activity(this.read))) this.add(this.source.event(this.read))
+      if (!READ.has(this.source.activity(this.read))) continue
+      const event = this.source.event(this.read)
+      if (!this.keep || this.keep(event)) this.add(event)
     }
     return this
   }

@@ -3,6 +3,8 @@
 // Shared by the client and practitioner views. A run's index is built once (and again
 // when a live feed has grown), and answers: which children reached a CAF, the steps of
 // one child's journey, who did each step, and how many hours it took them.
+import { agencyOf, plain } from '../selection.mjs'
+
 const d3 = window.d3
 
 // What a practitioner spent time on; the order is the order of the stacked bars.
@@ -27,13 +29,8 @@ export function pageImage (key) {
   return new URL(`../pages/${key}.png`, import.meta.url).href
 }
 
-// The agency type of a simulated practitioner (practitioner-<type>-<n>), or null.
-export function agencyOf (id) {
-  const parts = id.split('-')
-  return parts.length === 3 ? parts[1] : null
-}
-
-export const plain = (name) => name.replaceAll('_', ' ')
+// A practitioner's agency type, and a name in plain words, as every view reads them.
+export { agencyOf, plain }
 
 const ROLES = ['searcher', 'noticed by', 'assessor', 'by', 'decided by']
 

@@ -1,7 +1,11 @@
 // Management: the measures as charts that fill in as time runs. Two runs are drawn side by
 // side on the same scales, so the room sees the difference; each chart has its words and
-// figures below, a download as SVG or PNG, and the intervals over many runs follow.
+// figures below, a download as SVG or PNG, and the intervals over many runs follow. The
+// charts follow the shared selection: an agency, a practitioner or a case chosen in any
+// window showing the run, and they count only its events, as the caption above them says.
 import { HOURS, Tally, DAYS_PER_QUARTER } from '../tally.mjs'
+import { keeper, levelOf, named } from '../selection.mjs'
+import { showing } from './showing.mjs'
 import { downloads } from '../export.mjs'
 import { intervals } from '../intervals.mjs'
 
@@ -18,6 +22,9 @@ const HOUR_COLOURS = d3.scaleOrdinal(HOURS.map(([key]) => key), ['#1d70b8', '#00
 const QUEUES = [['isa_queue', 'ISA team', '#1d70b8'], ['coordinator_queue', 'CAF co-ordinators', '#d4351c']]
 const REASONS = ['no consent in force', 'no protocol names both agencies']
 const number = (n) => n.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+// Whose figures a summary gives: nothing for the whole region, else ", for <the level>".
+const scope = (level) => level.kind === 'region' ? '' : `, for ${named(level)}`
+const QUEUES_NOT_SPLIT = 'The queues at the ISA team and for a CAF co-ordinator are the whole region’s: who waits is not split by selection.'
 
 // One chart: a heading, an SVG with a panel per run (the same scales), its downloads and
 // its text alternative.
@@ -81,7 +88,7 @@ function cafsChart (root, context) {
   const c = chart(root, context, { key: 'cafs', title: 'CAFs completed per quarter, by the agency that started them', about: 'Stacked bars, one a quarter, filling in as CAFs are completed.', items: AGENCIES.map((a) => ({ label: AGENCY_NAMES[a], colour: colour(a) })) })
   const quarters = Math.ceil(Math.max(...context.runs.map((r) => r.days || 365)) / DAYS_PER_QUARTER - 1e-9)
   const x = d3.scaleBand(d3.range(quarters), [0, c.width]).padding(0.25)
-  return (tallies, when) => {
+  return (tallies, when, level) => {
     const most = d3.max(tallies, (t) => d3.max(t.quarters, (q) => d3.sum(Object.values(q)))) || 1
     const y = d3.scaleLinear([0, most], [c.height, 0]).nice()
     c.panels.forEach((panel, k) => {
@@ -95,7 +102,7 @@ function cafsChart (root, context) {
         .attr('y', (d) => y(d[1])).attr('height', (d) => y(d[0]) - y(d[1]))
     })
     c.words.show({
-      summary: `By ${when}: ${tallies.map((t, k) => `${context.runs[k].label}, ${t.cafs()} CAFs completed`).join('; ')}.`,
+      summary: `By ${when}${scope(level)}: ${tallies.map((t, k) => `${context.runs[k].label}, ${t.cafs()} CAFs completed`).join('; ')}.`,
       columns: ['Quarter and approach', ...AGENCIES.map((a) => AGENCY_NAMES[a]), 'All'],
       rows: d3.range(quarters).flatMap((q) => tallies.map((t, k) => {
         const counts = t.quarters[q] || {}
@@ -109,7 +116,7 @@ function cafsChart (root, context) {
 function meetingChart (root, context) {
   const c = chart(root, context, { key: 'days-to-meeting', title: 'Days from concern to the first TAC meeting', about: 'A point for each case when its first meeting is held; the line is the mean so far.', items: [{ label: 'A case', colour: '#1d70b8' }, { label: 'Mean so far', colour: '#0b0c0c' }] })
   const x = d3.scaleLinear([0, 1], [0, c.width])
-  return (tallies, when) => {
+  return (tallies, when, level) => {
     x.domain([0, span(context)])
     const y = d3.scaleLinear([0, d3.max(tallies, (t) => d3.max(t.toMeeting, (d) => d.days)) || 10], [c.height, 0]).nice()
     const line = d3.line().x((d) => x(d.t)).y((d) => y(d.mean)).curve(d3.curveStepAfter)
@@ -128,7 +135,7 @@ function meetingChart (root, context) {
       return values.length ? [values.length, d3.mean(values), d3.median(values), d3.max(values)] : [0, '–', '–', '–']
     })
     c.words.show({
-      summary: `By ${when}: ${tallies.map((t, k) => `${context.runs[k].label}, ${facts[k][0]} first meetings, ${facts[k][0] ? `${number(facts[k][1])} days on average` : 'none yet'}`).join('; ')}.`,
+      summary: `By ${when}${scope(level)}: ${tallies.map((t, k) => `${context.runs[k].label}, ${facts[k][0]} first meetings, ${facts[k][0] ? `${number(facts[k][1])} days on average` : 'none yet'}`).join('; ')}.`,
       columns: ['Approach', 'First meetings held', 'Mean days', 'Median days', 'Longest (days)'],
       rows: facts.map((f, k) => [context.runs[k].label, ...f.map((v) => typeof v === 'number' ? Math.round(v * 10) / 10 : v)])
     })
@@ -140,7 +147,7 @@ function hoursChart (root, context) {
   const c = chart(root, context, { key: 'hours', title: 'Practitioner hours spent so far', about: 'Stacked areas: finding who is involved, assessing, asking for details, meetings and reviews.', items: HOURS.map(([key, label]) => ({ label, colour: HOUR_COLOURS(key) })) })
   const x = d3.scaleLinear([0, 1], [0, c.width])
   const keys = HOURS.map(([key]) => key)
-  return (tallies, when) => {
+  return (tallies, when, level) => {
     x.domain([0, span(context)])
     const total = (t) => d3.sum(keys, (key) => t.spent[key])
     const y = d3.scaleLinear([0, d3.max(tallies, total) || 1], [c.height, 0]).nice()
@@ -154,7 +161,7 @@ function hoursChart (root, context) {
         .attr('d', area).attr('fill', (s) => HOUR_COLOURS(s.key)).attr('fill-opacity', 0.85)
     })
     c.words.show({
-      summary: `By ${when}: ${tallies.map((t, k) => `${context.runs[k].label}, ${number(total(t))} practitioner hours`).join('; ')}.`,
+      summary: `By ${when}${scope(level)}: ${tallies.map((t, k) => `${context.runs[k].label}, ${number(total(t))} practitioner hours`).join('; ')}.`,
       columns: ['Hours spent on', ...context.runs.map((r) => r.label)],
       rows: [...HOURS.map(([key, label]) => [label, ...tallies.map((t) => Math.round(t.spent[key]))]), ['All', ...tallies.map((t) => Math.round(total(t)))]]
     })
@@ -165,7 +172,7 @@ function hoursChart (root, context) {
 function queueChart (root, context) {
   const c = chart(root, context, { key: 'queues', title: 'Waiting at the ISA team and for a CAF co-ordinator', about: 'Step lines: how many are waiting at each moment.', items: QUEUES.map(([, label, stroke]) => ({ label, colour: stroke })) })
   const x = d3.scaleLinear([0, 1], [0, c.width])
-  return (tallies, when) => {
+  return (tallies, when, level) => {
     x.domain([0, span(context)])
     const shown = tallies.map((t) => QUEUES.map(([name]) => t.queue(name)))
     const y = d3.scaleLinear([0, Math.max(1, d3.max(shown.flat(2), (d) => d[1]))], [c.height, 0]).nice()
@@ -181,7 +188,7 @@ function queueChart (root, context) {
       return `${points[points.length - 1][1]} now, at most ${d3.max(points, (d) => d[1])}`
     })
     c.words.show({
-      summary: `At ${when}: ${QUEUES.map(([, label], q) => `${label}: ${facts(q).map((f, k) => `${context.runs[k].label} ${f}`).join(', ')}`).join('; ')}.`,
+      summary: `At ${when}${level.kind === 'region' ? '' : ' (the whole region’s queues)'}: ${QUEUES.map(([, label], q) => `${label}: ${facts(q).map((f, k) => `${context.runs[k].label} ${f}`).join(', ')}`).join('; ')}.`,
       columns: ['Waiting', ...context.runs.map((r) => r.label)],
       rows: QUEUES.map(([, label], q) => [label, ...facts(q)])
     })
@@ -192,7 +199,7 @@ function queueChart (root, context) {
 function refusalChart (root, context) {
   const c = chart(root, context, { key: 'refusals', title: 'Requests for details refused, and why', about: 'Bars: requests refused for each reason so far.', items: [{ label: 'Requests refused', colour: '#d4351c' }] })
   const x = d3.scaleBand(REASONS, [0, c.width]).padding(0.35)
-  return (tallies, when) => {
+  return (tallies, when, level) => {
     const y = d3.scaleLinear([0, 1.2 * Math.max(1, d3.max(tallies, (t) => d3.max(REASONS, (r) => t.refused.get(r) || 0)))], [c.height, 0]).nice()
     c.panels.forEach((panel, k) => {
       const t = tallies[k]
@@ -211,7 +218,7 @@ function refusalChart (root, context) {
     })
     const refused = (t) => d3.sum(REASONS, (r) => t.refused.get(r) || 0)
     c.words.show({
-      summary: `By ${when}: ${tallies.map((t, k) => `${context.runs[k].label}, ${refused(t)} of ${t.requests} requests refused`).join('; ')}.`,
+      summary: `By ${when}${scope(level)}: ${tallies.map((t, k) => `${context.runs[k].label}, ${refused(t)} of ${t.requests} requests refused`).join('; ')}.`,
       columns: ['Refused because', ...context.runs.map((r) => r.label)],
       rows: [...REASONS.map((r) => [r[0].toUpperCase() + r.slice(1), ...tallies.map((t) => t.refused.get(r) || 0)]), ['Requests for details', ...tallies.map((t) => t.requests)]]
     })
@@ -220,7 +227,9 @@ function refusalChart (root, context) {
 
 export function mount (root, context) {
   const { player, runs, when } = context
-  const tallies = runs.map((run) => new Tally(run))
+  const caption = showing(root, player, { about: (level) => level.kind === 'region' ? '' : QUEUES_NOT_SPLIT })
+  let level = levelOf(player.state.selection)
+  let tallies = []
   const charts = root.appendChild(document.createElement('div'))
   const draws = [cafsChart, meetingChart, hoursChart, queueChart, refusalChart].map((make) => make(charts, context))
   let drawn = -Infinity
@@ -230,9 +239,17 @@ export function mount (root, context) {
     drawn = performance.now()
     const t = player.state.t
     for (const tally of tallies) tally.to(t)
-    for (const redraw of draws) redraw(tallies, when(t))
+    for (const redraw of draws) redraw(tallies, when(t), level)
+  }
+  // A new level counts again from the start, only the events that belong to it.
+  const follow = (selection) => {
+    const chosen = levelOf(selection)
+    if (!caption.show(chosen) && tallies.length) return
+    level = chosen
+    tallies = runs.map((run) => new Tally(run, keeper(run, level)))
   }
   player.on((state, why) => {
+    follow(state.selection)
     if (why !== 'tick' || performance.now() - drawn >= DRAW_EVERY_MS) draw()
     else if (!waiting) waiting = setTimeout(draw, DRAW_EVERY_MS)
   })

@@ -7,11 +7,18 @@
 // travel: it stands at its end for a second. Click a message, or choose one from the list
 // of recent messages, to see what it really carries (``/demonstrator/bonnet.json``).
 //
+// The diagram follows the shared selection (../selection.mjs): with an agency, a
+// practitioner or a case chosen in any window showing the run, its messages are drawn
+// strong and the rest faint, the nodes it has touched (and, for an agency, its own nodes)
+// stand out while the others are dimmed, and the recent messages are its own.
+//
 // For the benchmark (benchmarks/demonstrator_views.py): ``?draw=svg`` draws the messages as
 // SVG circles joined by D3 instead (the obvious alternative), and
 // ``window.fameDemonstrator.technology`` holds ``inFlight`` (messages moving in the last
 // frame, all diagrams) and ``frames`` (frames drawn).
 import { bonnetQuery, openBonnet } from './bonnet.mjs'
+import { keeper, levelKey, levelOf, named } from '../selection.mjs'
+import { showing } from './showing.mjs'
 
 const d3 = window.d3
 const TYPES = ['school', 'health', 'gp', 'social_care', 'police', 'youth', 'voluntary']
@@ -34,9 +41,11 @@ const SIZE = 600
 const HUB = 0
 const ALL = -1 // a tree head goes to every node
 const DAY_SECONDS = 86400
+const FAINT = 0.15 // messages not of the selection
+const DIMMED = 0.25 // nodes the selection has not touched
 
 const drawSvg = new URLSearchParams(window.location.search).get('draw') === 'svg'
-const hook = { inFlight: 0, frames: 0, renderer: drawSvg ? 'svg' : 'canvas', byDiagram: [] }
+const hook = { inFlight: 0, frames: 0, renderer: drawSvg ? 'svg' : 'canvas', byDiagram: [], chosenByDiagram: [] }
 
 function typeOfPractitioner (id) {
   // practitioner-<type>-<n> (simulated); a live pseudonym has no type
@@ -240,7 +249,7 @@ function diagram (root, source, context, number) {
       let pending = null
       source.onEvents(() => {
         if (pending) return
-        pending = setTimeout(() => { pending = null; state.table = messagesOf(source, state.topo); state.nodeState = new NodeState(source, state.table.changes, unreachable(state.topo)); state.dirty = true }, 500)
+        pending = setTimeout(() => { pending = null; state.table = messagesOf(source, state.topo); state.nodeState = new NodeState(source, state.table.changes, unreachable(state.topo)); state.chosenFor = null; state.dirty = true }, 500)
       })
     }
   })
@@ -331,11 +340,34 @@ function diagram (root, source, context, number) {
     const heading = state.panel.appendChild(document.createElement('h3'))
     heading.className = 'govuk-heading-s govuk-!-margin-top-4'
     heading.textContent = 'Recent messages'
+    state.recentHeading = heading
     const hint = state.panel.appendChild(document.createElement('p'))
     hint.className = 'govuk-body-s'
     hint.textContent = 'Choose one to see what it carries. The list holds still while you are in it.'
     state.recent = state.panel.appendChild(document.createElement('ul'))
     state.recent.className = 'govuk-list fame-technology__recent'
+  }
+
+  // The messages of ``level`` (null: every message) and when each node was first touched
+  // by one of them; an agency's own nodes count as touched from the start.
+  function choose (level) {
+    const { table, topo } = state
+    const keep = keeper(source, level)
+    state.chosen = null
+    state.touched = null
+    if (!keep) return
+    const chosen = new Uint8Array(table.t.length)
+    const touched = new Map()
+    if (level.kind === 'agency') for (const node of topo.nodes) if (node.type === level.id) touched.set(node.index, -Infinity)
+    for (let m = 0; m < table.t.length; m++) {
+      if (table.kind[m] === K.head || !keep(source.event(table.event[m]))) continue
+      chosen[m] = 1
+      for (const at of [table.from[m], table.to[m]]) {
+        if (at > HUB && topo.points[at].node && !touched.has(at)) touched.set(at, table.t[m])
+      }
+    }
+    state.chosen = chosen
+    state.touched = touched
   }
 
   function auditSize (t) {
@@ -362,8 +394,11 @@ function diagram (root, source, context, number) {
       state.buffer = { xs: new Float32Array(size), ys: new Float32Array(size), ks: new Uint8Array(size), ms: new Int32Array(size) }
     }
     const { xs, ys, ks, ms } = state.buffer
+    const { chosen } = state
     let j = 0
+    let ofChosen = 0
     for (let m = i0; m < i1; m++) {
+      if (chosen && chosen[m]) ofChosen++
       const p = player.reducedMotion ? 1 : d3.easeCubicInOut(Math.min(1, (t - table.t[m]) / back))
       const a = points[table.from[m]]
       const k = table.kind[m]
@@ -379,22 +414,29 @@ function diagram (root, source, context, number) {
       }
     }
     state.drawn = { xs, ys, ms, count: total }
+    const strong = (j) => !chosen || chosen[ms[j]] === 1
     if (drawSvg) {
       state.flying.selectAll('circle').data(xs.subarray(0, total)).join('circle')
         .attr('cx', (x) => x).attr('cy', (_, j) => ys[j]).attr('r', 2.5)
         .attr('fill', (_, j) => KINDS[ks[j]][1])
+        .attr('fill-opacity', (_, j) => strong(j) ? 1 : FAINT)
     } else {
       const ctx = state.ctx
       ctx.clearRect(0, 0, SIZE, SIZE)
-      for (let k = 0; k < KINDS.length; k++) {
-        ctx.fillStyle = KINDS[k][1]
-        ctx.beginPath()
-        const half = k === K.head ? 1.5 : 2.5 // tree heads fan out to every node: smaller
-        for (let j = 0; j < total; j++) if (ks[j] === k) ctx.rect(xs[j] - half, ys[j] - half, 2 * half, 2 * half)
-        ctx.fill()
+      // The selection's messages last, over the faint rest.
+      for (const drawStrong of chosen ? [false, true] : [true]) {
+        ctx.globalAlpha = drawStrong ? 1 : FAINT
+        for (let k = 0; k < KINDS.length; k++) {
+          ctx.fillStyle = KINDS[k][1]
+          ctx.beginPath()
+          const half = k === K.head ? 1.5 : 2.5 // tree heads fan out to every node: smaller
+          for (let j = 0; j < total; j++) if (ks[j] === k && strong(j) === drawStrong) ctx.rect(xs[j] - half, ys[j] - half, 2 * half, 2 * half)
+          ctx.fill()
+        }
       }
+      ctx.globalAlpha = 1
     }
-    return { moving: total, i0, i1 }
+    return { moving: total, ofChosen, i0, i1 }
   }
 
   function nodeLabel (id) { return state.topo.nodeById.get(id)?.label || id }
@@ -445,9 +487,10 @@ function diagram (root, source, context, number) {
     if (list.contains(document.activeElement)) return
     if (why === 'tick' && performance.now() - recentShown < 1000) return
     recentShown = performance.now()
-    const { table } = state
+    const { table, chosen } = state
     const items = []
     for (let m = i1 - 1; m >= 0 && items.length < RECENT; m--) {
+      if (chosen && !chosen[m]) continue
       const li = document.createElement('li')
       const button = li.appendChild(document.createElement('button'))
       button.type = 'button'
@@ -458,14 +501,23 @@ function diagram (root, source, context, number) {
       items.push(li)
     }
     list.replaceChildren(...items)
+    state.recentHeading.textContent = chosen ? `Recent messages of ${named(state.level)}` : 'Recent messages'
   }
 
   let lastSlow = -Infinity
   let nodesShown = ''
   function update (s, why) {
     if (!state.table || !state.nodes) return
-    const { moving, i1 } = frame(s.t, s.speed)
+    const level = levelOf(s.selection)
+    if (levelKey(level) !== state.chosenFor) {
+      choose(level)
+      state.level = level
+      state.chosenFor = levelKey(level)
+      state.dirty = true
+    }
+    const { moving, ofChosen, i1 } = frame(s.t, s.speed)
     hook.byDiagram[number] = moving
+    hook.chosenByDiagram[number] = state.chosen ? ofChosen : moving
     const now = performance.now()
     if (why === 'tick' && now - lastSlow < 250 && !state.dirty) return
     state.dirty = false
@@ -473,13 +525,18 @@ function diagram (root, source, context, number) {
     const nodeState = state.nodeState.advance(s.t)
     const { down, last, seconds } = nodeState
     const waitingBy = nodeState.waitingBy
-    const key = [...down.keys(), '|', ...waitingBy.entries()].join(',')
+    const touched = state.touched
+    const lit = (p) => !touched || touched.get(p.node.index) <= s.t
+    const litCount = touched ? state.topo.nodes.filter((node) => touched.get(node.index) <= s.t).length : state.topo.nodes.length
+    const key = [...down.keys(), '|', ...waitingBy.entries(), '|', state.chosenFor, litCount].join(',')
     if (key !== nodesShown) {
       nodesShown = key
       state.nodes
         .classed('fame-technology__node--down', (p) => down.has(p.node.id))
         .classed('fame-technology__node--waiting', (p) => waitingBy.has(p.node.id))
         .attr('r', (p) => down.has(p.node.id) || waitingBy.has(p.node.id) ? 6 : 3.5)
+        .classed('fame-technology__node--dimmed', (p) => !lit(p))
+        .attr('opacity', (p) => lit(p) ? null : DIMMED)
       const marked = state.topo.points.filter((p) => p.node && (down.has(p.node.id) || waitingBy.has(p.node.id)))
       state.marks.selectAll('text').data(marked, (p) => p.node.id).join('text')
         .attr('x', (p) => p.x + (p.x < state.topo.centre ? -10 : 10))
@@ -495,7 +552,7 @@ function diagram (root, source, context, number) {
     const audit = auditSize(s.t)
     const waitingTotal = d3.sum(waitingBy.values())
     const f = state.figures
-    f.moving.textContent = moving.toLocaleString('en-GB')
+    f.moving.textContent = state.chosen ? `${moving.toLocaleString('en-GB')} (${ofChosen.toLocaleString('en-GB')} for ${named(state.level)})` : moving.toLocaleString('en-GB')
     f.rate.textContent = perMinute.toLocaleString('en-GB', { maximumFractionDigits: 1 })
     f.audit.textContent = audit.toLocaleString('en-GB')
     f.latency.textContent = seconds.length ? `${seconds.length} so far; mean ${d3.mean(seconds).toFixed(2)} s, slowest ${d3.max(seconds).toFixed(2)} s` : 'None yet'
@@ -511,7 +568,7 @@ function diagram (root, source, context, number) {
       return [TYPE_NAMES[type], ids.length, ids.filter((id) => down.has(id)).length, d3.sum(ids, (id) => waitingBy.get(id) || 0)]
     })
     words.show({
-      summary: `${when(s.t)}. ${moving.toLocaleString('en-GB')} messages moving. Nodes down: ${down.size ? [...down.keys()].map(nodeLabel).join(', ') : 'none'}. ${last ? lastChange : 'No node has gone down yet.'} Requests waiting for a node: ${waitingTotal}. Audit log: ${audit.toLocaleString('en-GB')} ${audit === 1 ? 'entry' : 'entries'}.`,
+      summary: `${when(s.t)}. ${moving.toLocaleString('en-GB')} messages moving.${state.chosen ? ` Of them ${ofChosen.toLocaleString('en-GB')} for ${named(state.level)}. Highlighted: ${litCount} of ${state.topo.nodes.length} nodes (touched by its messages so far${state.level.kind === 'agency' ? ', or its own' : ''}); the rest are dimmed.` : ''} Nodes down: ${down.size ? [...down.keys()].map(nodeLabel).join(', ') : 'none'}. ${last ? lastChange : 'No node has gone down yet.'} Requests waiting for a node: ${waitingTotal}. Audit log: ${audit.toLocaleString('en-GB')} ${audit === 1 ? 'entry' : 'entries'}.`,
       columns: ['Agency type', 'Nodes', 'Down', 'Requests waiting'],
       rows
     }, { now: why !== 'tick' })
@@ -523,6 +580,7 @@ function diagram (root, source, context, number) {
 
 export function mount (root, context) {
   window.fameDemonstrator.technology = hook
+  const caption = showing(root, context.player)
   const wrapper = root.appendChild(document.createElement('div'))
   wrapper.className = 'fame-technology'
   context.bonnet = root.appendChild(document.createElement('section'))
@@ -530,6 +588,7 @@ export function mount (root, context) {
   context.bonnet.hidden = true
   const diagrams = context.runs.map((source, k) => diagram(wrapper, source, context, k))
   context.player.on((state, why) => {
+    caption.show()
     for (const d of diagrams) d.update(state, why)
     hook.inFlight = d3.sum(hook.byDiagram)
     hook.frames++
