@@ -49,7 +49,7 @@ def test_every_barrier_has_a_name_and_summary():
 
 # ---------------------------------------------------------------- banks
 
-MIN_PER_CELL = {"childrens-services": 3}
+MIN_PER_CELL = {"childrens-services": 3, "non-emergency-number": 1}
 
 
 def test_every_shipped_bank_reads_with_children_s_services_first():
