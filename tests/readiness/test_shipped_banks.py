@@ -24,6 +24,22 @@ def test_framework_file_reads_and_keeps_its_nine_blocks_and_three_dimensions():
     assert len({b.code for b in fw.blocks}) == 9
 
 
+def test_framework_keeps_the_order_blocks_must_be_built_in():
+    needs = {block.key: set(block.needs) for block in FW.blocks}
+    assert needs == {
+        "scoping": set(),
+        "legal": set(),
+        "governance": {"scoping"},
+        "information-sharing": {"legal", "governance"},
+        "identity": {"governance"},
+        "infrastructure": {"scoping"},
+        "messaging": {"infrastructure", "identity"},
+        "sustainability": {"scoping"},
+        "federation": {"identity", "information-sharing", "infrastructure", "messaging"},
+    }
+    assert FW.blocks_before("messaging") == {"infrastructure", "identity", "governance", "scoping"}
+
+
 def test_every_block_and_dimension_has_summary_guidance_and_steps():
     for part in FW.blocks + FW.dimensions:
         assert part.summary, part.key
