@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import Standing, child_data_access
-from .models import AccreditationStatus, Organisation, Role, User
+from .models import AccreditationStatus, Organisation, Role, TrainingCourse, User
 
 
 def organisations_with_counts() -> QuerySet[Organisation]:
@@ -70,6 +70,7 @@ def practitioners_cleared(*, on: date | None = None) -> tuple[int, int]:
         .prefetch_related("training__course")
     )
     practitioners = [user for user in people if user.has_role(Role.PRACTITIONER)]
+    required = list(TrainingCourse.objects.filter(required=True))
     cleared = 0
     for user in practitioners:
         standing = Standing(
@@ -77,7 +78,7 @@ def practitioners_cleared(*, on: date | None = None) -> tuple[int, int]:
             vetting_checked_on=user.vetting_checked_on,
             training={r.course.code: r.completed_on for r in user.training.all()},
         )
-        access = child_data_access(standing, on=on)
+        access = child_data_access(standing, on=on, required=required)
         if access.vetted and access.trained:
             cleared += 1
     return cleared, len(practitioners)

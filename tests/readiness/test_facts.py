@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fame.accounts.models import AccreditationStatus, TrainingRecord
@@ -153,6 +155,18 @@ def test_practitioners_are_counted_by_the_rule_that_opens_child_data(school):
     alice.vetting_checked_on = None
     alice.save()
     assert text("vetted_trained_practitioners") == f"None of the 5 practitioners is {CLEARED}"
+
+
+def test_practitioners_are_counted_in_the_same_few_queries_however_many(school):
+    UserFactory(organisation=school)
+    with CaptureQueriesContext(connection) as one:
+        text("vetted_trained_practitioners")
+    for _ in range(4):
+        UserFactory(organisation=school)
+    with CaptureQueriesContext(connection) as five:
+        assert text("vetted_trained_practitioners") == f"5 of 5 practitioners are {CLEARED}"
+
+    assert len(five) == len(one)
 
 
 # Protocols and consents -----------------------------------------------------------------
