@@ -10,7 +10,7 @@ form, where each problem is an error on the field to put right).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -98,9 +98,16 @@ THEY = {
 
 
 def child_data_access(
-    person: User | Standing, *, on: date | None = None, words: Mapping[str, str] = YOU
+    person: User | Standing,
+    *,
+    on: date | None = None,
+    words: Mapping[str, str] = YOU,
+    required: Sequence[TrainingCourse] | None = None,
 ) -> ChildDataAccess:
-    """Whether ``person`` may reach any child data on ``on``, and if not, what to put right."""
+    """Whether ``person`` may reach any child data on ``on``, and if not, what to put right.
+
+    ``required``: the required training courses, when the caller judges many people and
+    has read them once (read here otherwise)."""
     today = on or timezone.localdate()
     standing = person if isinstance(person, Standing) else Standing.of(person)
     faults: list[Problem] = []
@@ -126,7 +133,10 @@ def child_data_access(
             text = words["vetting_expired"].format(expired=_day(expires))
             faults.append(Problem("vetting_checked_on", text))
     trained = True
-    for course in TrainingCourse.objects.filter(required=True):
+    courses: Iterable[TrainingCourse] = (
+        TrainingCourse.objects.filter(required=True) if required is None else required
+    )
+    for course in courses:
         completed = standing.training.get(course.code)
         where = f"training_{course.code}"
         if completed is None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.db.models import Count, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .access import child_data_access
-from .models import Organisation, User
+from .access import Standing, child_data_access
+from .models import AccreditationStatus, Organisation, Role, TrainingCourse, User
 
 
 def organisations_with_counts() -> QuerySet[Organisation]:
@@ -48,3 +49,36 @@ def user_status(user: User) -> dict[str, Any]:
 def base32_secret(device: TOTPDevice) -> str:
     """The device's key as an authenticator app expects it to be typed."""
     return base64.b32encode(device.bin_key).decode("ascii")
+
+
+def accredited_organisations() -> tuple[int, int]:
+    """How many registered organisations are accredited to use child data, of how many."""
+    organisations = Organisation.objects.aggregate(
+        accredited=Count("pk", filter=Q(accreditation_status=AccreditationStatus.ACCREDITED)),
+        all=Count("pk"),
+    )
+    return organisations["accredited"], organisations["all"]
+
+
+def practitioners_cleared(*, on: date | None = None) -> tuple[int, int]:
+    """How many practitioners (active accounts with the practitioner role) have a current
+    vetting check and all required training on ``on``, as ``child_data_access`` judges
+    them, of how many practitioners there are."""
+    people = (
+        User.objects.filter(is_active=True)
+        .select_related("organisation")
+        .prefetch_related("training__course")
+    )
+    practitioners = [user for user in people if user.has_role(Role.PRACTITIONER)]
+    required = list(TrainingCourse.objects.filter(required=True))
+    cleared = 0
+    for user in practitioners:
+        standing = Standing(
+            organisation=user.organisation,
+            vetting_checked_on=user.vetting_checked_on,
+            training={r.course.code: r.completed_on for r in user.training.all()},
+        )
+        access = child_data_access(standing, on=on, required=required)
+        if access.vetted and access.trained:
+            cleared += 1
+    return cleared, len(practitioners)

@@ -37,6 +37,17 @@ def events_for(
     return events.order_by("seq")
 
 
+LOG_CHECKED = "audit.log_checked"
+"""The event the audit pages record each time someone checks the log (``fame audit verify``
+at the command line only reads, and records nothing)."""
+
+
+def last_log_check() -> AuditEvent | None:
+    """The latest recorded check of the audit log: its details hold what the check found
+    (``log``: ``VerificationResult.as_dict()``; ``witnesses`` where the nodes were asked)."""
+    return AuditEvent.objects.filter(action=LOG_CHECKED).order_by("-seq").first()
+
+
 def latest_tree_head() -> TreeHead | None:
     """The signed tree head for the log's current size, or None for an empty log."""
     return TreeHead.objects.order_by("-tree_size").first()

@@ -31,6 +31,7 @@ from .forms import ExceptionsFilterForm, FindChildForm, LogFilterForm, PersonFil
 from .lines import EventLine, child_reference, csv_rows, lines_for
 from .models import AuditEvent, Outcome
 from .queries import (
+    LOG_CHECKED,
     EventFilter,
     Exceptions,
     child_events,
@@ -386,7 +387,7 @@ def check(request: HttpRequest) -> HttpResponse:
         if report is not None:
             details["witnesses"] = report.as_dict()
         checked = record_event(
-            "audit.log_checked",
+            LOG_CHECKED,
             actor=who,
             target=AUDIT_LOG,
             outcome=Outcome.SUCCESS if good else Outcome.FAILURE,

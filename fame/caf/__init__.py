@@ -31,16 +31,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["caf_work", "record_caf_facts", "released_copy"]
+__all__ = ["caf_count", "caf_work", "record_caf_facts", "released_copy"]
 
 _LAZY = {
+    "caf_count": "fame.caf.hub.coordination",
     "caf_work": "fame.caf.hub.own_work",
     "record_caf_facts": "fame.caf.hub.coordination",
     "released_copy": "fame.caf.node.queries",
 }
 
 if TYPE_CHECKING:
-    from fame.caf.hub.coordination import record_caf_facts
+    from fame.caf.hub.coordination import caf_count, record_caf_facts
     from fame.caf.hub.own_work import caf_work
     from fame.caf.node.queries import released_copy
 

@@ -3,14 +3,16 @@ of detail requests as a practitioner's home page lists them."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import Count
 from django.utils import timezone
 
 from fame.accounts.models import Organisation, User
+from fame.audit import AuditEvent
 
 from ._breaker import breakers
 from .keys import key_from_register
@@ -54,6 +56,78 @@ class NodeLine:
 def node_overview() -> list[NodeLine]:
     nodes = FederationNode.objects.annotate(applied=Count("receipts")).order_by("name")
     return [NodeLine(node, node_status(node), node.applied) for node in nodes]
+
+
+AVAILABILITY_PERIOD = timedelta(days=30)
+"""How far back ``node_availability`` looks."""
+UNREACHABLE, REACHABLE = "federation.node_unreachable", "federation.node_reachable"
+
+
+@dataclass(frozen=True)
+class NodeAvailability:
+    """The registered nodes as they stand now, and how they answered over ``period``."""
+
+    statuses: dict[str, int]
+    """How many nodes are in each of ``node_status``'s states now."""
+    period: timedelta
+    outages: int
+    """Times a node stopped answering during the period (``federation.node_unreachable``)."""
+    reachable_share: float | None
+    """The share of the nodes' time in the period (from when each was registered) that they
+    were reachable; None when no time has passed since they were registered."""
+
+    @property
+    def registered(self) -> int:
+        return sum(self.statuses.values())
+
+
+def _overlap(start: datetime, end: datetime, since: datetime, until: datetime) -> timedelta:
+    return max(timedelta(0), min(end, until) - max(start, since))
+
+
+def node_availability(
+    *, period: timedelta = AVAILABILITY_PERIOD, now: datetime | None = None
+) -> NodeAvailability:
+    """Each node's state now (``node_status``) and, from the audit log's record of nodes
+    that stopped and started answering again, how long they were reachable over the last
+    ``period``: a node is down from a ``federation.node_unreachable`` event until the next
+    ``federation.node_reachable`` (or now)."""
+    until = now or timezone.now()
+    since = until - period
+    nodes = list(FederationNode.objects.order_by("name"))
+    changes: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    for target, action, at in (
+        AuditEvent.objects.filter(
+            action__in=(UNREACHABLE, REACHABLE),
+            target__in=[f"node:{node.name}" for node in nodes],
+            time__lte=until,
+        )
+        .order_by("seq")
+        .values_list("target", "action", "time")
+    ):
+        changes[target.removeprefix("node:")].append((action, at))
+    watched = down = timedelta(0)
+    outages = 0
+    for node in nodes:
+        start = max(since, node.registered_at)
+        watched += _overlap(start, until, since, until)
+        down_since: datetime | None = None
+        for action, at in changes[node.name]:
+            if action == UNREACHABLE and down_since is None:
+                down_since = at
+                if at >= start:
+                    outages += 1
+            elif action == REACHABLE and down_since is not None:
+                down += _overlap(down_since, at, start, until)
+                down_since = None
+        if down_since is not None:
+            down += _overlap(down_since, until, start, until)
+    return NodeAvailability(
+        statuses=dict(Counter(node_status(node) for node in nodes)),
+        period=period,
+        outages=outages,
+        reachable_share=1 - down / watched if watched else None,
+    )
 
 
 def node_for_agency(agency_id: str) -> FederationNode | None:

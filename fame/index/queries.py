@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection
+from django.db.models import Count, Min
 
 from fame.accounts.models import Organisation, User
 from fame.audit import events_for
@@ -13,7 +14,7 @@ from fame.linkage import LinkageRecord, blocking_keys
 from fame.records import AgencyRecord, normalise_postcode
 
 from . import matching
-from .models import BlockingKey, Involvement, Person, SourceRecord
+from .models import BlockingKey, Involvement, Person, ReviewItem, ReviewStatus, SourceRecord
 from .source import LIST_SEPARATOR, from_row
 
 MAX_RESULTS = 20
@@ -363,3 +364,12 @@ def access_report(person: Person) -> list[AccessReportLine]:
             )
         )
     return lines
+
+
+def open_reviews() -> tuple[int, datetime | None]:
+    """How many possible matches wait for an ISA officer's review, and since when the
+    oldest has waited (None when none waits)."""
+    waiting = ReviewItem.objects.filter(status=ReviewStatus.OPEN).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    return waiting["count"], waiting["oldest"]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from fame.accounts.access import child_data_access
 from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import Organisation, User
 
 from ._facts import ChildFacts, ConsentFacts, Facts, OrganisationFacts, ProtocolFacts, UserFacts
+from ._vocabulary import ConsentDecision
 from .models import Consent, Disclosure, Protocol, ProtocolVersion
 
 NO_ORGANISATION = "(no organisation)"
@@ -31,6 +33,41 @@ def current_protocol_versions(naming: Iterable[str] | None = None) -> list[Proto
     # Parties are a JSON list; a region has tens of protocols, so filter here
     # rather than rely on JSON containment, which SQLite lacks.
     return [version for version in versions if wanted.intersection(version.parties)]
+
+
+def protocols_in_force(on: date) -> tuple[list[ProtocolVersion], int]:
+    """The current versions of protocols in force on ``on`` (started, not ended), and how
+    many protocols are recorded at all."""
+    versions = current_protocol_versions()
+    in_force = [
+        version
+        for version in versions
+        if version.in_force_from <= on
+        and (version.in_force_to is None or on <= version.in_force_to)
+    ]
+    return in_force, len(versions)
+
+
+@dataclass(frozen=True)
+class ConsentCount:
+    """How many consent decisions are recorded, about how many children, and of what kind."""
+
+    recorded: int
+    children: int
+    agreeing: int
+    """Decisions that agree to sharing (the rest refuse it)."""
+    withdrawn: int
+
+
+def consent_count() -> ConsentCount:
+    """Every consent decision recorded, withdrawn ones included."""
+    counts = Consent.objects.aggregate(
+        recorded=Count("pk"),
+        children=Count("child_ref", distinct=True),
+        agreeing=Count("pk", filter=Q(decision=ConsentDecision.PERMIT)),
+        withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)),
+    )
+    return ConsentCount(**counts)
 
 
 def protocol_facts(*, naming: Iterable[str]) -> list[ProtocolFacts]:

@@ -204,3 +204,35 @@ def coordinator_queue(*, today: date | None = None) -> list[QueueLine]:
         )
     )
     return lines
+
+
+@dataclass(frozen=True)
+class CafCount:
+    """How many CAFs the hub has been told of, by status, and how their next reviews stand."""
+
+    statuses: dict[str, int]
+    """CAFs by the status their node reported (draft, completed, closed)."""
+    reviews_set: int
+    """Open CAFs with a next review date."""
+    reviews_on_time: int
+    """Of those, the ones whose review is not overdue (due today or later)."""
+
+    @property
+    def known(self) -> int:
+        return sum(self.statuses.values())
+
+
+def caf_count(*, today: date | None = None) -> CafCount:
+    """Every CAF the hub knows of by status, and the open ones' reviews on time, by the
+    co-ordinator's queue's rule: a review is overdue when its date has passed and the CAF
+    is not closed."""
+    today = today or timezone.localdate()
+    statuses: dict[str, int] = {}
+    reviews_set = reviews_on_time = 0
+    for status, review_due in CafOverview.objects.values_list("status", "review_due"):
+        statuses[status] = statuses.get(status, 0) + 1
+        if status != "closed" and review_due is not None:
+            reviews_set += 1
+            if review_due >= today:
+                reviews_on_time += 1
+    return CafCount(statuses, reviews_set, reviews_on_time)
