@@ -106,6 +106,10 @@ FAME_API_MAX_BODY = env_whole_number(
     "FAME_API_MAX_BODY", 2 * 1024 * 1024, low=64 * 1024, high=64 * 1024 * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, FAME_API_MAX_BODY)
+# The largest evidence document a readiness respondent may upload (5 MB unless set).
+FAME_READINESS_MAX_UPLOAD = env_whole_number(
+    "FAME_READINESS_MAX_UPLOAD", 5 * 1024 * 1024, low=1024, high=100 * 1024 * 1024
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -12,6 +12,7 @@ with owners, dates and progress; the roadmap lays them out.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,23 @@ if TYPE_CHECKING:
     from fame.accounts.models import User
 
 
+class _EvidenceStorage(FileSystemStorage):
+    """Files under ``DATA_DIR/readiness-evidence``, read from the settings at each use (the
+    field makes its storage once, at import; a test's own DATA_DIR must still hold)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.DATA_DIR / "readiness-evidence")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def evidence_storage() -> FileSystemStorage:
     """Uploaded evidence lives in the data folder, outside the static and public files; it
     is served only through the round's own page, to those who may see the round."""
-    return FileSystemStorage(location=settings.DATA_DIR / "readiness-evidence")
+    return _EvidenceStorage()
 
 
 class BankVersion(models.Model):
