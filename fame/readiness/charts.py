@@ -111,6 +111,8 @@ def radar(axes_names: Sequence[str], scores: Sequence[float | None], title: str)
     could score is drawn at 0 and said to have no score."""
     figure = Figure(figsize=(6.5, 6.5))
     axes = figure.add_subplot(projection="polar")
+    axes.set_theta_offset(math.pi / 2)  # the first block at the top, the rest clockwise
+    axes.set_theta_direction(-1)
     count = len(axes_names)
     angles = [2 * math.pi * i / count for i in range(count)]
     values = [0.0 if s is None else s for s in scores]

@@ -295,3 +295,15 @@ def test_a_chart_is_redrawn_when_an_answer_changes(answered, partnership_officer
 
     after = client.get(url(answered, "charts/heatmap.svg")).content.decode()
     assert "Scoping statement and business case: Multi-agency practice 3.0" in after
+
+
+def test_a_round_nobody_answered_yet_shows_no_scores(readiness_round, partnership_officer):
+    client = signed_in_client(partnership_officer)
+
+    page = client.get(url(readiness_round, "results")).content.decode()
+    charts = [client.get(url(readiness_round, f"charts/{name}.svg")) for name in sorted(CHARTS)]
+
+    assert "0 of 3 respondents have submitted their answers." in page
+    assert "fame-heat--2" not in page and "fame-heat--none" in page
+    assert all(chart.status_code == 200 for chart in charts)
+    assert "Workshop: 0 statements where respondents differ" in page
