@@ -22,6 +22,7 @@ import numpy
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 from .framework import SCORES
 
@@ -111,6 +112,7 @@ def radar(axes_names: Sequence[str], scores: Sequence[float | None], title: str)
     could score is drawn at 0 and said to have no score."""
     figure = Figure(figsize=(6.5, 6.5))
     axes = figure.add_subplot(projection="polar")
+    assert isinstance(axes, PolarAxes)
     axes.set_theta_offset(math.pi / 2)  # the first block at the top, the rest clockwise
     axes.set_theta_direction(-1)
     count = len(axes_names)
