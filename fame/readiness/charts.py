@@ -149,6 +149,42 @@ def bars(names: Sequence[str], scores: Sequence[float | None], title: str) -> st
 
 
 @_drawing
+def grouped_bars(
+    categories: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str
+) -> str:
+    """For each category (such as a dimension) a horizontal bar per series (such as a
+    partner), each labelled with its score; a legend names the series."""
+    count = max(len(series), 1)
+    figure = Figure(figsize=(7.5, 0.35 * count * len(categories) + 1.6))
+    axes = figure.add_subplot()
+    height = 0.8 / count
+    for i, (name, values) in enumerate(series.items()):
+        ys = [c + (i - (count - 1) / 2) * height for c in range(len(categories))]
+        axes.barh(
+            ys,
+            [0.0 if v is None else v for v in values],
+            height=height,
+            color=LINE_COLOURS[i % len(LINE_COLOURS)],
+            label=name,
+        )
+        for y, value in zip(ys, values, strict=True):
+            axes.text((value or 0) + 0.05, y, _shown(value), va="center")
+    axes.set_yticks(range(len(categories)), labels=[_wrapped(c, 24) for c in categories])
+    axes.invert_yaxis()
+    axes.set_xlim(0, SCORES[-1] + 0.5)
+    axes.set_xticks(list(SCORES))
+    axes.set_xlabel("Score (0 to 4)")
+    if series:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    figure.tight_layout()
+    desc = "; ".join(
+        f"{name}: " + ", ".join(f"{c} {_shown(v)}" for c, v in zip(categories, values, strict=True))
+        for name, values in series.items()
+    )
+    return _svg(figure, title, desc or "No partner agreed to be compared.")
+
+
+@_drawing
 def lines(points: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str) -> str:
     """A line per series across ``points`` (such as rounds); a missing score breaks the line."""
     figure = Figure(figsize=(7.5, 4.5))

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from fame.readiness.charts import BAND_COLOURS, band, bars, heat_map, lines, radar
+from fame.readiness.charts import BAND_COLOURS, band, bars, grouped_bars, heat_map, lines, radar
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -45,6 +45,16 @@ def test_bars_and_lines_are_valid_svg_with_their_numbers():
     )
     assert bar_desc.text == "Leadership 2.2, People no score"
     assert line_desc.text == "ICT: Spring no score, Autumn 3.0"
+
+
+def test_grouped_bars_describe_each_series_and_say_when_there_is_none():
+    both = grouped_bars(["Practice", "ICT"], {"School": [1.0, None], "LA": [2.0, 3.0]}, "P")
+    none = grouped_bars(["Practice", "ICT"], {}, "P")
+
+    assert parsed(both).find(f"{SVG}desc").text == (
+        "School: Practice 1.0, ICT no score; LA: Practice 2.0, ICT 3.0"
+    )
+    assert parsed(none).find(f"{SVG}desc").text == "No partner agreed to be compared."
 
 
 def test_the_same_numbers_draw_the_same_svg():

@@ -209,6 +209,10 @@ def test_comparison_hides_partners_that_did_not_agree(answered, partnership_offi
     assert "Northmoor Community Health" not in page
     assert "1 partner chose not to be compared and is not shown." in page
     assert "first round in this context" in page
+    chart = signed_in_client(partnership_officer).get(url(answered, "charts/partners.svg"))
+    drawn = chart.content.decode()
+    assert "Hollins Lane Primary School: Multi-agency practice 3.0" in drawn
+    assert "Northmoor Community Health" not in drawn
 
 
 def test_comparison_shows_progress_over_earlier_rounds(answered, partnership_officer, bank_version):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from ..charts import bars, heat_map, lines, radar
+from ..charts import bars, grouped_bars, heat_map, lines, radar
 from ..framework import framework
 from ..models import Round
-from .summary import RoundSummary, state, trend
+from .summary import RoundSummary, partner_comparison, state, trend
 
 
 def _heat_map(round_: Round) -> str:
@@ -60,12 +60,27 @@ def _trend_dimensions(round_: Round) -> str:
     )
 
 
+def _partners(round_: Round) -> str:
+    """Only partners that agreed to be compared: others are never drawn."""
+    compared = partner_comparison(round_)
+    fw = framework()
+    return grouped_bars(
+        [d.name for d in fw.dimensions],
+        {
+            p.partner.name: [p.dimensions.get(d.key) for d in fw.dimensions]
+            for p in compared.partners
+        },
+        "Each partner's score in each dimension (partners that agreed to be compared)",
+    )
+
+
 CHARTS: dict[str, Callable[[Round], str]] = {
     "heatmap": _heat_map,
     **{f"radar-{d}": _radar(d) for d in ("practice", "ict", "governance")},
     "criteria": _criteria,
     "trend-blocks": _trend_blocks,
     "trend-dimensions": _trend_dimensions,
+    "partners": _partners,
 }
 """Every chart a round has, by the name its address gives."""
 
