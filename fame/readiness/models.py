@@ -278,6 +278,13 @@ class PlanAction(models.Model):
     )
     accepted_at = models.DateTimeField(auto_now_add=True)
     done_on = models.DateField(null=True, blank=True)
+    suggestion = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The suggestion it was accepted from (from-<level> or workshop); blank for "
+        "the partnership's own action.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_on", "id"]
