@@ -386,6 +386,21 @@ def test_audit_verified_tells_the_last_check_from_the_audit_page(auditor, school
     )
 
 
+def test_audit_verified_says_when_the_nodes_copies_disagreed(clock):
+    # As the audit page records a check whose log is intact but a witness disagrees.
+    record_event(
+        "audit.log_checked",
+        target="audit-log",
+        outcome="failure",
+        details={"log": {"intact": True, "events": 1204}, "witnesses": {"agree": False}},
+    )
+
+    assert text("audit_verified") == (
+        "The audit log was last checked on 2 November 2026: 1,204 entries intact, but the "
+        "copies the nodes witnessed did not all agree with it."
+    )
+
+
 # CAFs ----------------------------------------------------------------------------------------
 
 
