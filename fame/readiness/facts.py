@@ -142,12 +142,13 @@ def _nodes_connected(now: datetime) -> str:
     if others:
         sentence += f" ({others})"
     days = _many(nodes.period.days, "day")
+    it, was, _is = ("it", "was", "is") if nodes.registered == 1 else ("they", "were", "are")
     if nodes.reachable_share is None:
-        return f"{sentence}; they were registered too recently to tell how reachable they are."
+        return f"{sentence}; {it} {was} registered too recently to tell how reachable {it} {_is}."
     # Rounded down, so that a node that was ever down never shows as 100%.
     share = math.floor(nodes.reachable_share * 1000) / 10
     return (
-        f"{sentence}; over the last {days} they were reachable {share:.1f}% of the time, "
+        f"{sentence}; over the last {days} {it} {was} reachable {share:.1f}% of the time, "
         f"with {_many(nodes.outages, 'outage')} recorded."
     )
 

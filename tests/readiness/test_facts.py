@@ -262,14 +262,14 @@ def test_nodes_answering_now_and_their_availability_over_30_days(clock):
     north = register("north")
     note_contact(north)
     assert text("nodes_connected") == (
-        "1 of 1 registered node is answering now; they were registered too recently to tell "
-        "how reachable they are."
+        "1 of 1 registered node is answering now; it was registered too recently to tell "
+        "how reachable it is."
     )
 
     clock.advance(seconds=10)
     note_contact(north)
     assert text("nodes_connected") == (
-        "1 of 1 registered node is answering now; over the last 30 days they were reachable "
+        "1 of 1 registered node is answering now; over the last 30 days it was reachable "
         "100.0% of the time, with 0 outages recorded."
     )
 
@@ -281,7 +281,7 @@ def test_nodes_answering_now_and_their_availability_over_30_days(clock):
     # Down one day of the twenty since it was registered; not heard from for nine days.
     assert text("nodes_connected") == (
         "None of the 1 registered node is answering now (1 silent); over the last 30 days "
-        "they were reachable 95.0% of the time, with 1 outage recorded."
+        "it was reachable 95.0% of the time, with 1 outage recorded."
     )
 
     note_contact(north)
@@ -383,6 +383,21 @@ def test_audit_verified_tells_the_last_check_from_the_audit_page(auditor, school
     assert text("audit_verified") == (
         f"The audit log was last checked on {day} and found altered: event {altered.seq} was "
         "altered: its contents do not match its leaf hash."
+    )
+
+
+def test_audit_verified_says_when_the_nodes_copies_disagreed(clock):
+    # As the audit page records a check whose log is intact but a witness disagrees.
+    record_event(
+        "audit.log_checked",
+        target="audit-log",
+        outcome="failure",
+        details={"log": {"intact": True, "events": 1204}, "witnesses": {"agree": False}},
+    )
+
+    assert text("audit_verified") == (
+        "The audit log was last checked on 2 November 2026: 1,204 entries intact, but the "
+        "copies the nodes witnessed did not all agree with it."
     )
 
 
