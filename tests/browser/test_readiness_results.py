@@ -50,6 +50,7 @@ def test_an_officer_records_the_workshops_agreed_score(
     expect(page.get_by_text("Agreed score recorded for SC-P-1: 1")).to_be_visible()
     expect(page.get_by_text("The partners agreed only the first steps are taken.")).to_be_visible()
     expect(page.get_by_text("Recorded by Pat Partner")).to_be_visible()
+    page.save_screenshot("readiness-workshop")
 
     page.get_by_role("link", name="Back to the results").click()
     page.check()
@@ -59,3 +60,6 @@ def test_an_officer_records_the_workshops_agreed_score(
     page.get_by_role("link", name="Compare with earlier rounds and between partners").click()
     page.check()
     expect(page.get_by_text("1 partner chose not to be compared and is not shown.")).to_be_visible()
+    partners = page.get_by_role("img", name="Bar chart of each partner's score in each dimension")
+    assert partners.evaluate("img => img.naturalWidth") > 0
+    page.save_screenshot("readiness-comparison")

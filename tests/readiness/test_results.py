@@ -11,11 +11,14 @@ import pytest
 from django.utils import timezone
 
 from fame.audit.models import AuditEvent
-from fame.readiness.models import Agreement, Answer, Partner, Respondent, Round
+from fame.readiness.bank import read_bank
+from fame.readiness.models import Agreement, Answer, BankVersion, Partner, Respondent, Round
 from fame.readiness.results.drawn import CHARTS
-from fame.readiness.results.summary import RoundSummary
+from fame.readiness.results.summary import RoundSummary, trend
 from tests.conftest import signed_in_client
 from tests.factories import UserFactory
+
+from .banks import small_bank_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -311,3 +314,28 @@ def test_a_round_nobody_answered_yet_shows_no_scores(readiness_round, partnershi
     assert "fame-heat--2" not in page and "fame-heat--none" in page
     assert all(chart.status_code == 200 for chart in charts)
     assert "Workshop: 0 statements where respondents differ" in page
+
+
+def test_rounds_on_different_bank_versions_compare_on_shared_statements(
+    answered, partnership_officer
+):
+    older_bank = BankVersion.keep(read_bank(small_bank_text("test.0").replace("SC-P-1", "SC-P-2")))
+    earlier = Round.objects.create(
+        partnership=answered.partnership,
+        title="Spring 2026",
+        bank_version=older_bank,
+        opened_by=partnership_officer,
+    )
+    Round.objects.filter(pk=earlier.pk).update(opened_at=answered.opened_at - timedelta(days=180))
+    partner = Partner.objects.create(round=earlier, name="Hollins Lane Primary School")
+    someone = Respondent.objects.create(
+        round=earlier, user=UserFactory(username="old.hand"), partner=partner
+    )
+    answer(someone, "SC-P-2", 0)  # not in this round's bank: left out of both
+    answer(someone, "SC-T-1", 1)
+
+    found = trend(answered)
+
+    assert [r.title for r in found.rounds] == ["Spring 2026", "Autumn 2026"]
+    assert found.shared == len(answered.bank.statements) - 1
+    assert found.blocks["scoping"] == [1.0, 2.0]  # SC-T-1 alone: 1 then the median of 2, 2, 3
