@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from io import BytesIO
 from typing import Any
@@ -13,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from fame.audit import AuditEvent
 from fame.readiness.bank import read_bank
 from fame.readiness.models import Answer, BankVersion, Round
-from fame.readiness.workbook import ImportRefused, import_workbook, round_workbook
+from fame.readiness.workbook import ImportRefused, import_workbook, reading, round_workbook
 from fame.readiness.workbook.layout import ABOUT, FIRST_ROW, sheet_title
 
 from .banks import small_bank_text
@@ -342,3 +343,31 @@ def test_an_empty_workbook_has_nothing_to_import(readiness_round):
 def test_sheet_titles_fit_excel(name, title):
     assert sheet_title(name) == title
     assert len(sheet_title(name * 3)) <= 31
+
+
+def test_a_workbook_with_a_doctype_is_refused_before_parsing(readiness_round):
+    def add_doctype(data: bytes) -> bytes:
+        source, out = zipfile.ZipFile(BytesIO(data)), BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for part in source.infolist():
+                body = source.read(part)
+                if part.filename.endswith("sheet2.xml"):
+                    body = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + body
+                target.writestr(part, body)
+        return out.getvalue()
+
+    filled = add_doctype(fill(round_workbook(readiness_round), answer_everything("health.ict")))
+
+    assert problems_of(readiness_round, filled) == [
+        "the workbook has XML parts Excel does not write (a DOCTYPE)"
+    ]
+    assert not Answer.objects.exists()
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(readiness_round, monkeypatch):
+    monkeypatch.setattr(reading, "UNPACKED_LIMIT", 1000)
+    filled = fill(round_workbook(readiness_round), answer_everything("health.ict"))
+
+    assert problems_of(readiness_round, filled) == [
+        "the workbook unpacks to more than 50 MB; a filled-in workbook is far smaller"
+    ]
