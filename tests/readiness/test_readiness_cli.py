@@ -246,3 +246,14 @@ def test_each_subcommand_says_what_it_needs_of_the_database(sub, need):
 
     assert found is not None
     assert found[:2] == (f"fame readiness {sub}", need)
+
+
+def test_import_help_names_its_options(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["readiness", "import", "--help"])
+
+    out = capsys.readouterr().out
+    assert raised.value.code == 0
+    assert "--round ROUND_ID" in out
+    assert "--respondent RESPONDENT" in out
+    assert "the filled-in workbook (.xlsx)" in out

@@ -371,3 +371,13 @@ def test_a_workbook_that_unpacks_too_large_is_refused(readiness_round, monkeypat
     assert problems_of(readiness_round, filled) == [
         "the workbook unpacks to more than 50 MB; a filled-in workbook is far smaller"
     ]
+
+
+def test_each_statement_row_says_what_each_level_looks_like(readiness_round):
+    sheet = load_workbook(BytesIO(round_workbook(readiness_round)))[GOVERNANCE]
+
+    row = rows_of(sheet)["GV-T-1"]
+    assert [sheet.cell(row, column).value for column in range(9, 14)] == [
+        f"GV-T-1 at level {n}" for n in range(5)
+    ]
+    assert sheet.cell(4, 9).value == "What level 0 looks like"
