@@ -14,7 +14,13 @@ from openpyxl import Workbook, load_workbook
 from fame.audit import AuditEvent
 from fame.readiness.bank import read_bank
 from fame.readiness.models import Answer, BankVersion, Round
-from fame.readiness.workbook import ImportRefused, import_workbook, reading, round_workbook
+from fame.readiness.workbook import (
+    ImportRefused,
+    import_workbook,
+    layout,
+    reading,
+    round_workbook,
+)
 from fame.readiness.workbook.layout import ABOUT, FIRST_ROW, sheet_title
 
 from .banks import small_bank_text
@@ -381,3 +387,28 @@ def test_each_statement_row_says_what_each_level_looks_like(readiness_round):
         f"GV-T-1 at level {n}" for n in range(5)
     ]
     assert sheet.cell(4, 9).value == "What level 0 looks like"
+
+
+def test_changed_column_headings_are_refused(readiness_round):
+    filled = fill(
+        round_workbook(readiness_round),
+        both(
+            answer_everything("health.ict"),
+            lambda book: setattr(book[GOVERNANCE]["F4"], "value", "Mark"),
+        ),
+    )
+
+    assert problems_of(readiness_round, filled) == [
+        "Sheet 'Governance', row 4: the column headings are not the template's (Statement id, "
+        "Dimension, Criterion, Statement, Respondent, Score, Evidence, Link)"
+    ]
+
+
+def test_a_sheet_with_too_many_rows_is_refused(readiness_round, monkeypatch):
+    monkeypatch.setattr(layout, "MAX_ROWS", 2)
+    filled = fill(round_workbook(readiness_round), answer_everything("health.ict"))
+
+    problems = problems_of(readiness_round, filled)
+
+    assert f"Sheet 'Governance', row {FIRST_ROW + 2}: the sheet has more than 2 rows" in problems
+    assert not Answer.objects.exists()

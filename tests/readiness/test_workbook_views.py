@@ -178,3 +178,17 @@ def test_results_xlsx_has_statements_cells_and_criteria(readiness_round, respond
     assert cells["Governance"] == ("Governance", None, None, 3, 3)
     criteria = dict(book["Criteria"].iter_rows(min_row=2, values_only=True))
     assert list(criteria.values()).count(None) == len(criteria) - 1
+
+
+def test_a_closed_round_has_no_upload_form(readiness_round, respondents):
+    readiness_round.status = readiness_round.Status.CLOSED
+    readiness_round.save()
+
+    page = (
+        signed_in_client(respondents[2])
+        .get(url("workbook_import", readiness_round))
+        .content.decode()
+    )
+
+    assert "This round is closed, so its answers can no longer change." in page
+    assert 'type="file"' not in page
