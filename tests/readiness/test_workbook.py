@@ -412,3 +412,19 @@ def test_a_sheet_with_too_many_rows_is_refused(readiness_round, monkeypatch):
 
     assert f"Sheet 'Governance', row {FIRST_ROW + 2}: the sheet has more than 2 rows" in problems
     assert not Answer.objects.exists()
+
+
+def test_a_damaged_sheet_is_refused_and_saves_nothing(readiness_round):
+    data = fill(round_workbook(readiness_round), answer_everything("health.ict"))
+    source, out = zipfile.ZipFile(BytesIO(data)), BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            body = source.read(part)
+            if part.filename.endswith("sheet4.xml"):  # the Governance sheet
+                body = body[: len(body) // 2]
+            target.writestr(part, body)
+
+    assert problems_of(readiness_round, out.getvalue()) == [
+        "the workbook is damaged and cannot be read; download the template again"
+    ]
+    assert not Answer.objects.exists()
