@@ -78,6 +78,11 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     "axes_reset_ip_username": (Need.CHANGES, "there are no lockouts to reset"),
     "axes_reset_logs": (Need.CHANGES, "there are no lockouts to reset"),
     "axes_reset_username": (Need.CHANGES, "there are no lockouts to reset"),
+    ("readiness", "template"): (Need.READS, "there are no readiness rounds yet; " + SET_UP),
+    ("readiness", "import"): (Need.CHANGES, "there are no readiness rounds to answer; " + SET_UP),
+    ("readiness", "results"): (Need.READS, "there are no readiness rounds yet; " + SET_UP),
+    ("readiness", "banks"): (Need.READS, "no bank versions are kept yet; " + SET_UP),
+    ("readiness", "bank"): (Need.MAKES, ""),
 }
 _SUBCOMMANDS: dict[str, set[str]] = {}
 for _key in VERBS:

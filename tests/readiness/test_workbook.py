@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from io import BytesIO
 from typing import Any
@@ -13,7 +14,13 @@ from openpyxl import Workbook, load_workbook
 from fame.audit import AuditEvent
 from fame.readiness.bank import read_bank
 from fame.readiness.models import Answer, BankVersion, Round
-from fame.readiness.workbook import ImportRefused, import_workbook, round_workbook
+from fame.readiness.workbook import (
+    ImportRefused,
+    import_workbook,
+    layout,
+    reading,
+    round_workbook,
+)
 from fame.readiness.workbook.layout import ABOUT, FIRST_ROW, sheet_title
 
 from .banks import small_bank_text
@@ -342,3 +349,82 @@ def test_an_empty_workbook_has_nothing_to_import(readiness_round):
 def test_sheet_titles_fit_excel(name, title):
     assert sheet_title(name) == title
     assert len(sheet_title(name * 3)) <= 31
+
+
+def test_a_workbook_with_a_doctype_is_refused_before_parsing(readiness_round):
+    def add_doctype(data: bytes) -> bytes:
+        source, out = zipfile.ZipFile(BytesIO(data)), BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for part in source.infolist():
+                body = source.read(part)
+                if part.filename.endswith("sheet2.xml"):
+                    body = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + body
+                target.writestr(part, body)
+        return out.getvalue()
+
+    filled = add_doctype(fill(round_workbook(readiness_round), answer_everything("health.ict")))
+
+    assert problems_of(readiness_round, filled) == [
+        "the workbook has XML parts Excel does not write (a DOCTYPE)"
+    ]
+    assert not Answer.objects.exists()
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(readiness_round, monkeypatch):
+    monkeypatch.setattr(reading, "UNPACKED_LIMIT", 1000)
+    filled = fill(round_workbook(readiness_round), answer_everything("health.ict"))
+
+    assert problems_of(readiness_round, filled) == [
+        "the workbook unpacks to more than 50 MB; a filled-in workbook is far smaller"
+    ]
+
+
+def test_each_statement_row_says_what_each_level_looks_like(readiness_round):
+    sheet = load_workbook(BytesIO(round_workbook(readiness_round)))[GOVERNANCE]
+
+    row = rows_of(sheet)["GV-T-1"]
+    assert [sheet.cell(row, column).value for column in range(9, 14)] == [
+        f"GV-T-1 at level {n}" for n in range(5)
+    ]
+    assert sheet.cell(4, 9).value == "What level 0 looks like"
+
+
+def test_changed_column_headings_are_refused(readiness_round):
+    filled = fill(
+        round_workbook(readiness_round),
+        both(
+            answer_everything("health.ict"),
+            lambda book: setattr(book[GOVERNANCE]["F4"], "value", "Mark"),
+        ),
+    )
+
+    assert problems_of(readiness_round, filled) == [
+        "Sheet 'Governance', row 4: the column headings are not the template's (Statement id, "
+        "Dimension, Criterion, Statement, Respondent, Score, Evidence, Link)"
+    ]
+
+
+def test_a_sheet_with_too_many_rows_is_refused(readiness_round, monkeypatch):
+    monkeypatch.setattr(layout, "MAX_ROWS", 2)
+    filled = fill(round_workbook(readiness_round), answer_everything("health.ict"))
+
+    problems = problems_of(readiness_round, filled)
+
+    assert f"Sheet 'Governance', row {FIRST_ROW + 2}: the sheet has more than 2 rows" in problems
+    assert not Answer.objects.exists()
+
+
+def test_a_damaged_sheet_is_refused_and_saves_nothing(readiness_round):
+    data = fill(round_workbook(readiness_round), answer_everything("health.ict"))
+    source, out = zipfile.ZipFile(BytesIO(data)), BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            body = source.read(part)
+            if part.filename.endswith("sheet4.xml"):  # the Governance sheet
+                body = body[: len(body) // 2]
+            target.writestr(part, body)
+
+    assert problems_of(readiness_round, out.getvalue()) == [
+        "the workbook is damaged and cannot be read; download the template again"
+    ]
+    assert not Answer.objects.exists()

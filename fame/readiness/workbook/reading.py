@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -23,8 +24,23 @@ from ..bank import Bank
 from ..framework import framework
 from . import layout
 
+UNPACKED_LIMIT = 50 * 1024 * 1024
+"""The most a workbook may unpack to: a filled-in one is well under a megabyte, and a
+file that unpacks to far more than it weighs is refused before it is parsed."""
 EVIDENCE_LIMIT = 4000
 LINK_LIMIT = 500
+DAMAGED = "the workbook is damaged and cannot be read; download the template again"
+_DAMAGED = (
+    zipfile.BadZipFile,
+    ElementTree.ParseError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    OSError,
+)
+NOT_A_WORKBOOK = "the file is not an Excel workbook (.xlsx); download the template again"
 _DONT_KNOW_SPELLINGS = {"don't know", "don\u2019t know", "dont know", "do not know"}
 _links = URLValidator(schemes=["http", "https"])
 
@@ -95,7 +111,7 @@ def _score(value: Any) -> tuple[int | None, bool, str]:
     elif isinstance(value, str) and value.strip().lower() in _DONT_KNOW_SPELLINGS:
         return None, True, ""
     else:
-        return None, False, f"score {_text(value)} is not 0-4 or {layout.DONT_KNOW}"
+        return None, False, f"score {_text(value)[:40]} is not 0-4 or {layout.DONT_KNOW}"
     if not 0 <= number <= 4:
         return None, False, f"score {number} is not 0-4 or {layout.DONT_KNOW}"
     return number, False, ""
@@ -107,7 +123,7 @@ def _about(values: dict[str, str], round_id: int, bank: Bank) -> list[Problem]:
 
     problems = []
     if values.get(layout.ROUND_LABEL) != str(round_id):
-        found = values.get(layout.ROUND_LABEL) or "no round"
+        found = values.get(layout.ROUND_LABEL, "")[:20] or "no round"
         problems.append(
             wrong(f"this workbook is for round {found}, not round {round_id}: use this round's")
         )
@@ -124,41 +140,72 @@ def _about(values: dict[str, str], round_id: int, bank: Bank) -> list[Problem]:
     return problems
 
 
+def _unsafe(data: bytes) -> str:
+    """Why the file must not be parsed at all, or "" (an XLSX file is a ZIP of XML parts;
+    none of Excel's has a document type declaration, which entity expansion needs)."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > UNPACKED_LIMIT:
+                return (
+                    "the workbook unpacks to more than 50 MB; a filled-in workbook is far smaller"
+                )
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")):
+                    with archive.open(part) as opened:
+                        if b"<!doctype" in opened.read().lower():
+                            return "the workbook has XML parts Excel does not write (a DOCTYPE)"
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return NOT_A_WORKBOOK
+    return ""
+
+
 def read_workbook(data: bytes, *, round_id: int, bank: Bank) -> Reading:
     """Every answer in the workbook ``data`` and every problem with it, for the round
     ``round_id`` using ``bank``."""
     reading = Reading()
-    try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        reading.problems.append(
-            Problem("the file is not an Excel workbook (.xlsx); download the template again")
-        )
+    unsafe = _unsafe(data)
+    if unsafe:
+        reading.problems.append(Problem(unsafe))
         return reading
     try:
-        if layout.ABOUT not in book.sheetnames:
-            reading.problems.append(Problem(f"the workbook has no '{layout.ABOUT}' sheet"))
-            return reading
-        about = {
-            _text(row[0]): _text(row[1])
-            for row in book[layout.ABOUT].iter_rows(max_col=2, max_row=40, values_only=True)
-            if len(row) >= 2 and row[0] is not None
-        }
-        reading.problems.extend(_about(about, round_id, bank))
-        if reading.problems:
-            return reading
-        known = {s.id: s for s in bank.statements}
-        for block in framework().blocks:
-            if not bank.in_block(block.key):
-                continue
-            title = layout.sheet_title(block.name)
-            if title not in book.sheetnames:
-                reading.problems.append(Problem(f"the workbook has no sheet '{title}'"))
-                continue
-            _read_sheet(book[title], title, known, reading)
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, *_DAMAGED):
+        reading.problems.append(Problem(NOT_A_WORKBOOK))
+        return reading
+    try:
+        _read_book(book, round_id, bank, reading)
+    except _DAMAGED:
+        # A ZIP of XML that openpyxl opened but whose sheets it cannot read.
+        reading.answers.clear()
+        reading.problems.append(Problem(DAMAGED))
     finally:
         book.close()
     return reading
+
+
+def _read_book(book: Any, round_id: int, bank: Bank, reading: Reading) -> None:
+    """Read the About sheet, then each block's sheet, into ``reading``."""
+    if layout.ABOUT not in book.sheetnames:
+        reading.problems.append(Problem(f"the workbook has no '{layout.ABOUT}' sheet"))
+        return
+    about = {
+        _text(row[0]): _text(row[1])
+        for row in book[layout.ABOUT].iter_rows(max_col=2, max_row=40, values_only=True)
+        if len(row) >= 2 and row[0] is not None
+    }
+    reading.problems.extend(_about(about, round_id, bank))
+    if reading.problems:
+        return
+    known = {s.id: s for s in bank.statements}
+    for block in framework().blocks:
+        if not bank.in_block(block.key):
+            continue
+        title = layout.sheet_title(block.name)
+        if title not in book.sheetnames:
+            reading.problems.append(Problem(f"the workbook has no sheet '{title}'"))
+            continue
+        _read_sheet(book[title], title, known, reading)
 
 
 def _read_sheet(
