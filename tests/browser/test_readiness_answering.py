@@ -100,6 +100,7 @@ def test_a_round_is_opened_answered_and_submitted(
         "https://example.org/x"
     )
     assert Answer.objects.count() == 0
+    page.save_screenshot("readiness-answering-block-refused")
 
     # With evidence and the live fact attached, it saves.
     page.get_by_label("Evidence for IS-P-1", exact=True).fill(
