@@ -262,3 +262,20 @@ def test_after_submitting_the_answers_are_shown_without_change_links(readiness_r
     assert b"Submit your answers" not in check
     assert check.count(b'<p class="govuk-body">Don\'t know</p>') == 27
     assert "Submitted" in home
+
+
+def test_clearing_everything_given_leaves_the_statement_untouched(readiness_round, answerer):
+    client = signed_in_client(answerer)
+    client.post(block_url(readiness_round), {"IS-P-1-evidence_text": "A first note."})
+    assert set(answers_of(answerer)) == {"IS-P-1"}
+    client.post(block_url(readiness_round), {"IS-P-1-evidence_text": ""})
+    assert answers_of(answerer) == {}
+
+
+def test_the_round_page_says_when_answers_closed(readiness_round, answerer):
+    readiness_round.closes_on = date.today() - timedelta(days=1)
+    readiness_round.save()
+    page = signed_in_client(answerer).get(reverse("readiness:round", args=[readiness_round.pk]))
+    text = page.content.decode()
+    assert "Closed for answers on" in text
+    assert "Answer the statements" not in text

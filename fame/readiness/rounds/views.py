@@ -19,7 +19,14 @@ from ..framework import framework
 from ..models import Answer, EvidenceDocument, Lead, Respondent, Round
 from ..queries import may_run, may_see, rounds_for
 from . import actions
-from .answering import AnswersClosed, closed_reason, live_facts_for, save_block, submit_answers
+from .answering import (
+    AnswersClosed,
+    accepting_answers,
+    closed_reason,
+    live_facts_for,
+    save_block,
+    submit_answers,
+)
 from .forms import BlockForm, CloseRoundForm, InviteForm, OpenRoundForm, PartnersForm
 from .progress import progress_of
 from .uploads import upload_limit
@@ -100,6 +107,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
             "partners": list(round_.partners.all()),
             "respondents": respondents,
             "me": me,
+            "accepting": accepting_answers(round_),
             "may_run": may_run(request.user),
         },
     )
