@@ -279,3 +279,13 @@ def test_the_round_page_says_when_answers_closed(readiness_round, answerer):
     text = page.content.decode()
     assert "Closed for answers on" in text
     assert "Answer the statements" not in text
+
+
+def test_evidence_keeps_its_lines_on_the_check_page(readiness_round, answerer):
+    client = signed_in_client(answerer)
+    client.post(
+        block_url(readiness_round),
+        {"IS-P-1-score": "1", "IS-P-1-evidence_text": "First <b>line</b>\nSecond line"},
+    )
+    check = client.get(reverse("readiness:check_answers", args=[readiness_round.pk]))
+    assert "First &lt;b&gt;line&lt;/b&gt;<br>Second line" in check.content.decode()
