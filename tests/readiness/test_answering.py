@@ -241,3 +241,51 @@ def test_a_round_past_its_closing_date_takes_no_more_answers(readiness_round, an
     )
     assert "closed for answers at the end of its closing date" in response.content.decode()
     assert answers_of(answerer) == {}
+
+
+def test_a_block_with_every_statement_answered_is_completed(readiness_round, answerer):
+    client = signed_in_client(answerer)
+    client.post(block_url(readiness_round), {f"{sid}-score": "0" for sid in STATEMENTS})
+    text = client.get(reverse("readiness:task_list", args=[readiness_round.pk])).content.decode()
+    assert text.count("Not started") == 8
+    assert "Completed" in text
+    assert "3 of 3 answered" in text
+
+
+def test_after_submitting_the_answers_are_shown_without_change_links(readiness_round, answerer):
+    client = signed_in_client(answerer)
+    answer_everything(client, readiness_round)
+    client.post(reverse("readiness:submit", args=[readiness_round.pk]))
+    check = client.get(reverse("readiness:check_answers", args=[readiness_round.pk])).content
+    home = client.get(reverse("readiness:home")).content.decode()
+    assert b">Change<" not in check
+    assert b"Submit your answers" not in check
+    assert check.count(b'<p class="govuk-body">Don\'t know</p>') == 27
+    assert "Submitted" in home
+
+
+def test_clearing_everything_given_leaves_the_statement_untouched(readiness_round, answerer):
+    client = signed_in_client(answerer)
+    client.post(block_url(readiness_round), {"IS-P-1-evidence_text": "A first note."})
+    assert set(answers_of(answerer)) == {"IS-P-1"}
+    client.post(block_url(readiness_round), {"IS-P-1-evidence_text": ""})
+    assert answers_of(answerer) == {}
+
+
+def test_the_round_page_says_when_answers_closed(readiness_round, answerer):
+    readiness_round.closes_on = date.today() - timedelta(days=1)
+    readiness_round.save()
+    page = signed_in_client(answerer).get(reverse("readiness:round", args=[readiness_round.pk]))
+    text = page.content.decode()
+    assert "Closed for answers on" in text
+    assert "Answer the statements" not in text
+
+
+def test_evidence_keeps_its_lines_on_the_check_page(readiness_round, answerer):
+    client = signed_in_client(answerer)
+    client.post(
+        block_url(readiness_round),
+        {"IS-P-1-score": "1", "IS-P-1-evidence_text": "First <b>line</b>\nSecond line"},
+    )
+    check = client.get(reverse("readiness:check_answers", args=[readiness_round.pk]))
+    assert "First &lt;b&gt;line&lt;/b&gt;<br>Second line" in check.content.decode()

@@ -6,9 +6,13 @@ import pytest
 from django.urls import reverse
 
 from fame.audit.models import AuditEvent
+from fame.readiness.bank import read_bank
 from fame.readiness.models import Partner, Respondent, Round
+from fame.readiness.rounds import forms
 from tests.conftest import signed_in_client
 from tests.factories import UserFactory
+
+from .banks import small_bank_text
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +255,40 @@ def test_closing_a_round_stops_invitations(readiness_round, partnership_officer,
     )
     assert readiness_round.status == Round.Status.CLOSED
     assert readiness_round.respondents.count() == 3
+
+
+def test_opening_a_round_on_a_shipped_bank_keeps_its_version(
+    partnership_officer, bank_version, monkeypatch
+):
+    shipped = read_bank(small_bank_text(version="shipped.2", key="single-number"))
+    monkeypatch.setattr(forms, "shipped_banks", lambda: {shipped.key: shipped})
+    client = signed_in_client(partnership_officer)
+    assert b"Test bank, version shipped.2" in client.get(reverse("readiness:open_round")).content
+    client.post(reverse("readiness:open_round"), open_data(bank_version, bank="ssingle-number"))
+    kept = Round.objects.get().bank_version
+    assert (kept.key, kept.version, kept.digest) == ("single-number", "shipped.2", shipped.digest)
+    assert kept.loaded_by == partnership_officer
+
+
+def test_a_shipped_bank_already_kept_is_offered_once(
+    partnership_officer, bank_version, monkeypatch
+):
+    same = read_bank(bank_version.text)
+    monkeypatch.setattr(forms, "shipped_banks", lambda: {same.key: same})
+    page = signed_in_client(partnership_officer).get(reverse("readiness:open_round")).content
+    assert page.count(b"Test bank, version test.1") == 1
+
+
+def test_inviting_and_closing_are_in_the_audit_log(readiness_round, partnership_officer, school):
+    UserFactory(username="nina", organisation=school)
+    client = signed_in_client(partnership_officer)
+    client.post(
+        reverse("readiness:invite", args=[readiness_round.pk]),
+        invite_data(readiness_round, person="nina"),
+    )
+    client.post(reverse("readiness:close_round", args=[readiness_round.pk]), {})
+    events = AuditEvent.objects.filter(target=f"readiness-round:{readiness_round.pk}")
+    assert sorted(events.values_list("action", flat=True)) == [
+        "readiness.respondent_invited",
+        "readiness.round_closed",
+    ]

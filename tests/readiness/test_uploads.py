@@ -99,14 +99,17 @@ def test_other_files_are_refused_by_name_or_content(name, content, why):
 def test_a_file_over_the_limit_is_refused(settings):
     settings.FAME_READINESS_MAX_UPLOAD = 2048
     checked_upload(upload("small.pdf", PDF + b" " * (2048 - len(PDF))))
-    with pytest.raises(UploadRefused, match="must be smaller than"):
+    with pytest.raises(UploadRefused, match="must be 2 KB or smaller"):
         checked_upload(upload("large.pdf", PDF + b" " * 2048))
 
 
 def test_the_limit_is_five_megabytes_unless_set():
     from django.conf import settings
 
+    from fame.readiness.rounds.uploads import upload_limit
+
     assert settings.FAME_READINESS_MAX_UPLOAD == 5 * 1024 * 1024
+    assert upload_limit() == "5 MB"
 
 
 # Through the block's page
@@ -167,7 +170,7 @@ def test_an_oversized_upload_is_refused(readiness_round, answerer, settings):
         block_url(readiness_round),
         {"GV-P-1-score": "2", "GV-P-1-upload": upload("big.pdf", PDF + b" " * 2000)},
     )
-    assert "The selected file must be smaller than" in response.content.decode()
+    assert "The selected file must be 1 KB or smaller" in response.content.decode()
     assert EvidenceDocument.objects.count() == 0
 
 

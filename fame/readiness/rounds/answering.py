@@ -163,6 +163,9 @@ def save_block(
             _remove_documents(answer, g.remove)
             if g.upload is not None:
                 _keep_document(answer, g.upload)
+            if g.empty and not answer.documents.exists():
+                answer.delete()  # everything given was cleared: the statement is untouched
+                continue
             saved += 1
     return saved
 

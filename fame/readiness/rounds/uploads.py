@@ -56,7 +56,9 @@ def upload_limit() -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.4g} KB"
+    return f"{size / (1024 * 1024):.4g} MB"
 
 
 def _zip_names(upload: UploadedFile) -> list[str] | None:
@@ -117,7 +119,7 @@ def checked_upload(upload: UploadedFile) -> tuple[str, Kind]:
         raise UploadRefused(f"The selected file must be {ALLOWED}")
     limit = max_upload_bytes()
     if (upload.size or 0) > limit:
-        raise UploadRefused(f"The selected file must be smaller than {_megabytes(limit)}")
+        raise UploadRefused(f"The selected file must be {_megabytes(limit)} or smaller")
     if not upload.size:
         raise UploadRefused("The selected file is empty")
     if not _content_is(extension, upload):

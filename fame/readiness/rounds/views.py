@@ -19,7 +19,14 @@ from ..framework import framework
 from ..models import Answer, EvidenceDocument, Lead, Respondent, Round
 from ..queries import may_run, may_see, rounds_for
 from . import actions
-from .answering import AnswersClosed, closed_reason, live_facts_for, save_block, submit_answers
+from .answering import (
+    AnswersClosed,
+    accepting_answers,
+    closed_reason,
+    live_facts_for,
+    save_block,
+    submit_answers,
+)
 from .forms import BlockForm, CloseRoundForm, InviteForm, OpenRoundForm, PartnersForm
 from .progress import progress_of
 from .uploads import upload_limit
@@ -100,6 +107,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
             "partners": list(round_.partners.all()),
             "respondents": respondents,
             "me": me,
+            "accepting": accepting_answers(round_),
             "may_run": may_run(request.user),
         },
     )
@@ -118,7 +126,6 @@ def invite(request: HttpRequest, round_id: int) -> HttpResponse:
     if isinstance(round_, HttpResponse):
         return round_
     if not round_.is_open:
-        messages.success(request, "This round is closed: no one more can be invited.")
         return redirect("readiness:round", round_id=round_.pk)
     form = InviteForm(round_, posted(request))
     if request.method == "POST" and form.is_valid():
@@ -163,7 +170,6 @@ def close_round(request: HttpRequest, round_id: int) -> HttpResponse:
     if isinstance(round_, HttpResponse):
         return round_
     if not round_.is_open:
-        messages.success(request, "This round is already closed.")
         return redirect("readiness:round", round_id=round_.pk)
     form = CloseRoundForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -209,8 +215,7 @@ def answer_block(request: HttpRequest, round_id: int, block: str) -> HttpRespons
     if not statements:
         raise Http404("There is no such building block in this round.")
     closed = closed_reason(respondent)
-    if closed:
-        messages.success(request, closed)
+    if closed:  # the check page says why, and shows the answers as they stand
         return redirect("readiness:check_answers", round_id=round_.pk)
     answers = _answers(respondent)
     documents = {sid: list(a.documents.all()) for sid, a in answers.items()}
@@ -221,8 +226,7 @@ def answer_block(request: HttpRequest, round_id: int, block: str) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             save_block(respondent=respondent, given=form.given(), live=live)
-        except AnswersClosed as refused:
-            messages.success(request, str(refused))
+        except AnswersClosed:
             return redirect("readiness:check_answers", round_id=round_.pk)
         if request.POST.get("action") == "later":
             messages.success(
@@ -296,8 +300,7 @@ def submit(request: HttpRequest, round_id: int) -> HttpResponse:
         return respondent
     try:
         submit_answers(respondent=respondent)
-    except AnswersClosed as refused:
-        messages.success(request, str(refused))
+    except AnswersClosed:  # the check page says what is missing, or why it is closed
         return redirect("readiness:check_answers", round_id=round_id)
     messages.success(request, "Your answers are submitted. Thank you.")
     return redirect("readiness:round", round_id=round_id)
