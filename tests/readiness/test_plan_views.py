@@ -271,6 +271,7 @@ def test_roadmap_shows_terms_conflicts_and_balance(readiness_round, officer, par
     assert "Federation action planned in the short term, before identity management" in page
     short = page.split('id="term-short"')[1].split('id="term-medium"')[0]
     assert short.index("Scoping statement") < short.index("Federation")
+    assert short.count("Before what it needs") == 1
     assert "No governance action" in page  # the short term has practice and ICT only
     assert "Time line" in page and "Work on identity" in page
 

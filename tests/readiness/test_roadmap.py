@@ -117,3 +117,15 @@ def test_within_a_block_cards_come_by_due_date_undated_last():
     early = _card("scoping", due=date(2027, 2, 1))
     (group,) = lay_out(FW, [late, undated, early]).columns[0].blocks
     assert group.cards == (early, late, undated)
+
+
+def test_cards_planned_too_early_are_named():
+    federation, identity = _card("federation", "short"), _card("identity", "long")
+    assert lay_out(FW, [federation, identity]).planned_too_early == {federation.id}
+
+
+def test_an_action_of_a_retired_block_shows_last_and_conflicts_with_none():
+    old = _card("retired-block", "short")
+    roadmap = lay_out(FW, [_card("federation", "short"), old])
+    assert [g.block.key for g in roadmap.columns[0].blocks] == ["federation", "retired-block"]
+    assert roadmap.conflicts == ()
