@@ -156,6 +156,7 @@ def test_officer_adds_an_own_action(readiness_round, officer):
         due,
     )
     assert action.suggestion == "" and action.statement_id == ""
+    assert AuditEvent.objects.filter(action="readiness.plan_added").count() == 1
 
 
 def test_adding_an_action_due_in_the_past_or_with_nothing_chosen_is_refused(
@@ -354,3 +355,9 @@ def test_plan_csv_has_every_action_and_no_formulas(answered, officer, partnershi
     ]
     assert rows[2][2:5] == ["SC-P-1", "Move SC-P-1 up from 1.", "short"]
     assert len(rows) == 3
+
+
+def test_a_round_nobody_has_answered_suggests_nothing(readiness_round, officer):
+    page = officer.get(_plan(readiness_round)).content.decode()
+    assert "Nothing to suggest" in page
+    assert "No actions are in the plan yet." in page
