@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from itertools import count
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fame.readiness.framework import TERMS, framework
@@ -150,6 +150,7 @@ _cards = st.lists(
 )
 
 
+@settings(deadline=None, max_examples=200)
 @given(_cards)
 def test_every_kept_card_shows_once_blocks_after_their_needs_and_conflicts_match_the_rule(cards):
     roadmap = lay_out(FW, cards)
