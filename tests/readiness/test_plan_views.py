@@ -206,6 +206,9 @@ def _edit(client, action, **changes):
 
 def test_officer_gives_an_owner_and_date_then_marks_it_done(answered, officer):
     action = _accepted(officer, answered)
+    form = officer.get(f"{_plan(answered)}/{action.pk}").content.decode()
+    assert "From statement SC-P-1: Scoping statement and business case is in place" in form
+    assert ">Move SC-P-1 up from 1.</textarea>" in form
     due = _future(60)
     assert _edit(officer, action, owner="Scoping group", **_date_fields(due)).status_code == 302
     action.refresh_from_db()
