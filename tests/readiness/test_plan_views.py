@@ -156,6 +156,7 @@ def test_officer_adds_an_own_action(readiness_round, officer):
         due,
     )
     assert action.suggestion == "" and action.statement_id == ""
+    assert AuditEvent.objects.filter(action="readiness.plan_added").count() == 1
 
 
 def test_adding_an_action_due_in_the_past_or_with_nothing_chosen_is_refused(
@@ -205,6 +206,9 @@ def _edit(client, action, **changes):
 
 def test_officer_gives_an_owner_and_date_then_marks_it_done(answered, officer):
     action = _accepted(officer, answered)
+    form = officer.get(f"{_plan(answered)}/{action.pk}").content.decode()
+    assert "From statement SC-P-1: Scoping statement and business case is in place" in form
+    assert ">Move SC-P-1 up from 1.</textarea>" in form
     due = _future(60)
     assert _edit(officer, action, owner="Scoping group", **_date_fields(due)).status_code == 302
     action.refresh_from_db()
@@ -271,6 +275,7 @@ def test_roadmap_shows_terms_conflicts_and_balance(readiness_round, officer, par
     assert "Federation action planned in the short term, before identity management" in page
     short = page.split('id="term-short"')[1].split('id="term-medium"')[0]
     assert short.index("Scoping statement") < short.index("Federation")
+    assert short.count("Before what it needs") == 1
     assert "No governance action" in page  # the short term has practice and ICT only
     assert "Time line" in page and "Work on identity" in page
 
@@ -353,3 +358,9 @@ def test_plan_csv_has_every_action_and_no_formulas(answered, officer, partnershi
     ]
     assert rows[2][2:5] == ["SC-P-1", "Move SC-P-1 up from 1.", "short"]
     assert len(rows) == 3
+
+
+def test_a_round_nobody_has_answered_suggests_nothing(readiness_round, officer):
+    page = officer.get(_plan(readiness_round)).content.decode()
+    assert "Nothing to suggest" in page
+    assert "No actions are in the plan yet." in page

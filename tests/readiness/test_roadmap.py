@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from itertools import count
 
-from fame.readiness.framework import framework
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fame.readiness.framework import TERMS, framework
 from fame.readiness.plan.roadmap import Card, block_order, lay_out
 
 FW = framework()
@@ -117,3 +120,59 @@ def test_within_a_block_cards_come_by_due_date_undated_last():
     early = _card("scoping", due=date(2027, 2, 1))
     (group,) = lay_out(FW, [late, undated, early]).columns[0].blocks
     assert group.cards == (early, late, undated)
+
+
+def test_cards_planned_too_early_are_named():
+    federation, identity = _card("federation", "short"), _card("identity", "long")
+    assert lay_out(FW, [federation, identity]).planned_too_early == {federation.id}
+
+
+def test_an_action_of_a_retired_block_shows_last_and_conflicts_with_none():
+    old = _card("retired-block", "short")
+    roadmap = lay_out(FW, [_card("federation", "short"), old])
+    assert [g.block.key for g in roadmap.columns[0].blocks] == ["federation", "retired-block"]
+    assert roadmap.conflicts == ()
+
+
+_cards = st.lists(
+    st.builds(
+        Card,
+        id=st.integers(min_value=1, max_value=10_000),
+        block=st.sampled_from([b.key for b in FW.blocks]),
+        dimension=st.sampled_from([d.key for d in FW.dimensions]),
+        text=st.just("An action"),
+        term=st.sampled_from(TERMS),
+        status=st.sampled_from(["planned", "started", "done", "dropped"]),
+        due_on=st.none() | st.dates(date(2027, 1, 1), date(2030, 12, 31)),
+    ),
+    max_size=12,
+    unique_by=lambda c: c.id,
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(_cards)
+def test_every_kept_card_shows_once_blocks_after_their_needs_and_conflicts_match_the_rule(cards):
+    roadmap = lay_out(FW, cards)
+    kept = [c for c in cards if c.status != "dropped"]
+    assert sorted(c.id for c in roadmap.cards) == sorted(c.id for c in kept)
+    for column in roadmap.columns:
+        shown = [group.block.key for group in column.blocks]
+        for i, key in enumerate(shown):
+            assert not FW.blocks_before(key) & set(shown[i:])
+        assert all(c.term == column.term for g in column.blocks for c in g.cards)
+    # The rule, said directly: a pair still to do where the later block is planned earlier.
+    to_do = [c for c in kept if c.status in ("planned", "started")]
+    expected = {
+        (a.id, b.id)
+        for a in to_do
+        for b in to_do
+        if b.block in FW.blocks_before(a.block)
+        and (
+            TERMS.index(a.term) < TERMS.index(b.term)
+            or (a.due_on is not None and b.due_on is not None and a.due_on < b.due_on)
+        )
+    }
+    assert {(c.action.id, c.needs.id) for c in roadmap.conflicts} == expected
+    for row in roadmap.balance:
+        assert sum(n for _, n in row.counts) == sum(1 for c in kept if c.term == row.term)

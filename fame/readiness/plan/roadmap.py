@@ -84,6 +84,11 @@ class Roadmap:
     balance: tuple[Balance, ...]
 
     @property
+    def planned_too_early(self) -> frozenset[int]:
+        """The ids of the cards planned before work they need."""
+        return frozenset(conflict.action.id for conflict in self.conflicts)
+
+    @property
     def cards(self) -> list[Card]:
         return [card for column in self.columns for group in column.blocks for card in group.cards]
 
@@ -122,8 +127,10 @@ def _conflict(fw: Framework, action: Card, needs: Card) -> Conflict | None:
 
 
 def conflicts(fw: Framework, cards: Sequence[Card]) -> list[Conflict]:
-    """Each pair of actions still to do where one is planned before the work it needs."""
-    to_do = [card for card in cards if card.status in TO_DO]
+    """Each pair of actions still to do where one is planned before the work it needs.
+    An action of a block the framework no longer has needs nothing and is needed by none."""
+    known = {block.key for block in fw.blocks}
+    to_do = [card for card in cards if card.status in TO_DO and card.block in known]
     found = []
     for action in to_do:
         before = fw.blocks_before(action.block)
@@ -152,6 +159,10 @@ def lay_out(fw: Framework, cards: Iterable[Card]) -> Roadmap:
     cards by due date (undated last); with conflicts and balance."""
     kept = [card for card in cards if card.status != "dropped"]
     order = block_order(fw)
+    known = {block.key for block in order}
+    unknown = sorted({card.block for card in kept} - known)
+    # An action of a block no longer in the framework still shows, after the others.
+    order += [Part(key=key, name=key, summary="") for key in unknown]
     columns = []
     for term in TERMS:
         groups = []

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fame.accounts.decorators import acting_user
 from fame.web.pages import posted, render_page
 
+from ..bank import Statement
 from ..framework import TERM_NAMES, framework
 from ..models import PlanAction, Round
 from ..queries import may_run, may_see, round_results
@@ -42,6 +43,14 @@ def _planner(request: HttpRequest, round_id: int) -> Round:
     if not may_run(request.user):
         raise PermissionDenied("Only those who run readiness rounds change the plan")
     return round_
+
+
+def _statement(round_: Round, statement_id: str) -> Statement | None:
+    """The statement an action came from, as the round's bank words it."""
+    try:
+        return round_.bank.statement(statement_id) if statement_id else None
+    except KeyError:
+        return None
 
 
 def _names() -> dict[str, Any]:
@@ -151,7 +160,13 @@ def edit_action(request: HttpRequest, round_id: int, action_id: int) -> HttpResp
     return render_page(
         request,
         "readiness/plan/edit.html",
-        {"round": round_, "action": action, "form": form, **_names()},
+        {
+            "round": round_,
+            "action": action,
+            "statement": _statement(round_, action.statement_id),
+            "form": form,
+            **_names(),
+        },
         status=400 if form.errors else 200,
     )
 
