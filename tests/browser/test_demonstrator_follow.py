@@ -146,3 +146,42 @@ def test_technology_highlights_the_agency_chosen_and_dims_the_rest(page, board_m
     expect(caption(page)).to_contain_text("Showing: the whole region")
     expect(dimmed).to_have_count(0)
     expect(summary).not_to_contain_text("Highlighted:")
+
+
+# The first request for details, its time and the child whose CAF it was asked for.
+A_REQUEST = """() => {
+  const run = window.fameDemonstrator.runs[0]
+  const children = new Map()
+  for (let i = 0; i < run.length; i++) {
+    const e = run.event(i)
+    const caf = e.objects.find((o) => o.kind === 'caf')
+    const child = e.objects.find((o) => o.kind === 'child')
+    if (e.activity === 'CAF started' && caf && child) children.set(caf.id, child.id)
+    if (e.activity === 'details requested' && caf) return [e.t, children.get(caf.id)]
+  }
+  return null
+}"""
+
+
+def test_technology_shows_the_messages_of_a_case_chosen_in_the_client_window(page, board_member):  # noqa: F811
+    signed_in(page, board_member)
+    client = opened_beside(page, "technology", "client")
+    asked, child = page.page.evaluate(A_REQUEST)
+    page.page.evaluate("(t) => window.fameDemonstrator.player.seek(t)", asked + 0.01)
+    expect(client.page.get_by_label("Simulated time")).to_have_value(re.compile(r"^\d"))
+
+    client.page.get_by_label("Child whose journey to show").select_option(child)
+
+    expect(caption(page)).to_contain_text(f"Showing: {child}’s case")
+    page.page.wait_for_function("() => window.fameDemonstrator.technology.chosenInFlight >= 1")
+    moving = page.page.evaluate("() => window.fameDemonstrator.technology.inFlight")
+    chosen = page.page.evaluate("() => window.fameDemonstrator.technology.chosenInFlight")
+    assert chosen < moving
+    summary = page.locator("#text-alternatives p").first
+    expect(summary).to_contain_text(f"Of them {chosen} for {child}’s case.")
+    # The recent messages are the case's own: its search, the request and what came back.
+    recent = page.locator(".fame-technology__recent button")
+    expect(recent.and_(page.locator("[data-kind=request]"))).not_to_have_count(0)
+    expect(recent.and_(page.locator("[data-kind=update]"))).to_have_count(0)
+    expect(page.locator(".fame-technology__node--dimmed")).not_to_have_count(0)
+    page.check()
