@@ -26,6 +26,26 @@ COMPLETED = """(agency) => {
   return n
 }"""
 
+# A child other than ``shown`` with a TAC meeting within the run's days, and the CAFs
+# completed and meetings held for them by then.
+A_CASE_WITH_A_MEETING = """(shown) => {
+  const run = window.fameDemonstrator.runs[0]
+  const end = run.count(run.days)
+  let child = null
+  for (let i = 0; i < end && !child; i++) {
+    if (run.activity(i) !== 'TAC meeting held') continue
+    const found = run.event(i).objects.find((o) => o.kind === 'child')
+    if (found && found.id !== shown) child = found.id
+  }
+  const counts = { 'CAF completed': 0, 'TAC meeting held': 0 }
+  for (let i = 0; i < end; i++) {
+    const activity = run.activity(i)
+    if (!(activity in counts)) continue
+    if (run.event(i).objects.some((o) => o.id === child)) counts[activity]++
+  }
+  return [child, counts['CAF completed'], counts['TAC meeting held']]
+}"""
+
 
 def caption(page):
     return page.locator(".fame-showing")
@@ -82,14 +102,16 @@ def test_management_follows_one_case_chosen_in_the_client_window(page, board_mem
         "() => window.fameDemonstrator.player.seek(window.fameDemonstrator.player.end)"
     )
     chosen = client.page.get_by_label("Child whose journey to show")
-    child = chosen.locator("option").nth(1).get_attribute("value")
+    child, completed, held = page.page.evaluate(A_CASE_WITH_A_MEETING, chosen.input_value())
+    assert completed >= 1 and held >= 1
 
     chosen.select_option(child)
 
     expect(caption(page)).to_contain_text(f"Showing: {child}’s case")
-    expect(cafs_summary(page)).to_contain_text(re.compile(r"\(FAME\), [01] CAFs completed\."))
+    expect(cafs_summary(page)).to_contain_text(f", for {child}’s case: ")
+    expect(cafs_summary(page)).to_contain_text(f"(FAME), {completed} CAFs completed.")
     meetings = page.locator("#text-alternatives p").nth(1)
-    expect(meetings).to_contain_text(re.compile(r"\(FAME\), [01] first meetings"))
+    expect(meetings).to_contain_text(f"(FAME), {held} first meetings")
     page.check()
 
 
@@ -124,3 +146,42 @@ def test_technology_highlights_the_agency_chosen_and_dims_the_rest(page, board_m
     expect(caption(page)).to_contain_text("Showing: the whole region")
     expect(dimmed).to_have_count(0)
     expect(summary).not_to_contain_text("Highlighted:")
+
+
+# The first request for details, its time and the child whose CAF it was asked for.
+A_REQUEST = """() => {
+  const run = window.fameDemonstrator.runs[0]
+  const children = new Map()
+  for (let i = 0; i < run.length; i++) {
+    const e = run.event(i)
+    const caf = e.objects.find((o) => o.kind === 'caf')
+    const child = e.objects.find((o) => o.kind === 'child')
+    if (e.activity === 'CAF started' && caf && child) children.set(caf.id, child.id)
+    if (e.activity === 'details requested' && caf) return [e.t, children.get(caf.id)]
+  }
+  return null
+}"""
+
+
+def test_technology_shows_the_messages_of_a_case_chosen_in_the_client_window(page, board_member):  # noqa: F811
+    signed_in(page, board_member)
+    client = opened_beside(page, "technology", "client")
+    asked, child = page.page.evaluate(A_REQUEST)
+    page.page.evaluate("(t) => window.fameDemonstrator.player.seek(t)", asked + 0.01)
+    expect(client.page.get_by_label("Simulated time")).to_have_value(re.compile(r"^\d"))
+
+    client.page.get_by_label("Child whose journey to show").select_option(child)
+
+    expect(caption(page)).to_contain_text(f"Showing: {child}’s case")
+    page.page.wait_for_function("() => window.fameDemonstrator.technology.chosenInFlight >= 1")
+    moving = page.page.evaluate("() => window.fameDemonstrator.technology.inFlight")
+    chosen = page.page.evaluate("() => window.fameDemonstrator.technology.chosenInFlight")
+    assert chosen < moving
+    summary = page.locator("#text-alternatives p").first
+    expect(summary).to_contain_text(f"Of them {chosen} for {child}’s case.")
+    # The recent messages are the case's own: its search, the request and what came back.
+    recent = page.locator(".fame-technology__recent button")
+    expect(recent.and_(page.locator("[data-kind=request]"))).not_to_have_count(0)
+    expect(recent.and_(page.locator("[data-kind=update]"))).to_have_count(0)
+    expect(page.locator(".fame-technology__node--dimmed")).not_to_have_count(0)
+    page.check()

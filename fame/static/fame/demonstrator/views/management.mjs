@@ -24,7 +24,8 @@ const REASONS = ['no consent in force', 'no protocol names both agencies']
 const number = (n) => n.toLocaleString('en-GB', { maximumFractionDigits: 1 })
 // Whose figures a summary gives: nothing for the whole region, else ", for <the level>".
 const scope = (level) => level.kind === 'region' ? '' : `, for ${named(level)}`
-const QUEUES_NOT_SPLIT = 'The queues at the ISA team and for a CAF co-ordinator are the whole region’s: who waits is not split by selection.'
+const NOT_SPLIT = 'The queues at the ISA team and for a CAF co-ordinator are the whole region’s: who waits is not split by selection.'
+const INTERVALS_NOT_SPLIT = 'So are the intervals over many runs, below the charts.'
 
 // One chart: a heading, an SVG with a panel per run (the same scales), its downloads and
 // its text alternative.
@@ -227,7 +228,8 @@ function refusalChart (root, context) {
 
 export function mount (root, context) {
   const { player, runs, when } = context
-  const caption = showing(root, player, { about: (level) => level.kind === 'region' ? '' : QUEUES_NOT_SPLIT })
+  const notSplit = context.live ? NOT_SPLIT : `${NOT_SPLIT} ${INTERVALS_NOT_SPLIT}`
+  const caption = showing(root, player, { about: (level) => level.kind === 'region' ? '' : notSplit })
   let level = levelOf(player.state.selection)
   let tallies = []
   const charts = root.appendChild(document.createElement('div'))

@@ -15,7 +15,8 @@
 // For the benchmark (benchmarks/demonstrator_views.py): ``?draw=svg`` draws the messages as
 // SVG circles joined by D3 instead (the obvious alternative), and
 // ``window.fameDemonstrator.technology`` holds ``inFlight`` (messages moving in the last
-// frame, all diagrams) and ``frames`` (frames drawn).
+// frame, all diagrams), ``chosenInFlight`` (those of the selection) and ``frames`` (frames
+// drawn).
 import { bonnetQuery, openBonnet } from './bonnet.mjs'
 import { keeper, levelKey, levelOf, named } from '../selection.mjs'
 import { showing } from './showing.mjs'
@@ -591,6 +592,7 @@ export function mount (root, context) {
     caption.show()
     for (const d of diagrams) d.update(state, why)
     hook.inFlight = d3.sum(hook.byDiagram)
+    hook.chosenInFlight = d3.sum(hook.chosenByDiagram)
     hook.frames++
   })
 }
