@@ -93,11 +93,7 @@ def closed_reason(respondent: Respondent) -> str:
 
 def live_facts_for(statements: Sequence[Statement]) -> dict[str, list[facts.Fact]]:
     """The facts the running system tells today, for each statement that names some."""
-    return {
-        s.id: list(facts.live_facts(s.facts))  # type: ignore[attr-defined, unused-ignore]
-        for s in statements
-        if s.facts
-    }
+    return {s.id: list(facts.live_facts(s.facts)) for s in statements if s.facts}
 
 
 def attached_facts(found: Sequence[facts.Fact]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fame.accounts.decorators import refuse, requires
 from fame.accounts.models import User
+from fame.accounts.permissions import can
 from fame.web.pages import posted, render_page
 
 from ..framework import framework
@@ -68,7 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
                 "progress": progress_of(respondent, round_.bank) if respondent else None,
             }
         )
-    return render_page(request, "readiness/home.html", {"rows": rows, "may_run": may_run(user)})
+    may_moderate = isinstance(user, User) and can(user, "moderate_case_studies")
+    return render_page(
+        request,
+        "readiness/home.html",
+        {"rows": rows, "may_run": may_run(user), "may_moderate": may_moderate},
+    )
 
 
 @requires("run_readiness")
