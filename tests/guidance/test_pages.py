@@ -126,6 +126,7 @@ def test_case_studies_signed_out_shows_published_only(published, waiting, reject
     assert "Identity still waiting" not in page
     assert "Identity turned down" not in page
     assert "1 case study" in page
+    assert '<a class="govuk-link" href="/framework/identity">Identity management</a>' in page
 
 
 @pytest.mark.parametrize(
@@ -164,7 +165,9 @@ def test_case_study_page_signed_out_shows_it(published):
     assert "Partners feared losing control of their records." in page
     assert "Two days of each lead&#39;s time." in page
     assert "robin.shaw@example.org" in page
-    assert "Poor data quality" in page
+    assert '<a class="govuk-link" href="/framework/identity">Identity management</a>' in page
+    assert '<a class="govuk-link" href="/framework/dimensions/ict">' in page
+    assert 'href="/framework/case-studies?barrier=data-quality">Poor data quality</a>' in page
 
 
 def test_case_study_page_of_unpublished_is_not_found(waiting, rejected):
@@ -185,3 +188,26 @@ def test_case_study_text_is_escaped(db):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_case_studies_come_twenty_a_page(db):
+    for n in range(21):
+        CaseStudyFactory(title=f"Numbered case {n:02d}")
+
+    first = text_of(Client().get(reverse("guidance:case_studies")))
+    second = text_of(Client().get(f"{reverse('guidance:case_studies')}?page=2"))
+
+    assert "21 case studies" in first
+    assert first.count("Numbered case ") == 20
+    assert second.count("Numbered case ") == 1
+    assert "Numbered case 00" in second  # newest first: the first contributed is last
+
+
+def test_case_studies_link_to_checking_for_partnership_officers_only(
+    partnership_officer, school_teacher
+):
+    check = reverse("guidance:moderate")
+
+    assert check in text_of(signed_in_client(partnership_officer).get("/framework/case-studies"))
+    assert check not in text_of(signed_in_client(school_teacher).get("/framework/case-studies"))
+    assert check not in text_of(Client().get("/framework/case-studies"))
