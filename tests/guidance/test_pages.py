@@ -59,6 +59,7 @@ def test_framework_page_signed_out_lists_blocks_dimensions_and_levels(guidance_w
         assert level.name in page
     assert reverse("guidance:block", args=["identity"]) in page
     assert reverse("guidance:dimension", args=["ict"]) in page
+    assert '/framework/case-studies?barrier=data-quality">Poor data quality</a>' in page
 
 
 def test_block_page_signed_out_shows_guidance_steps_and_order(db):
