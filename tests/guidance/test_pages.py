@@ -212,3 +212,24 @@ def test_case_studies_link_to_checking_for_partnership_officers_only(
     assert check in text_of(signed_in_client(partnership_officer).get("/framework/case-studies"))
     assert check not in text_of(signed_in_client(school_teacher).get("/framework/case-studies"))
     assert check not in text_of(Client().get("/framework/case-studies"))
+
+
+def test_pages_render_with_the_shipped_framework_and_banks(db, monkeypatch):
+    """The other tests read test words; this one reads whatever ships, and asks only that
+    every page renders with each block's and dimension's name."""
+    from markupsafe import escape
+
+    from fame.readiness import bank, framework
+
+    monkeypatch.setattr("fame.guidance.queries.framework", framework.framework)
+    monkeypatch.setattr("fame.guidance.queries.shipped_banks", bank.shipped_banks)
+    client = Client()
+
+    assert client.get(reverse("guidance:framework")).status_code == 200
+    assert client.get(reverse("guidance:case_studies")).status_code == 200
+    for block in framework.framework().blocks:
+        page = text_of(client.get(reverse("guidance:block", args=[block.key])))
+        assert str(escape(block.name)) in page
+    for dimension in framework.framework().dimensions:
+        page = text_of(client.get(reverse("guidance:dimension", args=[dimension.key])))
+        assert str(escape(dimension.name)) in page
