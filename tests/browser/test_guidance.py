@@ -13,7 +13,7 @@ from .test_child_index import signed_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def guidance_words(monkeypatch) -> None:
     """The test framework's words and the small test bank (the live server runs in this
     process, so it reads them too)."""
@@ -28,7 +28,7 @@ def sign_out(page) -> None:
 
 
 def test_case_study_contributed_published_and_found_signed_out(
-    page, school_teacher, partnership_officer
+    page, school_teacher, partnership_officer, guidance_words
 ):
     # A practitioner shares a case study from the framework's pages.
     signed_in(page, school_teacher)
@@ -114,3 +114,17 @@ def test_case_study_contributed_published_and_found_signed_out(
     page.get_by_role("link", name="The framework").click()
     page.check()
     page.save_screenshot("guidance-framework")
+
+
+def test_every_guidance_page_with_the_shipped_framework_and_banks_passes_axe(page):
+    """Whatever framework and banks ship: each block's and dimension's page, signed out."""
+    from fame.readiness.framework import framework
+
+    page.visit("/framework/")
+    for block in framework().blocks:
+        page.visit(f"/framework/{block.key}")
+        expect(page.get_by_role("heading", name=block.name, level=1)).to_be_visible()
+    for dimension in framework().dimensions:
+        page.visit(f"/framework/dimensions/{dimension.key}")
+        expect(page.get_by_role("heading", name=dimension.name, level=1)).to_be_visible()
+    page.visit("/framework/case-studies")
