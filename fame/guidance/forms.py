@@ -21,31 +21,44 @@ class ContributionForm(forms.Form):
         label="Title",
         max_length=200,
         help_text="Say in a few words what the partnership did.",
-        error_messages={"required": "Enter a title"},
+        error_messages={
+            "max_length": "Title must be 200 characters or fewer",
+            "required": "Enter a title",
+        },
     )
     partnership = forms.CharField(
         label="Partnership",
         max_length=200,
         help_text="The partnership that did this, such as Northshire Children's Trust.",
-        error_messages={"required": "Enter the partnership that did this"},
+        error_messages={
+            "max_length": "Partnership must be 200 characters or fewer",
+            "required": "Enter the partnership that did this",
+        },
     )
     tried = forms.CharField(
         label="What did you try?",
         max_length=4000,
         widget=forms.Textarea,
-        error_messages={"required": "Enter what you tried"},
+        error_messages={
+            "max_length": "What you tried must be 4,000 characters or fewer",
+            "required": "Enter what you tried",
+        },
     )
     barrier = forms.CharField(
         label="What barrier did you meet? (optional)",
         max_length=4000,
         required=False,
         widget=forms.Textarea,
+        error_messages={"max_length": "The barrier must be 4,000 characters or fewer"},
     )
     worked = forms.CharField(
         label="What worked?",
         max_length=4000,
         widget=forms.Textarea,
-        error_messages={"required": "Enter what worked"},
+        error_messages={
+            "max_length": "What worked must be 4,000 characters or fewer",
+            "required": "Enter what worked",
+        },
     )
     cost = forms.CharField(
         label="What did it cost? (optional)",
@@ -53,6 +66,7 @@ class ContributionForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         help_text="Money, people's time, or both.",
+        error_messages={"max_length": "What it cost must be 2,000 characters or fewer"},
     )
     blocks = forms.MultipleChoiceField(
         label="Which building blocks is it about?",
@@ -74,13 +88,19 @@ class ContributionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select barriers from the list"},
     )
-    contact_name = forms.CharField(label="Contact name (optional)", max_length=200, required=False)
+    contact_name = forms.CharField(
+        label="Contact name (optional)",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Contact name must be 200 characters or fewer"},
+    )
     contact_email = forms.EmailField(
         label="Contact email address (optional)",
         max_length=254,
         required=False,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.org"
+            "max_length": "Contact email address must be 254 characters or fewer",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
 
@@ -176,6 +196,7 @@ class ModerationForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         help_text="Why you decided this. You must give a reason if you do not publish it.",
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
     )
 
     def clean(self) -> dict[str, Any]:

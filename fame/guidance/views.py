@@ -4,13 +4,15 @@ study (signed in) and moderating them (partnership officers)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fame.accounts.decorators import requires
 from fame.accounts.models import User
-from fame.web.pages import posted, render_page
+from fame.accounts.permissions import can
+from fame.web.pages import pagination, posted, render_page
 
 from . import actions, queries
 from .forms import ContributionForm, FindForm, ModerationForm
@@ -18,6 +20,11 @@ from .models import CaseStudy, CaseStudyTag
 
 CASE_STUDIES_SHOWN = 6
 """How many of a block's or dimension's case studies its page lists before linking to all."""
+CASE_STUDIES_PAGE_SIZE = 20
+
+
+def _may_moderate(request: HttpRequest) -> bool:
+    return isinstance(request.user, User) and can(request.user, "moderate_case_studies")
 
 
 @require_GET
@@ -62,15 +69,19 @@ def dimension(request: HttpRequest, dimension: str) -> HttpResponse:
 def case_studies(request: HttpRequest) -> HttpResponse:
     form = FindForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    fw = queries.framework()
+    found = Paginator(queries.find_case_studies(**filters), CASE_STUDIES_PAGE_SIZE)
+    page = found.get_page(request.GET.get("page"))
     return render_page(
         request,
         "guidance/case_studies.html",
         {
             "form": form,
             "filtered": any(filters.values()),
-            "cases": queries.find_case_studies(**filters),
-            "names": queries.names(fw),
+            "cases": page,
+            "total": found.count,
+            "pagination": pagination(request, page),
+            "names": queries.names(queries.framework()),
+            "may_moderate": _may_moderate(request),
         },
     )
 

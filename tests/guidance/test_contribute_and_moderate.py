@@ -222,3 +222,12 @@ def test_a_decided_case_study_is_not_decided_again(partnership_officer, waiting)
     assert waiting.status == CaseStudy.Status.REJECTED
     with pytest.raises(actions.AlreadyModerated):
         actions.moderate(case_id=waiting.pk, publish=True, note="", by=partnership_officer)
+
+
+def test_contribute_too_long_says_how_long_it_may_be(school_teacher):
+    client = signed_in_client(school_teacher)
+
+    response = client.post(reverse("guidance:contribute"), {**GOOD, "tried": "x" * 4001})
+
+    assert "What you tried must be 4,000 characters or fewer" in response.content.decode()
+    assert not CaseStudy.objects.exists()

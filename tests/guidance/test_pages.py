@@ -59,6 +59,7 @@ def test_framework_page_signed_out_lists_blocks_dimensions_and_levels(guidance_w
         assert level.name in page
     assert reverse("guidance:block", args=["identity"]) in page
     assert reverse("guidance:dimension", args=["ict"]) in page
+    assert '/framework/case-studies?barrier=data-quality">Poor data quality</a>' in page
 
 
 def test_block_page_signed_out_shows_guidance_steps_and_order(db):
@@ -126,6 +127,7 @@ def test_case_studies_signed_out_shows_published_only(published, waiting, reject
     assert "Identity still waiting" not in page
     assert "Identity turned down" not in page
     assert "1 case study" in page
+    assert '<a class="govuk-link" href="/framework/identity">Identity management</a>' in page
 
 
 @pytest.mark.parametrize(
@@ -164,7 +166,9 @@ def test_case_study_page_signed_out_shows_it(published):
     assert "Partners feared losing control of their records." in page
     assert "Two days of each lead&#39;s time." in page
     assert "robin.shaw@example.org" in page
-    assert "Poor data quality" in page
+    assert '<a class="govuk-link" href="/framework/identity">Identity management</a>' in page
+    assert '<a class="govuk-link" href="/framework/dimensions/ict">' in page
+    assert 'href="/framework/case-studies?barrier=data-quality">Poor data quality</a>' in page
 
 
 def test_case_study_page_of_unpublished_is_not_found(waiting, rejected):
@@ -185,3 +189,47 @@ def test_case_study_text_is_escaped(db):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_case_studies_come_twenty_a_page(db):
+    for n in range(21):
+        CaseStudyFactory(title=f"Numbered case {n:02d}")
+
+    first = text_of(Client().get(reverse("guidance:case_studies")))
+    second = text_of(Client().get(f"{reverse('guidance:case_studies')}?page=2"))
+
+    assert "21 case studies" in first
+    assert first.count("Numbered case ") == 20
+    assert second.count("Numbered case ") == 1
+    assert "Numbered case 00" in second  # newest first: the first contributed is last
+
+
+def test_case_studies_link_to_checking_for_partnership_officers_only(
+    partnership_officer, school_teacher
+):
+    check = reverse("guidance:moderate")
+
+    assert check in text_of(signed_in_client(partnership_officer).get("/framework/case-studies"))
+    assert check not in text_of(signed_in_client(school_teacher).get("/framework/case-studies"))
+    assert check not in text_of(Client().get("/framework/case-studies"))
+
+
+def test_pages_render_with_the_shipped_framework_and_banks(db, monkeypatch):
+    """The other tests read test words; this one reads whatever ships, and asks only that
+    every page renders with each block's and dimension's name."""
+    from markupsafe import escape
+
+    from fame.readiness import bank, framework
+
+    monkeypatch.setattr("fame.guidance.queries.framework", framework.framework)
+    monkeypatch.setattr("fame.guidance.queries.shipped_banks", bank.shipped_banks)
+    client = Client()
+
+    assert client.get(reverse("guidance:framework")).status_code == 200
+    assert client.get(reverse("guidance:case_studies")).status_code == 200
+    for block in framework.framework().blocks:
+        page = text_of(client.get(reverse("guidance:block", args=[block.key])))
+        assert str(escape(block.name)) in page
+    for dimension in framework.framework().dimensions:
+        page = text_of(client.get(reverse("guidance:dimension", args=[dimension.key])))
+        assert str(escape(dimension.name)) in page
