@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from fame.accounts.models import User
 from fame.accounts.permissions import can
@@ -54,3 +56,11 @@ def round_results(round_: Round, partner: Partner | None = None) -> list[Stateme
     pairs = [(a.statement_id, a.score) for a in answers.only("statement_id", "score")]
     agreed = {} if partner is not None else agreed_scores(round_)
     return statement_results(round_.bank, pairs, agreed)
+
+
+def seen_round(user: Someone, round_id: int) -> Round:
+    """The round, for someone who may see it; for anyone else it does not exist (404)."""
+    round_ = get_object_or_404(Round.objects.select_related("bank_version"), pk=round_id)
+    if not may_see(user, round_):
+        raise Http404("There is no such round.")
+    return round_

@@ -8,13 +8,11 @@ readiness rounds (``queries.may_run``) accept, add and change actions. Anyone el
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,24 +20,18 @@ from fame.accounts.decorators import acting_user
 from fame.web.pages import posted, render_page
 
 from ..bank import Statement
+from ..downloads import csv_download, spreadsheet_text
 from ..framework import TERM_NAMES, framework
 from ..models import PlanAction, Round
-from ..queries import may_run, may_see, round_results
+from ..queries import may_run, round_results, seen_round
 from . import actions, queries
 from .forms import AddActionForm, EditActionForm
 from .roadmap import block_order
 from .suggest import suggest
 
 
-def _round(request: HttpRequest, round_id: int) -> Round:
-    round_ = get_object_or_404(Round.objects.select_related("bank_version"), pk=round_id)
-    if not may_see(request.user, round_):
-        raise Http404("No such round")
-    return round_
-
-
 def _planner(request: HttpRequest, round_id: int) -> Round:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     if not may_run(request.user):
         raise PermissionDenied("Only those who run readiness rounds change the plan")
     return round_
@@ -86,7 +78,7 @@ def _plan_page(
 
 @require_GET
 def plan(request: HttpRequest, round_id: int) -> HttpResponse:
-    return _plan_page(request, _round(request, round_id))
+    return _plan_page(request, seen_round(request.user, round_id))
 
 
 @require_POST
@@ -173,7 +165,7 @@ def edit_action(request: HttpRequest, round_id: int, action_id: int) -> HttpResp
 
 @require_GET
 def roadmap(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     return render_page(
         request,
         "readiness/plan/roadmap.html",
@@ -188,11 +180,6 @@ def roadmaps(request: HttpRequest) -> HttpResponse:
         "readiness/plan/roadmaps.html",
         {"contexts": queries.contexts(request.user), **_names()},
     )
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 CSV_HEADER = (
@@ -211,25 +198,20 @@ CSV_HEADER = (
 
 @require_GET
 def plan_csv(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for action in queries.plan_actions(round_):
-        writer.writerow(
-            [
-                action.block,
-                action.dimension,
-                action.statement_id,
-                _cell(action.text),
-                action.term,
-                _cell(action.owner),
-                action.due_on.isoformat() if action.due_on else "",
-                action.status,
-                action.done_on.isoformat() if action.done_on else "",
-                action.accepted_at.date().isoformat(),
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="readiness-plan-{round_.pk}.csv"'
-    return response
+    round_ = seen_round(request.user, round_id)
+    rows = [
+        [
+            action.block,
+            action.dimension,
+            action.statement_id,
+            spreadsheet_text(action.text),
+            action.term,
+            spreadsheet_text(action.owner),
+            action.due_on.isoformat() if action.due_on else "",
+            action.status,
+            action.done_on.isoformat() if action.done_on else "",
+            action.accepted_at.date().isoformat(),
+        ]
+        for action in queries.plan_actions(round_)
+    ]
+    return csv_download(f"readiness-plan-{round_.pk}.csv", CSV_HEADER, rows)

@@ -7,24 +7,23 @@ round does not exist.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fame.accounts.models import User
 from fame.web.pages import posted, render_page
 
+from ..downloads import csv_download, spreadsheet_text
 from ..framework import framework
-from ..models import Answer, Round
-from ..queries import may_run, may_see
+from ..models import Answer
+from ..queries import may_run, seen_round
 from .actions import record_agreement
 from .drawn import CHARTS, chart_svg
 from .forms import AgreementForm
@@ -46,17 +45,9 @@ CSV_HEADER = (
 )
 
 
-def _round(request: HttpRequest, round_id: int) -> Round:
-    """The round, if this person may see it; otherwise it does not exist for them."""
-    round_ = get_object_or_404(Round.objects.select_related("bank_version"), pk=round_id)
-    if not may_see(request.user, round_):
-        raise Http404("No such round.")
-    return round_
-
-
 @require_GET
 def results(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     return render_page(
         request,
         "readiness/results/results.html",
@@ -71,35 +62,26 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_GET
 def results_csv(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    round_ = seen_round(request.user, round_id)
+    rows = []
     for line in RoundSummary(round_).lines:
         result, agreement = line.result, line.agreement
-        writer.writerow(
+        rows.append(
             [
-                _cell(line.statement.id),
+                spreadsheet_text(line.statement.id),
                 line.statement.block,
                 line.statement.dimension,
                 line.statement.criterion,
-                _cell(line.statement.text),
+                spreadsheet_text(line.statement.text),
                 _number(result.median),
                 "" if result.spread is None else result.spread,
                 len(result.scores),
                 result.dont_know,
                 "" if agreement is None else agreement.score,
-                "" if agreement is None else _cell(agreement.reason),
+                "" if agreement is None else spreadsheet_text(agreement.reason),
             ]
         )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="readiness-round-{round_.pk}.csv"'
-    return response
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return csv_download(f"readiness-round-{round_.pk}.csv", CSV_HEADER, rows)
 
 
 def _number(value: float | None) -> str:
@@ -111,7 +93,7 @@ def _number(value: float | None) -> str:
 @csp_replace({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type] # (typed for views of the request alone)
 @require_GET
 def chart(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     if name not in CHARTS:
         raise Http404("No such chart.")
     response = HttpResponse(chart_svg(round_, name), content_type="image/svg+xml")
@@ -121,7 +103,7 @@ def chart(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
 
 @require_GET
 def workshop(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     summary = RoundSummary(round_)
     ids = [line.statement.id for line in summary.flagged]
     answers: dict[str, list[Answer]] = defaultdict(list)
@@ -147,7 +129,7 @@ def workshop(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def agree(request: HttpRequest, round_id: int, statement_id: str) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     try:
         statement = round_.bank.statement(statement_id)
     except KeyError:
@@ -181,7 +163,7 @@ def agree(request: HttpRequest, round_id: int, statement_id: str) -> HttpRespons
 
 @require_GET
 def compare(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     return render_page(
         request,
         "readiness/results/compare.html",
@@ -196,7 +178,7 @@ def compare(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_GET
 def report_pdf(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     response = HttpResponse(make_report_pdf(round_), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="readiness-round-{round_.pk}.pdf"'
     return response

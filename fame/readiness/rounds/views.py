@@ -18,7 +18,7 @@ from fame.web.pages import posted, render_page
 
 from ..framework import framework
 from ..models import Answer, EvidenceDocument, Lead, Respondent, Round
-from ..queries import may_run, may_see, rounds_for
+from ..queries import may_run, rounds_for, seen_round
 from . import actions
 from .answering import (
     AnswersClosed,
@@ -35,21 +35,13 @@ from .uploads import upload_limit
 ONLY_RESPONDENTS = "Only the people invited to answer this round give answers in it."
 
 
-def _seen_round(request: HttpRequest, round_id: int) -> Round:
-    """The round, for someone who may see it; for anyone else it does not exist."""
-    round_ = get_object_or_404(Round.objects.select_related("bank_version"), pk=round_id)
-    if not may_see(request.user, round_):
-        raise Http404("There is no such round.")
-    return round_
-
-
 def _acting(request: HttpRequest) -> User:
     assert isinstance(request.user, User)  # the sign-in middleware lets no one else here
     return request.user
 
 
 def _respondent(request: HttpRequest, round_id: int) -> Respondent | HttpResponse:
-    round_ = _seen_round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     respondent = round_.respondent_for(_acting(request))
     if respondent is None:
         return refuse(request, action="answer a readiness round", why=ONLY_RESPONDENTS)
@@ -97,7 +89,7 @@ def open_round(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _seen_round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     bank = round_.bank
     respondents = [
         {"respondent": r, "progress": progress_of(r, bank)}
@@ -120,7 +112,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 def _runner_page(request: HttpRequest, round_id: int) -> Round | HttpResponse:
-    round_ = _seen_round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     if not may_run(request.user):
         return refuse(request, action="run_readiness")
     return round_
@@ -315,7 +307,7 @@ def submit(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, round_id: int, document_id: int) -> FileResponse:
     """An evidence document, downloaded (never shown inline) by someone who may see it."""
-    round_ = _seen_round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     found = get_object_or_404(
         EvidenceDocument.objects.select_related("answer__respondent"),
         pk=document_id,

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fame.accounts.models import User
 from fame.web.pages import posted, render_page
 
 from ..framework import framework
-from ..models import Round
-from ..queries import may_run, may_see
+from ..queries import may_run, seen_round
 from .forms import WorkbookUploadForm
 from .importing import ImportRefused, import_workbook
 from .results_book import results_workbook
@@ -23,14 +22,6 @@ from .template import round_workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AFTER_IMPORT = "readiness:workbook_import"
 """Where a respondent lands after importing: this page, listing their saved answers."""
-
-
-def _round(request: HttpRequest, round_id: int) -> Round:
-    """The round, for those who may see it; 404 for anyone else."""
-    round_ = get_object_or_404(Round.objects.select_related("bank_version"), pk=round_id)
-    if not may_see(request.user, round_):
-        raise Http404("no such round")
-    return round_
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
@@ -43,7 +34,7 @@ def _download(data: bytes, name: str) -> HttpResponse:
 def workbook_template(request: HttpRequest, round_id: int) -> HttpResponse:
     """A respondent's own workbook, with their saved answers; for those who run rounds
     and are not respondents, the round's blank workbook."""
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     respondent = round_.respondent_for(request.user) if isinstance(request.user, User) else None
     data = round_workbook(round_, respondent)
     who = respondent.user.get_username() if respondent is not None else "blank"
@@ -52,7 +43,7 @@ def workbook_template(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def workbook_import(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     user = request.user if isinstance(request.user, User) else None
     respondent = round_.respondent_for(user) if user is not None else None
     context: dict[str, Any] = {
@@ -87,5 +78,5 @@ def workbook_import(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_GET
 def results_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round(request, round_id)
+    round_ = seen_round(request.user, round_id)
     return _download(results_workbook(round_), f"readiness-round-{round_.pk}-results.xlsx")
