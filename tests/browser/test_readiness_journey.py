@@ -154,7 +154,7 @@ def answer_the_rest_in_the_workbook(
 
 
 def check_and_submit(page: Any, round_: Round, user: Any) -> None:
-    page.visit(f"/readiness/rounds/{round_.pk}/answer/")
+    """From the workbook's page, with every statement answered."""
     page.get_by_role("button", name="Check your answers").click()
     page.check()
     page.get_by_role("button", name="Submit your answers").click()
@@ -237,14 +237,15 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
     attached = Answer.objects.get(respondent__user=governance, statement_id=WITH_FACT.id)
     assert attached.fact["key"] == WITH_FACT.facts[0]
     assert [d.name for d in attached.documents.all()] == ["protocols-register.txt"]
-    page.get_by_role("link", name="Back to the round").click()
-    page.check()
     check_and_submit(page, round_, governance)
 
     # The officer sees the results and the statement the workshop must agree.
     page.context.clear_cookies()
     signed_in(page, partnership_officer)
-    page.visit(f"/readiness/rounds/{round_.pk}/")
+    page.visit("/readiness/")
+    page.get_by_role("link", name=TITLE).click()
+    page.check()
+    expect(page.get_by_role("cell", name="Submitted")).to_have_count(3)
     page.get_by_role("link", name="See the results").click()
     page.check()
     expect(page.get_by_role("heading", name=f"Results: {TITLE}")).to_be_visible()
@@ -314,16 +315,19 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
     expect(heading).to_have_count(1 if too_early else 0)
     page.save_screenshot("readiness-journey-roadmap")
 
-    # The report and the results, downloaded from the results page.
-    page.visit(f"/readiness/rounds/{round_.pk}/results")
-    pdf = download(page, "Download the report (PDF)")
+    # The report and the results, downloaded from the round's page.
+    page.get_by_role("link", name="Back to the plan").click()
+    page.check()
+    page.get_by_role("link", name="Back to the round").click()
+    page.check()
+    pdf = download(page, "report (PDF)")
     assert pdf.startswith(b"%PDF")
     text = " ".join(shown_text(pdf))
     assert f"Readiness report: {TITLE}" in text
     assert DISPUTED.id in text
     assert reason in text
 
-    results = list(csv.reader(io.StringIO(download(page, "Download the results (CSV)").decode())))
+    results = list(csv.reader(io.StringIO(download(page, "results (CSV)").decode())))
     by_id = {row[0]: row for row in results[1:]}
     assert set(by_id) == {s.id for s in BANK.statements}
     assert by_id[DISPUTED.id][-2:] == ["2", reason]
