@@ -250,7 +250,7 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
     page.check()
     expect(page.get_by_role("heading", name=f"Results: {TITLE}")).to_be_visible()
     expect(page.get_by_text("3 of 3 respondents have submitted their answers.")).to_be_visible()
-    page.get_by_role("link", name="Workshop: 1 statements where respondents differ").click()
+    page.get_by_role("link", name="Workshop: 1 statement where respondents differ").click()
     page.check()
     expect(page.get_by_role("heading", name=f"{DISPUTED.id}: {DISPUTED.text}")).to_be_visible()
     expect(page.get_by_text("Only our head teachers have talked about it")).to_be_visible()
