@@ -81,7 +81,9 @@ def open_round(page: Any, partners: list[str]) -> Round:
     page.check()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(
-        page.get_by_text(f"{BANK.title}, version {BANK.version} (83 statements)")
+        page.get_by_text(
+            f"{BANK.title}, version {BANK.version} ({len(BANK.statements)} statements)"
+        )
     ).to_be_visible()
     return Round.objects.get(title=TITLE)
 
@@ -212,6 +214,10 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
 
     answer_block(page, "infrastructure", ict_answer)
     answer_the_rest_in_the_workbook(page, tmp_path, ict.username, LOW)
+    linked = BANK.in_block("infrastructure")[0].id
+    expect(page.get_by_role("row", name=linked).get_by_role("link")).to_have_text(
+        f"https://intranet.example.org/ict/{linked}"
+    )  # what was saved on screen stays as it was through the workbook
     check_and_submit(page, round_, ict)
 
     # ... and the governance lead information sharing, attaching what FAME shows today and
@@ -254,6 +260,7 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
     page.check()
     expect(page.get_by_role("heading", name=f"{DISPUTED.id}: {DISPUTED.text}")).to_be_visible()
     expect(page.get_by_text("Only our head teachers have talked about it")).to_be_visible()
+    page.save_screenshot("readiness-journey-workshop")
 
     page.get_by_role("link", name=f"Record the agreed score for {DISPUTED.id}").click()
     page.check()
@@ -281,9 +288,11 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
         planned.append((s, action))
 
     today = timezone.localdate()
+    owners = {}
     for (_, action), owner, days in zip(
         planned, ("Federation board", "Identity working group"), (200, 60), strict=True
     ):
+        owners[action.text] = owner
         page.get_by_role("link", name=f"Change {action.text}").click()
         page.check()
         due = today + timedelta(days=days)
@@ -303,7 +312,8 @@ def test_a_round_from_opening_to_the_report(page, partnership_officer, leads, tm
         column = page.page.locator(
             "section", has=page.page.get_by_role("heading", name=TERM_NAMES[action.term])
         )
-        expect(column.get_by_text(action.text)).to_be_visible()
+        card = column.get_by_role("listitem").filter(has_text=action.text)
+        expect(card).to_contain_text(owners[action.text])
     (_, federation), (_, identity) = planned
     timeline = page.get_by_role("table", name="Each action's term and due date")
     rows = timeline.get_by_role("rowheader").all_inner_texts()
