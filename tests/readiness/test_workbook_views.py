@@ -78,6 +78,20 @@ def test_a_good_upload_saves_the_answers_and_lists_them(readiness_round, respond
     assert f"{count} answers imported from your workbook." in page
     assert f"You have answered {count} of {count} statements." in page
     assert "Minutes for GV-T-1" in page
+    assert f'href="{url("check_answers", readiness_round)}"' in page
+
+
+def test_a_partial_upload_leads_to_the_rest_on_screen(readiness_round, respondents):
+    client = signed_in_client(respondents[2])
+    workbook = client.get(url("workbook_template", readiness_round)).content
+    filled = fill(workbook, set_cell(GOVERNANCE, "GV-P-1", 6, "Don't know"))
+
+    response = client.post(url("workbook_import", readiness_round), upload(filled), follow=True)
+
+    page = response.content.decode()
+    assert "You have answered 1 of" in page
+    assert f'href="{url("task_list", readiness_round)}">Answer the rest on screen' in page
+    assert f'href="{url("check_answers", readiness_round)}"' not in page
 
 
 def test_a_bad_upload_lists_every_problem_and_saves_nothing(readiness_round, respondents):
