@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from fame.accounts.models import User
@@ -214,33 +215,42 @@ def _answer(
     scores: Mapping[str, int | None],
     live: Mapping[str, list[Fact]],
 ) -> None:
-    """Answer every statement block by block, as the task list would, then submit."""
+    """Answer every statement block by block, as the task list would, then submit. The
+    first statement in the respondent's own dimension scored 2 or more gets a document."""
     organisation = respondent.partner.name
-    blocks = dict.fromkeys(s.block for s in bank.statements)
-    for block in blocks:
-        given = [
-            _given(rng, statement, scores[statement.id], organisation, bool(live.get(statement.id)))
-            for statement in bank.in_block(block)
-        ]
+    with_document = next(
+        (
+            s.id
+            for s in bank.statements
+            if s.dimension == respondent.lead and (scores[s.id] or 0) >= 2
+        ),
+        None,
+    )
+    for block in dict.fromkeys(s.block for s in bank.statements):
+        given = []
+        for statement in bank.in_block(block):
+            answer = _given(rng, statement, scores[statement.id], organisation)
+            upload = _document(statement, organisation) if statement.id == with_document else None
+            attach = answer.score is not None and bool(live.get(statement.id))
+            given.append(replace(answer, upload=upload, attach_fact=attach and rng.random() < 0.7))
         save_block(respondent=respondent, given=given, live=dict(live))
     submit_answers(respondent=respondent)
 
 
 def _given(
-    rng: random.Random, statement: Statement, score: int | None, organisation: str, fact: bool
+    rng: random.Random, statement: Statement, score: int | None, organisation: str
 ) -> GivenAnswer:
+    """The score with evidence in words (and now and then a link) as a respondent gives it."""
+    link = ""
     if score is None:
         text = "Not something I can judge from my role; the lead for this should answer."
-        link = ""
     elif score == 0:
         text = f"Not in place at {organisation} yet."
-        link = ""
     else:
         source = rng.choice(_EVIDENCE[statement.dimension]).format(org=organisation)
         text = f"{source}: in place {_HOW_FAR[score]}"
-        link = f"https://intranet.northshire.example/readiness/{statement.id.lower()}" * (
-            rng.random() < 0.25
-        )
+        if rng.random() < 0.25:
+            link = f"https://intranet.northshire.example/readiness/{statement.id.lower()}"
     return GivenAnswer(
         statement_id=statement.id,
         score=score,
@@ -249,7 +259,19 @@ def _given(
         evidence_link=link,
         upload=None,
         remove=(),
-        attach_fact=fact and score is not None and rng.random() < 0.7,
+        attach_fact=False,
+    )
+
+
+def _document(statement: Statement, organisation: str) -> SimpleUploadedFile:
+    """A short text document, uploaded as a respondent would attach board minutes."""
+    body = (
+        f"{DEMO_PARTNERSHIP}: partnership board, October 2026 (extract; made-up demo)\n\n"
+        f"Reported by {organisation} on {statement.id}: {statement.text}\n"
+        "The board noted the evidence and asked for a review in six months.\n"
+    )
+    return SimpleUploadedFile(
+        f"board-minutes-{statement.id.lower()}.txt", body.encode(), content_type="text/plain"
     )
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from pathlib import Path
+
 import pytest
+from django.core.management.color import no_style
 from django.urls import reverse
 
-from fame.accounts.models import OrganisationType
+from fame.accounts.models import OrganisationType, TrainingCourse
 from fame.audit.models import AuditEvent
-from fame.readiness.bank import read_bank
-from fame.readiness.models import Answer, Respondent, Round
+from fame.readiness.bank import read_bank, shipped_banks
+from fame.readiness.models import Answer, EvidenceDocument, Respondent, Round
 from fame.readiness.queries import round_results
 from fame.readiness.seeding import (
     DEMO_PARTNERSHIP,
@@ -18,7 +22,10 @@ from fame.readiness.seeding import (
     seed_demo_round,
 )
 from fame.readiness.seeding import _draw_scores as draw_scores
+from fame.web.management.commands._region import hub_with_demo_region, seed_accounts
+from fame.web.management.commands._region import login_lines as hub_login_lines
 from tests.conftest import signed_in_client
+from tests.demonstrator.conftest import demo_login
 from tests.factories import OrganisationFactory, UserFactory
 
 from .banks import small_bank_text
@@ -49,6 +56,18 @@ def logins(isa_officer, health_visitor, school_teacher, police_officer, partners
         "partnership_officer": partnership_officer.username,
         "auditor": "judy",
     }
+
+
+@pytest.fixture
+def demo_region(tmp_path: Path) -> Path:
+    """A small demo region loaded into this hub as `fame demo` does (its accounts, the
+    demo protocol and round, the Child Index), with the courses its staff are trained in."""
+    courses = import_module("fame.accounts.migrations.0002_required_training").COURSES
+    for code, name, months in courses:
+        TrainingCourse.objects.update_or_create(
+            code=code, defaults={"name": name, "valid_for_months": months, "required": True}
+        )
+    return hub_with_demo_region(tmp_path, children=40, seed=11)
 
 
 @pytest.fixture
@@ -106,6 +125,17 @@ def test_two_respondents_answered_everything_with_evidence_and_submitted(seeded,
         assert all(a.score is None for a in answers if a.dont_know)
     dont_know = Answer.objects.filter(respondent__round=seeded, dont_know=True).count()
     assert 0 < dont_know < len(bank.statements) // 2
+
+
+def test_each_answering_respondent_uploaded_one_document_in_their_own_dimension(seeded):
+    documents = EvidenceDocument.objects.filter(answer__respondent__round=seeded)
+    assert sorted(d.answer.respondent.user.username for d in documents) == ["bob", "charlie"]
+    for document in documents:
+        assert document.answer.score is not None and document.answer.score >= 2
+        statement = seeded.bank.statement(document.answer.statement_id)
+        assert statement.dimension == document.answer.respondent.lead
+        with document.file.open("rb") as kept:
+            assert kept.read().startswith(DEMO_PARTNERSHIP.encode())
 
 
 def test_the_results_flag_disagreements_for_the_workshop(seeded, partnership_officer):
@@ -166,3 +196,18 @@ def test_the_login_list_says_who_answers_the_round(seeded, logins):
 
 def test_the_login_list_says_nothing_without_the_round(logins):
     assert login_lines(logins) == []
+
+
+def test_the_demo_hub_has_one_round_on_the_shipped_bank_however_often_it_starts(demo_region):
+    region = seed_accounts(demo_region)  # `fame run` again
+    seed_accounts(demo_region, again=False)  # `fame demo` again: the hub resumes
+    round_ = Round.objects.get()
+    shipped = shipped_banks()["childrens-services"]
+    assert round_.bank_version.digest == shipped.digest
+    assert any(r.flagged for r in round_results(round_))
+    waiting = demo_login(demo_region, "school_teacher")
+    assert list(
+        round_.respondents.filter(submitted_at=None).values_list("user__username", flat=True)
+    ) == [waiting]
+    printed = "\n".join(hub_login_lines(region, "http://127.0.0.1:8000/", no_style()))
+    assert f'sign in as school_teacher ({waiting}) to answer the round "{DEMO_TITLE}"' in printed
