@@ -191,7 +191,7 @@ def _draw_scores(
     for statement in bank.statements:
         level = min(4, max(0, near[statement.block] + rng.choice((-1, 0, 0, 1))))
         if statement.id in flagged and len(answering) >= 2:
-            low = rng.choice([v for v in range(3) if v + 2 <= 4])
+            low = min(2, max(0, level - 1))
             pair = [low, min(4, low + rng.choice((2, 2, 3)))]
             rng.shuffle(pair)
             for demo, score in zip(answering, pair + [level] * len(answering), strict=False):
@@ -276,7 +276,8 @@ def _document(statement: Statement, organisation: str) -> SimpleUploadedFile:
 
 
 def login_lines(logins: Mapping[str, str]) -> list[str]:
-    """What the demo's login list says about the round: who can sign in to answer it."""
+    """What the demo's login list says about the round: who can sign in to answer it, and
+    who sees its results."""
     round_ = demo_round()
     if round_ is None:
         return []
@@ -285,6 +286,9 @@ def login_lines(logins: Mapping[str, str]) -> list[str]:
     for username in waiting_logins():
         who = f"{personas[username]} ({username})" if username in personas else username
         lines.append(f'Readiness: sign in as {who} to answer the round "{round_.title}".')
-    if lines and "partnership_officer" in logins:
-        lines.append("Readiness: partnership_officer sees its results, workshop and plan.")
+    if "partnership_officer" in logins:
+        lines.append(
+            f'Readiness: partnership_officer sees the round "{round_.title}", its results, '
+            "workshop and plan."
+        )
     return lines

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management.color import no_style
 from django.urls import reverse
+from django.utils import timezone
 
 from fame.accounts.models import OrganisationType, TrainingCourse
 from fame.audit.models import AuditEvent
@@ -187,11 +188,21 @@ def test_no_round_without_its_people(logins, bank):
     assert not Round.objects.exists()
 
 
+OFFICER_LINE = (
+    f'Readiness: partnership_officer sees the round "{DEMO_TITLE}", its results, workshop and plan.'
+)
+
+
 def test_the_login_list_says_who_answers_the_round(seeded, logins):
     assert login_lines(logins) == [
         f'Readiness: sign in as school_teacher (alice) to answer the round "{DEMO_TITLE}".',
-        "Readiness: partnership_officer sees its results, workshop and plan.",
+        OFFICER_LINE,
     ]
+
+
+def test_the_login_list_names_nobody_to_answer_once_everyone_has_submitted(seeded, logins):
+    seeded.respondents.update(submitted_at=timezone.now())
+    assert login_lines(logins) == [OFFICER_LINE]
 
 
 def test_the_login_list_says_nothing_without_the_round(logins):
