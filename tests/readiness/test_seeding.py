@@ -10,7 +10,7 @@ from django.core.management.color import no_style
 from django.urls import reverse
 from django.utils import timezone
 
-from fame.accounts.models import OrganisationType, TrainingCourse
+from fame.accounts.models import OrganisationType, TrainingCourse, User
 from fame.audit.models import AuditEvent
 from fame.readiness.bank import read_bank, shipped_banks
 from fame.readiness.models import Answer, EvidenceDocument, Respondent, Round
@@ -222,3 +222,17 @@ def test_the_demo_hub_has_one_round_on_the_shipped_bank_however_often_it_starts(
     ) == [waiting]
     printed = "\n".join(hub_login_lines(region, "http://127.0.0.1:8000/", no_style()))
     assert f'sign in as school_teacher ({waiting}) to answer the round "{DEMO_TITLE}"' in printed
+
+
+def test_the_demo_round_pages_open_for_the_officer_and_the_waiting_respondent(demo_region):
+    round_ = Round.objects.get()
+    officer = User.objects.get(username=demo_login(demo_region, "partnership_officer"))
+    teacher = User.objects.get(username=demo_login(demo_region, "school_teacher"))
+    as_officer, as_teacher = signed_in_client(officer), signed_in_client(teacher)
+    for name in ("round", "results", "workshop", "compare", "plan", "roadmap"):
+        page = as_officer.get(reverse(f"readiness:{name}", args=[round_.pk]))
+        assert page.status_code == 200, name
+    first_block = round_.bank.statements[0].block
+    assert as_teacher.get(reverse("readiness:task_list", args=[round_.pk])).status_code == 200
+    block = as_teacher.get(reverse("readiness:answer_block", args=[round_.pk, first_block]))
+    assert block.status_code == 200
