@@ -18,6 +18,7 @@ from fame.accounts.seeding import (
     load_region,
     read_region,
 )
+from fame.readiness import seeding as readiness_seeding
 from fame.sharing.seeding import seed_demo_protocol
 
 
@@ -30,7 +31,7 @@ def make_region(region_dir: Path, *, children: int, seed: int, say: Any) -> None
 
 def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
     """Load the region's organisations and practitioners (demo password, demo authenticators)
-    and the demo's regional information-sharing protocol.
+    and the demo's regional information-sharing protocol and readiness round.
 
     With ``again=False`` a register that already has organisations is left as it is.
     """
@@ -42,6 +43,10 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
         officer = region.get("demo_logins", {}).get("isa_officer")
         if officer:  # once; a protocol an ISA officer has since changed is theirs
             seed_demo_protocol(isa_officer_username=officer)
+        # once; a round its people have since answered or moderated is theirs
+        readiness_seeding.seed_demo_round(
+            logins=region.get("demo_logins", {}), seed=int(region.get("seed", 0))
+        )
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
     return region
@@ -80,4 +85,7 @@ def login_lines(region: dict[str, Any], url: str, style: Style) -> list[str]:
         row = f"{login.persona:<20} {login.username:<32} {login.totp_secret:<34}"
         lines.append(f"{row} {login.organisation}")
     lines.append("")
+    readiness = readiness_seeding.login_lines(region.get("demo_logins", {}))
+    if readiness:
+        lines += [*readiness, ""]
     return lines
