@@ -95,7 +95,7 @@ for _key in VERBS:
 
 def verb_need(args: list[str]) -> tuple[str, Need, str] | None:
     """The verb as people say it, what it needs and the hint; None when it needs nothing."""
-    if not args or {"-h", "--help"} & set(args):
+    if not args or {"-h", "--help"} & set(args) or args[0] in PURE:
         return None
     verb = args[0]
     if verb in _SUBCOMMANDS:
