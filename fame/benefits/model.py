@@ -134,20 +134,22 @@ def with_value(data: Mapping[str, Any], path: str, value: Decimal) -> dict[str, 
     return changed
 
 
-def _number(value: Any) -> Decimal | None:
+def as_number(value: Any) -> Decimal | None:
+    """A JSON number as a Decimal as typed; None for anything else (true and false too)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:  # pragma: no cover - str() of an int or float is a number
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() else None  # not NaN or infinity
 
 
 class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.partner_ids: list[str] = []
+        self.unweighed: set[str] = set()
 
     def bad(self, path: str, why: str) -> None:
         self.problems.append(f"{path}: {why}")
@@ -173,7 +175,7 @@ class _Reader:
         value = self.field(data, key, path)
         if value is None and key not in data:
             return Decimal(0)
-        number = _number(value)
+        number = as_number(value)
         if number is None:
             self.bad(where, f"give a number, not {_shown(value)}")
             return Decimal(0)
@@ -305,7 +307,7 @@ class _Reader:
             return ()
         ramp = []
         for i, step in enumerate(value):
-            number = _number(step)
+            number = as_number(step)
             if number is None or not 0 <= number <= 1:
                 self.bad(
                     f"{path}.ramp[{i}]",
@@ -335,7 +337,8 @@ class _Reader:
         if not isinstance(given, Mapping):
             if key in value:
                 self.bad(f"{where}.{key}", f"give an object of partner ids, not {_shown(given)}")
-            return Sharing(rule, (("", Decimal(0)),))  # marked bad; not checked again
+            self.unweighed.add(where)  # already wrong: its weights are not checked again
+            return Sharing(rule)
         largest = Decimal(1) if rule == "custom" else None
         weights = tuple(
             (str(pid), self.number(given, pid, f"{where}.{key}", largest=largest)) for pid in given
@@ -350,7 +353,7 @@ class _Reader:
         ]
 
     def check_weights(self, path: str, sharing: Sharing, partners: tuple[Partner, ...]) -> None:
-        if sharing.weights == (("", Decimal(0)),):
+        if path in self.unweighed:
             return
         key = {"custom": "shares", "usage": "usage"}.get(sharing.rule)
         for pid, _ in sharing.weights:

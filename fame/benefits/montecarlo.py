@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .calculate import JSON_MONEY_PLACES
-from .model import ModelError, _number, assumption_paths, read_model, with_value
+from .model import ModelError, as_number, assumption_paths, read_model, with_value
 from .sensitivity import npv_of
 
 DEFAULT_RUNS = 2000
@@ -70,7 +70,7 @@ def read_ranges(data: Any, model_data: Mapping[str, Any]) -> list[Range]:
         if not isinstance(given, Mapping):
             problems.append(f"{where}: give an object with low, likely and high")
             continue
-        numbers = {key: _number(given.get(key)) for key in ("low", "likely", "high")}
+        numbers = {key: as_number(given.get(key)) for key in ("low", "likely", "high")}
         bad = [key for key, value in numbers.items() if value is None]
         if bad:
             problems.append(f"{where}: give numbers for {', '.join(bad)}")
@@ -79,9 +79,10 @@ def read_ranges(data: Any, model_data: Mapping[str, Any]) -> list[Range]:
         largest = allowed[path]
         if not low <= likely <= high:
             problems.append(f"{where}: low {low}, likely {likely}, high {high} are not in order")
-        elif low < 0 or (largest is not None and high > largest):
-            top = "" if largest is None else f" to {largest}"
-            problems.append(f"{where}: the range must lie within 0{top or ' or more'}")
+        elif low < 0:
+            problems.append(f"{where}: the range cannot go below 0")
+        elif largest is not None and high > largest:
+            problems.append(f"{where}: the range must lie within 0 to {largest}")
         else:
             ranges.append(Range(path, float(low), float(likely), float(high)))
     if problems:

@@ -70,6 +70,7 @@ def test_bad_ranges_are_refused_each_with_its_path() -> None:
         "benefits[0].share_saved": {"low": 0.4, "likely": 0.5, "high": 1.2},
         "costs[0].amount": {"low": 5, "likely": 2, "high": 9},
         "costs[1].amount": {"low": 5, "high": 9},
+        "benefits[2].amount": {"low": -5, "likely": 0, "high": 9},
     }
 
     with pytest.raises(ModelError) as refused:
@@ -80,6 +81,7 @@ def test_bad_ranges_are_refused_each_with_its_path() -> None:
         "ranges.benefits[0].share_saved: the range must lie within 0 to 1",
         "ranges.costs[0].amount: low 5, likely 2, high 9 are not in order",
         "ranges.costs[1].amount: give numbers for likely",
+        "ranges.benefits[2].amount: the range cannot go below 0",
     ]
 
 
