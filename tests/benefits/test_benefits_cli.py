@@ -124,3 +124,11 @@ def test_without_a_subcommand_it_says_what_to_do() -> None:
 
 def test_benefits_needs_no_database() -> None:
     assert verb_need(["benefits", "calculate", "--model", "m.json"]) is None
+
+
+def test_montecarlo_needs_at_least_one_run(tmp_path: Path) -> None:
+    ranges = tmp_path / "ranges.json"
+    ranges.write_text(json.dumps({"costs[0].amount": {"low": 1, "likely": 2, "high": 3}}))
+
+    with pytest.raises(CommandError, match="--runs: give at least one run"):
+        run("montecarlo", "--model", str(EXAMPLE), "--ranges", str(ranges), "--runs", "0")

@@ -163,3 +163,40 @@ def test_json_has_the_issues_keys() -> None:
     assert set(data["partners"]["la"]) >= {"costs", "benefits", "net", "pv_net"}
     assert data["totals"]["npv"] == pytest.approx(1311390.84, abs=0.005)
     assert data["years"][1]["discounted_net"] == pytest.approx(248478.260870, abs=1e-6)
+
+
+def test_a_time_benefit_counts_every_partners_practitioners_then_shares_by_its_rule() -> None:
+    # 2 h x 12 x 0.5 x £35 x (100 + 200 + 300) = 252,000 a year (no bias, full ramp),
+    # shared equally: 84,000 each, though the partners' practitioners differ
+    model = {
+        "years": 1,
+        "discount_rate": 0.035,
+        "optimism_bias": {"costs": 0, "benefits": 0},
+        "partners": [
+            {"id": "la", "population": 1, "practitioners": 100},
+            {"id": "pct", "population": 1, "practitioners": 200},
+            {"id": "police", "population": 1, "practitioners": 300},
+        ],
+        "costs": [],
+        "benefits": [
+            {
+                "name": "t",
+                "kind": "time",
+                "cashable": False,
+                "hours_per_month": 2,
+                "share_saved": 0.5,
+                "hourly_cost": 35,
+                "ramp": [1],
+                "shared": {"rule": "equal"},
+            }
+        ],
+    }
+
+    result = calculate(read_model(model))
+
+    assert result.years[0].non_cashable == 252000
+    assert {pid: p.benefits[0] for pid, p in result.partners.items()} == {
+        "la": 84000,
+        "pct": 84000,
+        "police": 84000,
+    }
