@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "fame.demonstrator",
     "fame.readiness",
     "fame.guidance",
+    "fame.benefits",
 ]
 
 MIDDLEWARE = [

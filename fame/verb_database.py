@@ -16,7 +16,8 @@ what the verb needs and the state of the database:
   not change what it checks.
 
 Verbs not listed need no database or prepare their own (``fame run``, ``fame
-serve``, ``fame demo``, ``fame migrate``).
+serve``, ``fame demo``, ``fame migrate``); ``fame benefits`` is arithmetic on a model
+file and needs none (``PURE``).
 See docs/adr/0018-verbs-meet-a-database-not-set-up.md.
 """
 
@@ -84,6 +85,8 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("readiness", "banks"): (Need.READS, "no bank versions are kept yet; " + SET_UP),
     ("readiness", "bank"): (Need.MAKES, ""),
 }
+# Verbs that need no database at all: never listed in VERBS, so never held up by one.
+PURE: frozenset[str] = frozenset({"benefits"})
 _SUBCOMMANDS: dict[str, set[str]] = {}
 for _key in VERBS:
     if isinstance(_key, tuple):
@@ -92,7 +95,7 @@ for _key in VERBS:
 
 def verb_need(args: list[str]) -> tuple[str, Need, str] | None:
     """The verb as people say it, what it needs and the hint; None when it needs nothing."""
-    if not args or {"-h", "--help"} & set(args):
+    if not args or {"-h", "--help"} & set(args) or args[0] in PURE:
         return None
     verb = args[0]
     if verb in _SUBCOMMANDS:
