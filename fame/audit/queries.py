@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, DateField, Q, QuerySet, TextField
+from django.db.models.functions import Cast, TruncQuarter
 from django.utils import timezone
 
 from fame.audit._merkle import consistency_proof
@@ -181,3 +182,43 @@ def overrides_and_refusals(
         kind, override | refused
     )
     return _in_period(AuditEvent.objects.filter(chosen), since, until).order_by("-seq")
+
+
+# How much the system is used ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterlyCount:
+    """How many times one organisation's people did one thing in one calendar quarter."""
+
+    quarter: date
+    """The quarter's first day (1 January, 1 April, 1 July or 1 October) where the service is."""
+    organisation: str
+    """The agency ID of the organisation the actor belonged to ("" for the system)."""
+    action: str
+    count: int
+
+
+def quarterly_counts(actions: Collection[str], *, since: date, until: date) -> list[QuarterlyCount]:
+    """Successful events of each of ``actions`` per calendar quarter and organisation, from
+    ``since`` to ``until`` (whole days where the service is, both included), in quarter,
+    organisation and action order; a quarter, organisation or action with none is left out."""
+    if until < since:
+        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    events = AuditEvent.objects.filter(action__in=list(actions), outcome=Outcome.SUCCESS)
+    rows = (
+        _in_period(events, since, until)
+        .annotate(quarter=TruncQuarter("time", output_field=DateField()))
+        .values("quarter", "organisation", "action")
+        .annotate(count=Count("seq"))
+        .order_by("quarter", "organisation", "action")
+    )
+    return [
+        QuarterlyCount(
+            quarter=row["quarter"],
+            organisation=row["organisation"],
+            action=row["action"],
+            count=row["count"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,1 @@
+"""The Benefits Calculator and the Regional Business Case (issue 16)."""
