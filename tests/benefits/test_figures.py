@@ -23,6 +23,8 @@ from fame.benefits.figures import (
 from tests.factories import OrganisationFactory, UserFactory
 
 from ..conftest import signed_in_client
+from ..federation.conftest import agencies, embedded_node, federation_settings  # noqa: F401
+from ..federation.test_detail_requests import ask_school, olivia  # noqa: F401 - fixtures
 
 
 def _interval(mean: float | None, low: float | None, high: float | None) -> dict[str, Any]:
@@ -247,6 +249,25 @@ def test_live_usage_counts_a_search_made_through_the_index_page(people) -> None:
     assert before.usage("searches") == {"la": 0, "pct": 0}
     assert after.partners["la"][quarter_of(today)]["searches"] == 1
     assert after.usage("searches") == {"la": 1, "pct": 0}
+
+
+def test_live_usage_counts_a_detail_request_made_through_the_record_page(
+    health_visitor,
+    olivia,  # noqa: F811 - the fixture
+) -> None:
+    # Partners named by agency ID alone: the health trust and the school.
+    partners = [{"id": "hlt-001"}, {"id": "sch-001"}]
+    today = timezone.localdate()
+    before = live_usage(partners, today, today).usage("detail_requests")
+    client = signed_in_client(health_visitor)
+
+    response = ask_school(client)  # refused at the school's node: no protocol covers it
+    after = live_usage(partners, today, today)
+
+    assert response.status_code == 302
+    assert before == {"hlt-001": 0, "sch-001": 0}
+    assert after.usage("detail_requests") == {"hlt-001": 1, "sch-001": 0}
+    assert after.usage("searches") == {"hlt-001": 1, "sch-001": 0}  # it found Olivia first
 
 
 def test_live_usage_counts_each_measure_for_each_partner(people, monkeypatch) -> None:
