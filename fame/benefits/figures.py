@@ -198,8 +198,13 @@ MEASURES: Mapping[str, str] = {
     "caf.completed": "cafs_completed",
     "federation.detail_requested": "detail_requests",
 }
-"""The audited actions counted, and the measure each is counted under. A CAF completed is
-each completed version: a review that completes the CAF again counts again."""
+"""The audited actions counted, and the measure each is counted under."""
+
+REVIEWED = "cafs_reviewed"
+"""A CAF completed again (a review's new version) is counted here, not as a CAF completed:
+the audit log names the CAF each completion is of, so the first completion can be told."""
+
+MEASURE_NAMES = (*MEASURES.values(), REVIEWED)
 
 _QUARTER_NAMES = ("January to March", "April to June", "July to September", "October to December")
 
@@ -222,7 +227,7 @@ Counts = dict[str, int]
 
 
 def _zero() -> Counts:
-    return dict.fromkeys(MEASURES.values(), 0)
+    return dict.fromkeys(MEASURE_NAMES, 0)
 
 
 @dataclass(frozen=True)
@@ -253,10 +258,8 @@ class LiveUsage:
 
     def usage(self, measure: str) -> dict[str, int]:
         """The ``usage`` sharing rule's figures: each partner's count of ``measure``."""
-        if measure not in MEASURES.values():
-            raise FiguresError(
-                f"usage is counted as {', '.join(MEASURES.values())}, not {measure!r}"
-            )
+        if measure not in MEASURE_NAMES:
+            raise FiguresError(f"usage is counted as {', '.join(MEASURE_NAMES)}, not {measure!r}")
         return {partner: self.totals(partner)[measure] for partner in self.partners}
 
     def as_dict(self) -> dict[str, Any]:
@@ -306,7 +309,7 @@ def organisations_of(partners: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def live_usage(partners: Sequence[Mapping[str, Any]], since: date, until: date) -> LiveUsage:
-    """Each partner's searches, CAFs started and completed and detail requests in each
+    """Each partner's searches, CAFs started, completed and reviewed and detail requests in each
     calendar quarter from ``since`` to ``until`` (whole days where the service is, both
     included), from the audit log; quarters only partly in the period are marked so."""
     from fame.audit import quarterly_counts  # the audit log's models: only when asked
@@ -321,10 +324,14 @@ def live_usage(partners: Sequence[Mapping[str, Any]], since: date, until: date) 
         quarter = _next_quarter(quarter)
     by_partner = {pid: {q: _zero() for q in quarters} for pid in dict.fromkeys(owner.values())}
     unassigned = {q: _zero() for q in quarters}
-    for row in quarterly_counts(list(MEASURES), since=since, until=until):
+    found = quarterly_counts(
+        list(MEASURES), since=since, until=until, repeats_by={"caf.completed": "caf"}
+    )
+    for row in found:
         pid = owner.get(row.organisation)
         counts = unassigned if pid is None else by_partner[pid]
-        counts[row.quarter][MEASURES[row.action]] += row.count
+        measure = REVIEWED if row.again else MEASURES[row.action]
+        counts[row.quarter][measure] += row.count
     return LiveUsage(
         since=since,
         until=until,

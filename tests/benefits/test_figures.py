@@ -230,7 +230,13 @@ def test_live_usage_with_no_activity_counts_zero_in_every_quarter(db) -> None:
         date(2026, 7, 1),
         date(2026, 10, 1),
     )
-    zero = {"searches": 0, "cafs_started": 0, "cafs_completed": 0, "detail_requests": 0}
+    zero = {
+        "searches": 0,
+        "cafs_started": 0,
+        "cafs_completed": 0,
+        "detail_requests": 0,
+        "cafs_reviewed": 0,
+    }
     assert usage.partners == {
         "la": dict.fromkeys(usage.quarters, zero),
         "pct": dict.fromkeys(usage.quarters, zero),
@@ -277,7 +283,7 @@ def test_live_usage_counts_each_measure_for_each_partner(people, monkeypatch) ->
     at(datetime(2026, 6, 1, 9, 0, tzinfo=UTC), monkeypatch)
     record_event("caf.started", actor=people["social_worker"], target="person:a")
     record_event("caf.started", actor=people["teacher"], target="person:b")
-    record_event("caf.completed", actor=people["teacher"], target="person:b")
+    record_event("caf.completed", actor=people["teacher"], target="person:b", details={"caf": "B"})
     record_event("federation.detail_requested", actor=people["visitor"], target="person:a")
     record_event("federation.detail_requested", actor=people["visitor"], target="person:b")
     record_event("index.search", actor=people["officer"], target="child-index")
@@ -293,11 +299,37 @@ def test_live_usage_counts_each_measure_for_each_partner(people, monkeypatch) ->
         "cafs_started": 2,
         "cafs_completed": 1,
         "detail_requests": 0,
+        "cafs_reviewed": 0,
     }
     assert usage.partners["pct"][q2]["detail_requests"] == 2
     assert usage.unassigned[q2]["searches"] == 1
     assert usage.usage("cafs_started") == {"la": 2, "pct": 0}
     assert usage.usage("detail_requests") == {"la": 0, "pct": 2}
+
+
+def test_live_usage_counts_a_caf_completed_again_as_reviewed(people, monkeypatch) -> None:
+    # CAF "B" is completed in December 2025 (before the period), reviewed in February and
+    # May 2026; CAF "C" is completed for the first time in May. So in 2026: January to March,
+    # 0 completed and 1 reviewed; April to June, 1 completed ("C") and 1 reviewed ("B").
+    teacher = people["teacher"]
+    for moment, caf in (
+        (datetime(2025, 12, 10, 9, 0, tzinfo=UTC), "B"),
+        (datetime(2026, 2, 10, 9, 0, tzinfo=UTC), "B"),
+        (datetime(2026, 5, 10, 9, 0, tzinfo=UTC), "B"),
+        (datetime(2026, 5, 11, 9, 0, tzinfo=UTC), "C"),
+    ):
+        at(moment, monkeypatch)
+        record_event("caf.completed", actor=teacher, target="person:b", details={"caf": caf})
+
+    usage = live_usage(PARTNERS, *YEAR)
+
+    by_quarter = {
+        q: (counts["cafs_completed"], counts["cafs_reviewed"])
+        for q, counts in usage.partners["la"].items()
+    }
+    assert by_quarter[date(2026, 1, 1)] == (0, 1)
+    assert by_quarter[date(2026, 4, 1)] == (1, 1)
+    assert usage.totals("la")["cafs_completed"] == 1
 
 
 def test_live_usage_puts_each_event_in_its_quarter_where_the_service_is(
