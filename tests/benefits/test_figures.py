@@ -363,12 +363,14 @@ def test_live_usage_marks_quarters_the_period_covers_only_in_part(db) -> None:
     assert usage.quarters == (date(2026, 1, 1), date(2026, 4, 1))
     assert not usage.complete(date(2026, 1, 1))
     assert usage.complete(date(2026, 4, 1))
-    shown = usage.as_dict()
+    shown = json.loads(json.dumps(usage.as_dict()))
     assert [q["label"] for q in shown["quarters"]] == [
         "January to March 2026",
         "April to June 2026",
     ]
     assert [q["complete"] for q in shown["quarters"]] == [False, True]
+    assert shown["quarters"][1]["partners"]["pct"]["searches"] == 0
+    assert shown["totals"]["la"]["cafs_started"] == 0
 
 
 def test_a_partner_without_organisations_is_the_organisation_with_its_id() -> None:
