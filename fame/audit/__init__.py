@@ -23,6 +23,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Outcome",
+    "QuarterlyCount",
     "SignedTreeHead",
     "TreeHead",
     "TreeHeadPublisher",
@@ -31,6 +32,7 @@ __all__ = [
     "events_for",
     "latest_tree_head",
     "publish_tree_head",
+    "quarterly_counts",
     "record_event",
     "sign_tree_head",
     "trust_log_key",
@@ -48,6 +50,8 @@ _LAZY = {
     "events_for": "fame.audit.queries",
     "latest_tree_head": "fame.audit.queries",
     "publish_tree_head": "fame.audit.publish",
+    "QuarterlyCount": "fame.audit.queries",
+    "quarterly_counts": "fame.audit.queries",
     "record_event": "fame.audit.actions",
     "SignedTreeHead": "fame.audit.witness",
     "sign_tree_head": "fame.audit.witness",
@@ -60,7 +64,7 @@ if TYPE_CHECKING:
     from fame.audit.actions import record_event
     from fame.audit.models import AuditEvent, Outcome, TreeHead
     from fame.audit.publish import TreeHeadPublisher, publish_tree_head
-    from fame.audit.queries import events_for, latest_tree_head
+    from fame.audit.queries import QuarterlyCount, events_for, latest_tree_head, quarterly_counts
     from fame.audit.verify import VerificationResult, verify_audit_log
     from fame.audit.witness import SignedTreeHead, sign_tree_head, trust_log_key
     from fame.audit.witness_check import check_witnesses

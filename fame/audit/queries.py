@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast, TruncQuarter
 from django.utils import timezone
 
 from fame.audit._merkle import consistency_proof
@@ -181,3 +182,74 @@ def overrides_and_refusals(
         kind, override | refused
     )
     return _in_period(AuditEvent.objects.filter(chosen), since, until).order_by("-seq")
+
+
+# How much the system is used ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterlyCount:
+    """How many times one organisation's people did one thing in one calendar quarter."""
+
+    quarter: date
+    """The quarter's first day (1 January, 1 April, 1 July or 1 October) where the service is."""
+    organisation: str
+    """The agency ID of the organisation the actor belonged to ("" for the system)."""
+    action: str
+    count: int
+    again: bool = False
+    """Whether these are repeats: the action done again to something it was done to before."""
+
+
+def quarterly_counts(
+    actions: Collection[str],
+    *,
+    since: date,
+    until: date,
+    repeats_by: Mapping[str, str] | None = None,
+) -> list[QuarterlyCount]:
+    """Successful events of each of ``actions`` per calendar quarter and organisation, from
+    ``since`` to ``until`` (whole days where the service is, both included), in quarter,
+    organisation, action and repeat order; a quarter, organisation or action with none is
+    left out.
+
+    ``repeats_by`` names, for an action, the details key saying what it was done to
+    (``{"caf.completed": "caf"}``): its events are counted apart (``again``) when an earlier
+    successful one, even before ``since``, was done to the same thing.
+    """
+    if until < since:
+        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    repeats_by = repeats_by or {}
+    counted = _in_period(
+        AuditEvent.objects.filter(action__in=list(actions), outcome=Outcome.SUCCESS), since, until
+    ).annotate(quarter=TruncQuarter("time", output_field=DateField()))
+    plain = counted.exclude(action__in=list(repeats_by)).annotate(again=Value(False))
+    parts = [plain]
+    for action, key in repeats_by.items():
+        earlier = AuditEvent.objects.filter(
+            action=action,
+            outcome=Outcome.SUCCESS,
+            seq__lt=OuterRef("seq"),
+            **{f"details__{key}": OuterRef(f"details__{key}")},
+        )
+        named = counted.filter(action=action, **{f"details__{key}__isnull": False})
+        unnamed = counted.filter(action=action, **{f"details__{key}__isnull": True})
+        parts += [named.annotate(again=Exists(earlier)), unnamed.annotate(again=Value(False))]
+    rows = [
+        row
+        for part in parts
+        for row in part.values("quarter", "organisation", "action", "again").annotate(
+            count=Count("seq")
+        )
+    ]
+    rows.sort(key=lambda r: (r["quarter"], r["organisation"], r["action"], r["again"]))
+    return [
+        QuarterlyCount(
+            quarter=row["quarter"],
+            organisation=row["organisation"],
+            action=row["action"],
+            count=row["count"],
+            again=bool(row["again"]),
+        )
+        for row in rows
+    ]
