@@ -30,6 +30,8 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # workshop, plan; and publish the case studies partnerships contribute.
     "run_readiness": frozenset({Role.PARTNERSHIP_OFFICER, Role.MANAGER}),
     "moderate_case_studies": frozenset({Role.PARTNERSHIP_OFFICER}),
+    # The Benefits Calculator and the Regional Business Case: build and change models.
+    "model_benefits": frozenset({Role.PARTNERSHIP_OFFICER, Role.MANAGER}),
     # Whose work is with children (the home page's offer); whether they may reach a
     # child's data on a given day is fame.accounts.access's question.
     # The sharing rules show a child's details to practitioners (and a shielded child's

@@ -13,7 +13,7 @@ from fame.benefits import as_json, calculate, read_model
 from fame.cli import main
 from fame.verb_database import verb_need
 
-from .models import EXAMPLE, example
+from .examples import EXAMPLE, example
 
 
 def run(*args: str) -> str:

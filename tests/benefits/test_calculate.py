@@ -23,7 +23,7 @@ import pytest
 from fame.benefits import as_json, calculate, read_model
 from fame.benefits.calculate import discount_factor
 
-from .models import example
+from .examples import example
 
 
 def penny(value: Decimal | float) -> Decimal:

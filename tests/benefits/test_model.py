@@ -10,7 +10,7 @@ import pytest
 
 from fame.benefits import ModelError, read_model
 
-from .models import example
+from .examples import example
 
 
 def test_the_issues_example_is_read_as_it_stands() -> None:

@@ -7,7 +7,7 @@ import pytest
 from fame.benefits import ModelError, calculate, read_model
 from fame.benefits.montecarlo import read_ranges, run
 
-from .models import example
+from .examples import example
 
 RANGES = {
     "benefits[0].hours_per_month": {"low": 1, "likely": 2, "high": 4},

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from fame.benefits.sensitivity import tornado
 
-from .models import example
+from .examples import example
 
 
 def penny(value: Decimal) -> Decimal:
