@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import Standing, child_data_access
-from .models import AccreditationStatus, Organisation, Role, TrainingCourse, User
+from .models import AccreditationStatus, Organisation, Role, TrainingCourse, TrainingRecord, User
 
 
 def organisations_with_counts() -> QuerySet[Organisation]:
@@ -82,3 +82,28 @@ def practitioners_cleared(*, on: date | None = None) -> tuple[int, int]:
         if access.vetted and access.trained:
             cleared += 1
     return cleared, len(practitioners)
+
+
+def accreditation_counts() -> list[tuple[str, int]]:
+    """How many registered organisations stand at each accreditation status (every status,
+    in the order the choices give, with 0 where there are none)."""
+    found = dict(
+        Organisation.objects.values_list("accreditation_status")
+        .annotate(n=Count("pk"))
+        .values_list("accreditation_status", "n")
+    )
+    return [(label, found.get(value, 0)) for value, label in AccreditationStatus.choices]
+
+
+def course_currency(*, on: date | None = None) -> list[tuple[TrainingCourse, int, int]]:
+    """Each training course with how many active people have completed it and how many of
+    those completions are still current on ``on`` (today if not given)."""
+    today = on or date.today()
+    courses = list(TrainingCourse.objects.all())
+    completed = {c.pk: 0 for c in courses}
+    current = {c.pk: 0 for c in courses}
+    for record in TrainingRecord.objects.filter(user__is_active=True).select_related("course"):
+        completed[record.course_id] += 1
+        if record.expires_on() > today:
+            current[record.course_id] += 1
+    return [(c, completed[c.pk], current[c.pk]) for c in courses]

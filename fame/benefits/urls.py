@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "benefits"
+urlpatterns = [
+    path("benefits/", include("fame.benefits.case.urls")),
+]
