@@ -157,3 +157,12 @@ def test_those_who_do_not_model_benefits_cannot_write(benefits_model, school_tea
 
     assert response.status_code == 403
     assert not BusinessCase.objects.filter(benefits_model=benefits_model).exists()
+
+
+def test_a_browsers_line_endings_are_kept_as_newlines(benefits_model, partnership_officer):
+    signed_in_client(partnership_officer).post(
+        url(benefits_model, "/management"), {"text": "First.\r\n\r\nSecond."}
+    )
+
+    case = BusinessCase.objects.get(benefits_model=benefits_model)
+    assert case.sections["management"] == "First.\n\nSecond."

@@ -22,6 +22,10 @@ class SectionForm(forms.Form):
         error_messages={"max_length": f"The section must be {MAX_LENGTH:,} characters or fewer"},
     )
 
+    def clean_text(self) -> str:
+        """The text with browsers' CRLF line endings kept as plain newlines."""
+        return str(self.cleaned_data["text"]).replace("\r\n", "\n")
+
 
 class RoundForm(forms.Form):
     round = forms.TypedChoiceField(
