@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from fame.audit.models import AuditEvent
+from fame.benefits.case.actions import choose_round
 from fame.benefits.case.sections import MAX_LENGTH
 from fame.benefits.models import BenefitsModel, BusinessCase
 from tests.caf.test_team import inflated, shown_text
@@ -36,6 +38,9 @@ def test_writing_a_section_keeps_it_and_marks_it_written(benefits_model, partner
     assert response.status_code == 302
     case = BusinessCase.objects.get(benefits_model=benefits_model)
     assert case.sections["economic"] == "Option 2 is best."
+    event = AuditEvent.objects.get(action="benefits.case_section_saved")
+    assert event.details["section"] == "economic" and event.details["characters"] == 17
+    assert event.target == f"benefits-model:{benefits_model.pk}"
     page = client.get(url(benefits_model)).content.decode()
     assert page.count("Not yet written") == 5
     assert "Written" in page
@@ -83,6 +88,8 @@ def test_choosing_a_readiness_round_draws_it_into_the_document(
     response = client.post(url(benefits_model), {"round": str(readiness_round.pk)})
 
     assert response.status_code == 302
+    event = AuditEvent.objects.get(action="benefits.case_round_chosen")
+    assert event.details["round"] == readiness_round.pk
     page = client.get(url(benefits_model)).content.decode()
     assert "draws in the readiness summary and roadmap of <strong>Autumn 2026</strong>" in page
     document = client.get(url(benefits_model, "/document")).content.decode()
@@ -166,3 +173,12 @@ def test_a_browsers_line_endings_are_kept_as_newlines(benefits_model, partnershi
 
     case = BusinessCase.objects.get(benefits_model=benefits_model)
     assert case.sections["management"] == "First.\n\nSecond."
+
+
+def test_a_chosen_round_that_cannot_be_found_is_left_out(benefits_model, partnership_officer):
+    choose_round(benefits_model=benefits_model, round_id=9999, by=partnership_officer)
+
+    document = signed_in_client(partnership_officer).get(url(benefits_model, "/document"))
+
+    assert document.status_code == 200
+    assert "No readiness round was chosen" in document.content.decode()

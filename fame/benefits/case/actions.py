@@ -1,10 +1,13 @@
-"""Writing the business case: a section's text, and which readiness round it draws in."""
+"""Writing the business case: a section's text, and which readiness round it draws in.
+Each write is recorded in the audit log in the same transaction (the section's length, not
+its words: the text itself stays in the case)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from fame.accounts.models import User
+from fame.audit import record_event
 
 from ..models import BenefitsModel, BusinessCase
 from .sections import MAX_LENGTH, ROUND_KEY, Section
@@ -28,6 +31,12 @@ def save_section(*, benefits_model: BenefitsModel, section: str, text: str, by: 
         case.sections = {**case.sections, section: text}
         case.updated_by = by
         case.save()
+        record_event(
+            "benefits.case_section_saved",
+            actor=by,
+            target=f"benefits-model:{benefits_model.pk}",
+            details={"section": section, "characters": len(text)},
+        )
 
 
 def choose_round(*, benefits_model: BenefitsModel, round_id: int | None, by: User) -> None:
@@ -40,3 +49,9 @@ def choose_round(*, benefits_model: BenefitsModel, round_id: int | None, by: Use
         case.sections = sections
         case.updated_by = by
         case.save()
+        record_event(
+            "benefits.case_round_chosen",
+            actor=by,
+            target=f"benefits-model:{benefits_model.pk}",
+            details={"round": round_id},
+        )
