@@ -1,0 +1,118 @@
+"""The results pages' forms: a Monte Carlo run's ranges, a Demonstrator comparison to take
+figures from, and the period realisation looks at."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from ..model import ModelError, assumption_paths
+from ..montecarlo import DEFAULT_RUNS, DEFAULT_SEED, Range, read_ranges
+from ..sensitivity import MOVE, value_at
+
+MAX_RUNS = 20_000
+ENDS = ("low", "likely", "high")
+
+
+def _shown(value: Decimal) -> str:
+    """A number as typed, without trailing zeros (24000.0 shows as 24000)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+class MonteCarloForm(forms.Form):
+    """A row of low, likely and high for each of the model's numeric assumptions, prefilled
+    20% either side of its value; the number of runs and the seed."""
+
+    runs = forms.IntegerField(
+        label="Number of runs",
+        min_value=1,
+        max_value=MAX_RUNS,
+        initial=DEFAULT_RUNS,
+        help_text=f"More runs give steadier percentiles; at most {MAX_RUNS:,}.",
+        error_messages={
+            "required": "Enter the number of runs",
+            "invalid": "Number of runs must be a whole number",
+            "min_value": "Number of runs must be 1 or more",
+            "max_value": f"Number of runs must be {MAX_RUNS:,} or fewer",
+        },
+    )
+    seed = forms.IntegerField(
+        label="Seed",
+        min_value=0,
+        initial=DEFAULT_SEED,
+        help_text="The same seed gives the same answer.",
+        error_messages={
+            "required": "Enter the seed",
+            "invalid": "Seed must be a whole number",
+            "min_value": "Seed must be 0 or more",
+        },
+    )
+
+    def __init__(self, data: Any, *, model_data: Mapping[str, Any]) -> None:
+        self.model_data = model_data
+        self.assumptions = assumption_paths(model_data)
+        initial: dict[str, Any] = {}
+        for i, (path, largest) in enumerate(self.assumptions):
+            base = value_at(model_data, path)
+            high = base * (1 + MOVE)
+            if largest is not None:
+                high = min(high, largest)
+            initial |= {
+                f"a{i}_low": _shown(base * (1 - MOVE)),
+                f"a{i}_likely": _shown(base),
+                f"a{i}_high": _shown(high),
+            }
+        super().__init__(data, initial=initial)
+        for i, (path, _) in enumerate(self.assumptions):
+            for end in ENDS:
+                self.fields[f"a{i}_{end}"] = forms.DecimalField(
+                    label=f"{end.capitalize()} value of {path}",
+                    error_messages={
+                        "required": f"Enter the {end} value of {path}",
+                        "invalid": f"The {end} value of {path} must be a number",
+                    },
+                )
+
+    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (path, [self[f"a{i}_{end}"] for end in ENDS])
+            for i, (path, _) in enumerate(self.assumptions)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given: dict[str, dict[str, float]] = {}
+        for i, (path, largest) in enumerate(self.assumptions):
+            names = [f"a{i}_{end}" for end in ENDS]
+            if any(name not in cleaned for name in names):
+                continue
+            low, likely, high = (cleaned[name] for name in names)
+            if not low <= likely <= high:
+                self.add_error(
+                    names[0],
+                    f"For {path}, low must be no more than likely, likely no more than high",
+                )
+            elif low < 0:
+                self.add_error(names[0], f"For {path}, low must be 0 or more")
+            elif largest is not None and high > largest:
+                self.add_error(names[2], f"For {path}, high must be {largest} or less")
+            elif not low == likely == high:
+                given[path] = {"low": float(low), "likely": float(likely), "high": float(high)}
+        if not self.errors:
+            if not given:
+                raise forms.ValidationError(
+                    "Give at least one assumption a range: low and high the same hold it fixed"
+                )
+            try:
+                cleaned["ranges"] = read_ranges(given, self.model_data)
+            except ModelError as error:
+                raise forms.ValidationError(error.problems) from None
+        return cleaned
+
+    @property
+    def ranges(self) -> list[Range]:
+        return list(self.cleaned_data["ranges"])

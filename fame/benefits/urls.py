@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "benefits"
+urlpatterns = [
+    path("", include("fame.benefits.results.urls")),
+]
