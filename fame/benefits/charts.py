@@ -183,3 +183,22 @@ def montecarlo(runs: Sequence[float]) -> str:
         f"{below:,} with an NPV of zero or less"
     )
     return _svg(figure, "Monte Carlo run: how the NPV is spread", desc)
+
+
+@_drawing
+def realisation(labels: Sequence[str], planned: Sequence[float], actual: Sequence[int]) -> str:
+    """Actual activity (bars) against the plan (a line), quarter by quarter."""
+    figure = Figure(figsize=(7.5, 3.6))
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))
+    axes.bar(positions, list(actual), color=LINE_COLOUR, label="Actual")
+    axes.plot(positions, list(planned), color=COSTS_COLOUR, marker="o", label="Planned")
+    axes.set_xticks(positions, labels=[label.replace(" to ", "\u2013\n", 1) for label in labels])
+    axes.set_ylabel("Count")
+    axes.legend(loc="best", fontsize=8)
+    figure.tight_layout()
+    desc = "; ".join(
+        f"{label}: planned {p:,.1f}, actual {a:,}"
+        for label, p, a in zip(labels, planned, actual, strict=True)
+    )
+    return _svg(figure, "Plan against actual, quarter by quarter", desc)

@@ -4,21 +4,30 @@ model, and benefits realisation (plan against the live system's use, quarter by 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fame.accounts.decorators import acting_user, requires
 from fame.web.pages import render_page
 
-from ..figures import ComparisonFigures, FiguresError, from_comparison
+from ..figures import LIVE_SOURCE, ComparisonFigures, FiguresError, from_comparison
 from .actions import use_comparison_figures
 from .comparison import read_upload, run_comparison
-from .forms import RunComparisonForm, UploadComparisonForm, UseFiguresForm
+from .forms import (
+    MEASURE_LABELS,
+    RealisationForm,
+    RunComparisonForm,
+    UploadComparisonForm,
+    UseFiguresForm,
+)
+from .realisation import QuarterRow, planned_usage, realisation
 from .shown import Shown, shown
 
 
@@ -117,3 +126,52 @@ def _use(request: HttpRequest, found: Shown, form: UseFiguresForm) -> HttpRespon
     )
     address = reverse("benefits:results", args=[found.benefits_model.pk])
     return redirect(f"{address}?version={saved.number}")
+
+
+@dataclass(frozen=True)
+class Realised:
+    form: RealisationForm
+    rows: list[QuarterRow] | None
+
+
+def realised(request: HttpRequest, found: Shown) -> Realised:
+    """The realisation form from the query, and its rows when it is valid."""
+    data = found.version.data
+    asked = request.GET if "measure" in request.GET else None
+    form = RealisationForm(asked, model_data=data, plan=planned_usage(data))
+    if not form.is_valid():
+        return Realised(form, None)
+    try:
+        _, rows = realisation(
+            data,
+            found.version.model,
+            started=form.cleaned_data["started"],
+            today=timezone.localdate(),
+            measure=form.cleaned_data["measure"],
+            plan=form.plan,
+        )
+    except FiguresError as error:
+        form.add_error(None, f"The live system's use cannot be counted: {error}")
+        return Realised(form, None)
+    return Realised(form, rows)
+
+
+@requires("model_benefits")
+@require_GET
+def realisation_page(request: HttpRequest, model_id: int) -> HttpResponse:
+    """Plan against actual, quarter by quarter (by GET: it changes nothing)."""
+    found = shown(request, model_id)
+    done = realised(request, found)
+    return render_page(
+        request,
+        "benefits/results/realisation.html",
+        {
+            "shown": found,
+            "form": done.form,
+            "rows": done.rows,
+            "query": request.GET.urlencode(),
+            "measure_labels": MEASURE_LABELS,
+            "live_source": LIVE_SOURCE,
+            "version_query": f"?version={found.version.number}",
+        },
+    )

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 
+from fame.web.forms import DatePartsField
+
 from ..model import ModelError, assumption_paths
 from ..montecarlo import DEFAULT_RUNS, DEFAULT_SEED, Range, read_ranges
 from ..sensitivity import MOVE, value_at
@@ -214,3 +216,49 @@ class UseFiguresForm(forms.Form):
         field.choices = choices
         if len(choices) == 1:
             field.initial = choices[0][0]
+
+
+MEASURE_LABELS = {
+    "searches": "Searches of the index",
+    "cafs_started": "CAFs started",
+    "cafs_completed": "CAFs completed",
+    "cafs_reviewed": "CAFs reviewed",
+    "detail_requests": "Requests for details",
+}
+
+
+class RealisationForm(forms.Form):
+    """When year 1 began, what to count, and each partner's planned count a year."""
+
+    started = DatePartsField(label_text="The date year 1 began")
+    measure = forms.ChoiceField(
+        label="Activity to compare",
+        choices=list(MEASURE_LABELS.items()),
+        initial="searches",
+        error_messages={"invalid_choice": "Select the activity to compare"},
+    )
+
+    def __init__(
+        self, data: Any, *, model_data: Mapping[str, Any], plan: Mapping[str, Decimal]
+    ) -> None:
+        initial = {f"plan_{pid}": _shown(count) for pid, count in plan.items()}
+        super().__init__(data, initial=initial)
+        self.fields["started"].label = "Year 1 began on"
+        self.partner_ids = [str(p["id"]) for p in model_data["partners"]]
+        for pid in self.partner_ids:
+            self.fields[f"plan_{pid}"] = forms.DecimalField(
+                label=f"Planned a year at full use by {pid}",
+                min_value=Decimal(0),
+                error_messages={
+                    "required": f"Enter the activity a year planned for {pid}",
+                    "invalid": f"The activity planned for {pid} must be a number",
+                    "min_value": f"The activity planned for {pid} must be 0 or more",
+                },
+            )
+
+    def plan_fields(self) -> list[str]:
+        return [f"plan_{pid}" for pid in self.partner_ids]
+
+    @property
+    def plan(self) -> dict[str, Decimal]:
+        return {pid: self.cleaned_data[f"plan_{pid}"] for pid in self.partner_ids}

@@ -18,6 +18,7 @@ from .. import charts
 from ..calculate import Result
 from ..montecarlo import Outcome, run
 from ..sensitivity import tornado
+from .figures_views import realised
 from .forms import MonteCarloForm
 from .shown import shown
 from .summary import partner_rows, year_rows
@@ -81,6 +82,15 @@ def chart(request: HttpRequest, model_id: int, name: str) -> HttpResponse:
         if not form.is_valid():
             raise Http404("Give the Monte Carlo run's ranges, runs and seed.")
         svg = charts.montecarlo(_monte_carlo(found.version.data, form).npvs)
+    elif name == "realisation":
+        rows = realised(request, found).rows
+        if rows is None:
+            raise Http404("Give when year 1 began, the activity and the plan.")
+        svg = charts.realisation(
+            [r.label for r in rows],
+            [float(r.planned_total) for r in rows],
+            [r.actual_total for r in rows],
+        )
     elif name in CHARTS:
         svg = CHARTS[name](found.result)
     else:
