@@ -153,3 +153,31 @@ def test_too_many_replications_are_refused(benefits_model, partnership_officer):
 def test_someone_who_does_not_model_benefits_cannot_take_figures(benefits_model, health_visitor):
     client = signed_in_client(health_visitor)
     assert client.get(f"/benefits/{benefits_model.pk}/comparison").status_code == 403
+
+
+def test_figures_that_would_spoil_the_model_save_nothing_and_say_why(
+    benefits_model, partnership_officer
+):
+    # An approach that costs time: the change is +1.0 hour, so the "saving" is -1.0 / 4.0
+    # = -0.25, which a share saved cannot be.
+    worse = json.loads(json.dumps(COMPARISON))
+    worse["differences"]["finding_hours_per_practitioner_month"]["index_caf_federated"] = {
+        "mean": 1.0,
+        "ci_low": 0.5,
+        "ci_high": 1.5,
+    }
+    client = signed_in_client(partnership_officer)
+    response = client.post(
+        f"/benefits/{benefits_model.pk}/comparison",
+        {
+            "action": "use",
+            "comparison": json.dumps(worse),
+            "approach": "index_caf_federated",
+            "benefit": "0",
+        },
+        follow=True,
+    )
+    assert "The figures would make the model unusable: benefits[0].share_saved" in (
+        response.content.decode()
+    )
+    assert benefits_model.current().number == 1

@@ -18,6 +18,7 @@ from fame.accounts.decorators import acting_user, requires
 from fame.web.pages import render_page
 
 from ..figures import LIVE_SOURCE, ComparisonFigures, FiguresError, from_comparison
+from ..model import ModelError
 from .actions import use_comparison_figures
 from .comparison import read_upload, run_comparison
 from .forms import (
@@ -113,12 +114,16 @@ def _use(request: HttpRequest, found: Shown, form: UseFiguresForm) -> HttpRespon
     except FiguresError as error:
         messages.error(request, f"The figures cannot be used: {error}")
         return redirect(reverse("benefits:comparison", args=[found.benefits_model.pk]))
-    saved = use_comparison_figures(
-        version=found.version,
-        figures=figures,
-        benefit=form.cleaned_data["benefit"],
-        by=acting_user(request),
-    )
+    try:
+        saved = use_comparison_figures(
+            version=found.version,
+            figures=figures,
+            benefit=form.cleaned_data["benefit"],
+            by=acting_user(request),
+        )
+    except ModelError as error:
+        messages.error(request, f"The figures would make the model unusable: {error}")
+        return redirect(reverse("benefits:comparison", args=[found.benefits_model.pk]))
     messages.success(
         request,
         f"Version {saved.number} saved with the hours a month and share saved from the "
