@@ -118,3 +118,36 @@ def test_a_negative_plan_is_a_govuk_error(benefits_model, partnership_officer):
 def test_someone_who_does_not_model_benefits_cannot_see_realisation(benefits_model, health_visitor):
     client = signed_in_client(health_visitor)
     assert client.get(f"/benefits/{benefits_model.pk}/realisation").status_code == 403
+
+
+def test_live_counts_become_the_usage_rules_counts_in_a_new_version(
+    benefits_model, partnership_officer, monkeypatch
+):
+    social_worker = UserFactory(username="sw", organisation=OrganisationFactory(agency_id="lasc-1"))
+    visitor = UserFactory(username="hv", organisation=OrganisationFactory(agency_id="hlt-1"))
+    at(datetime(2026, 5, 12, 10, 0, tzinfo=UTC), monkeypatch)
+    for _ in range(3):
+        record_event("index.search", actor=social_worker, target="child-index")
+    record_event("index.search", actor=visitor, target="child-index")
+    at(datetime(2026, 12, 4, 12, 0, tzinfo=UTC), monkeypatch)
+    client = signed_in_client(partnership_officer)
+    assert "Use these counts for sharing by usage" in (
+        client.get(f"/benefits/{benefits_model.pk}/realisation", QUERY).content.decode()
+    )
+
+    response = client.post(f"/benefits/{benefits_model.pk}/realisation", QUERY)
+
+    assert response.status_code == 302
+    current = benefits_model.current()
+    assert current.number == 2
+    shared = current.data["benefits"][1]["shared"]
+    assert shared["usage"] == {"la": 3, "pct": 1}  # searches from 1 April 2026 to today
+    assert "searches of the index from 1 April 2026" in current.note
+
+
+def test_no_use_at_all_cannot_share_by_usage(benefits_model, partnership_officer, monkeypatch):
+    at(datetime(2026, 12, 4, 12, 0, tzinfo=UTC), monkeypatch)
+    client = signed_in_client(partnership_officer)
+    response = client.post(f"/benefits/{benefits_model.pk}/realisation", QUERY, follow=True)
+    assert "The counts cannot be used:" in response.content.decode()
+    assert benefits_model.current().number == 1

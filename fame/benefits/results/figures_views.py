@@ -12,14 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from fame.accounts.decorators import acting_user, requires
 from fame.web.pages import render_page
 
 from ..figures import LIVE_SOURCE, ComparisonFigures, FiguresError, from_comparison
 from ..model import ModelError
-from .actions import use_comparison_figures
+from .actions import usage_rule_paths, use_comparison_figures, use_live_usage
 from .comparison import read_upload, run_comparison
 from .forms import (
     MEASURE_LABELS,
@@ -140,9 +140,10 @@ class Realised:
 
 
 def realised(request: HttpRequest, found: Shown) -> Realised:
-    """The realisation form from the query, and its rows when it is valid."""
+    """The realisation form from the query (or a POST's form), and its rows when valid."""
     data = found.version.data
-    asked = request.GET if "measure" in request.GET else None
+    given = request.POST if request.method == "POST" else request.GET
+    asked = given if "measure" in given else None
     form = RealisationForm(asked, model_data=data, plan=planned_usage(data))
     if not form.is_valid():
         return Realised(form, None)
@@ -162,11 +163,14 @@ def realised(request: HttpRequest, found: Shown) -> Realised:
 
 
 @requires("model_benefits")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def realisation_page(request: HttpRequest, model_id: int) -> HttpResponse:
-    """Plan against actual, quarter by quarter (by GET: it changes nothing)."""
+    """Plan against actual, quarter by quarter (by GET: it changes nothing); a POST takes
+    the period's counts into the usage sharing rule as a new version."""
     found = shown(request, model_id)
     done = realised(request, found)
+    if request.method == "POST" and done.rows is not None:
+        return _use_usage(request, found, done)
     return render_page(
         request,
         "benefits/results/realisation.html",
@@ -177,6 +181,33 @@ def realisation_page(request: HttpRequest, model_id: int) -> HttpResponse:
             "query": request.GET.urlencode(),
             "measure_labels": MEASURE_LABELS,
             "live_source": LIVE_SOURCE,
+            "usage_paths": usage_rule_paths(found.version.data),
             "version_query": f"?version={found.version.number}",
         },
     )
+
+
+def _use_usage(request: HttpRequest, found: Shown, done: Realised) -> HttpResponse:
+    rows = done.rows or []
+    measure = done.form.cleaned_data["measure"]
+    counts = {pid: sum(row.actual[pid] for row in rows) for pid in done.form.partner_ids}
+    started = done.form.cleaned_data["started"]
+    last = rows[-1].label if rows else ""
+    said = (
+        f"{LIVE_SOURCE}: {MEASURE_LABELS[measure].lower()} from "
+        f"{started:%-d %B %Y}, quarters to {last}"
+    )
+    try:
+        saved = use_live_usage(
+            version=found.version, counts=counts, said=said, by=acting_user(request)
+        )
+    except ModelError as error:
+        messages.error(request, f"The counts cannot be used: {error}")
+        return redirect(request.get_full_path())
+    messages.success(
+        request,
+        f"Version {saved.number} saved with each partner's {MEASURE_LABELS[measure].lower()} "
+        "as its usage",
+    )
+    address = reverse("benefits:results", args=[found.benefits_model.pk])
+    return redirect(f"{address}?version={saved.number}")
