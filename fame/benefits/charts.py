@@ -13,7 +13,7 @@ import functools
 import io
 import threading
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ParamSpec
 from xml.sax.saxutils import escape
 
@@ -29,6 +29,7 @@ COSTS_COLOUR = "#d4351c"
 CASHABLE_COLOUR = "#00703c"
 NON_CASHABLE_COLOUR = "#85994b"
 LINE_COLOUR = "#1d70b8"
+PENNY = Decimal("0.01")
 _RC: dict[Any, Any] = {"svg.hashsalt": "fame-benefits", "svg.fonttype": "none", "font.size": 9}
 P = ParamSpec("P")
 _DRAWING = threading.Lock()
@@ -44,8 +45,9 @@ def _drawing(draw: Callable[P, str]) -> Callable[P, str]:
 
 
 def pounds(value: Decimal | float) -> str:
-    """Money to the penny with thousands separators: -£1,311,390.84."""
-    rounded = round(Decimal(str(value)) if isinstance(value, float) else value, 2)
+    """Money to the penny (halves up) with thousands separators: -£1,311,390.84."""
+    exact = Decimal(str(value)) if isinstance(value, float) else value
+    rounded = exact.quantize(PENNY, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     return f"{sign}£{abs(rounded):,.2f}"
 

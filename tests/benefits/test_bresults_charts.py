@@ -20,6 +20,8 @@ def test_pounds_show_pence_and_thousands_without_rounding_first():
     assert charts.pounds(Decimal("1311390.835")) == "£1,311,390.84"
     assert charts.pounds(Decimal("-1575")) == "-£1,575.00"
     assert charts.pounds(0.5) == "£0.50"
+    assert charts.pounds(Decimal("0.825")) == "£0.83"  # a half penny goes up
+    assert charts.pounds(Decimal("-0.004")) == "£0.00"  # no minus sign on nothing
 
 
 def test_by_year_describes_each_years_costs_and_benefits():
