@@ -11,7 +11,7 @@ of runs with an NPV above 0; the same model, ranges, runs and seed give the same
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,8 @@ class Outcome:
     p50: float
     p90: float
     share_positive: float
+    npvs: tuple[float, ...] = field(default=(), repr=False, compare=False)
+    """Each run's NPV, in the order drawn (for a histogram)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -116,4 +118,6 @@ def run(
             data = with_value(data, path, Decimal(repr(float(values[i]))))
         npvs[i] = float(npv_of(data))
     p10, p50, p90 = (float(v) for v in np.percentile(npvs, [10, 50, 90]))
-    return Outcome(runs, seed, p10, p50, p90, float(np.mean(npvs > 0)))
+    return Outcome(
+        runs, seed, p10, p50, p90, float(np.mean(npvs > 0)), tuple(float(v) for v in npvs)
+    )
