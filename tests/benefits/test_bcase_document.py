@@ -148,3 +148,11 @@ def test_training_plan_counts_accreditation_and_current_training(benefits_model,
     assert "Information sharing basics" in html
     assert "<td>12 months</td><td>2</td><td>1</td>" in html  # 2 completed, 1 current
     assert '<th scope="row">Accredited</th><td>1</td>' in html  # the local authority
+
+
+def test_the_printed_case_carries_its_four_charts_inside_it(benefits_model):
+    version = benefits_model.current()
+    html = case_html(case_document(benefits_model, version, None))
+    images = html.count('src="data:image/svg+xml;base64,')
+    assert images == 4
+    assert "Tornado chart of the net present value" in html

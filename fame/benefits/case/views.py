@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fame.accounts.decorators import requires
@@ -122,8 +123,22 @@ def case_document(request: HttpRequest, model_id: int) -> HttpResponse:
     return render_page(
         request,
         "benefits/case/document.html",
-        {"doc": document, "money": money, "ratio": ratio, "number": number},
+        {
+            "doc": document,
+            "money": money,
+            "ratio": ratio,
+            "number": number,
+            "charts": _chart_urls(model_id, document.version.number),
+        },
     )
+
+
+def _chart_urls(model_id: int, version: int) -> dict[str, str]:
+    """The page's charts are served by the results' chart address, for this version."""
+    return {
+        name: reverse("benefits:chart", args=[model_id, name]) + f"?version={version}"
+        for name in ("by-year", "cumulative", "tornado", "partners")
+    }
 
 
 @requires("model_benefits")
