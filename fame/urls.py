@@ -18,6 +18,7 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.demonstrator.urls")),
         path("", include("fame.readiness.urls")),
         path("", include("fame.guidance.urls")),
+        path("", include("fame.benefits.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [
