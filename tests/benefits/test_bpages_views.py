@@ -227,3 +227,49 @@ def test_every_page_of_a_saved_model_shows(officer, partnership_officer):
     assert "Hub hosting" in check and "£30,000.00" in check and "By population" in check
     assert "In shares: la 0.7, pct 0.3" in check
     assert officer.get(reverse("benefits:item", args=[model.pk, "costs", "9"])).status_code == 404
+
+
+def test_a_draft_outlasts_signing_out(officer, partnership_officer):
+    model = _new_model(officer)
+    _add_partner(officer, model, "la", "40000", "600")
+    officer.post(reverse("accounts:sign_out"))
+    again = signed_in_client(partnership_officer)
+    page = again.get(reverse("benefits:section", args=[model.pk, "partners"])).content.decode()
+    assert "LA" in page and "40000" in page
+    assert (
+        "changes not yet saved"
+        in again.get(reverse("benefits:model", args=[model.pk])).content.decode()
+    )
+
+
+def test_each_person_edits_their_own_draft(officer, partnership_officer, auditor):
+    from fame.accounts.models import Role
+
+    model = _new_model(officer)
+    _add_partner(officer, model, "la", "40000", "600")
+    auditor.roles = [Role.MANAGER]
+    auditor.save()
+    other = signed_in_client(auditor)
+    page = other.get(reverse("benefits:section", args=[model.pk, "partners"])).content.decode()
+    assert "There are none yet." in page  # the officer's partner is in the officer's draft only
+    assert Draft.objects.filter(benefits_model=model).count() == 2
+
+
+def test_a_problem_links_to_the_cost_that_has_it(officer, partnership_officer):
+    model = BenefitsModel.objects.create(name="M", partnership="P", created_by=partnership_officer)
+    model.save_version(example(), by=partnership_officer)
+    draft = draft_for(model, partnership_officer)
+    draft.data["costs"][1]["shared"]["shares"]["pct"] = 0.2
+    draft.save()
+    text = officer.post(reverse("benefits:check", args=[model.pk]), {"note": ""}).content.decode()
+    assert "costs[1].shared.shares: the shares add up to 0.9, not 1" in text
+    assert f'href="{reverse("benefits:item", args=[model.pk, "costs", 1])}"' in text
+    assert model.versions.count() == 1
+
+
+def test_unknown_sections_and_items_are_not_found(officer):
+    model = _new_model(officer)
+    assert officer.get(reverse("benefits:section", args=[model.pk, "years"])).status_code == 404
+    assert officer.get(reverse("benefits:item", args=[model.pk, "years", "new"])).status_code == 404
+    gone = officer.post(reverse("benefits:remove", args=[model.pk, "years", "0"]))
+    assert gone.status_code == 404

@@ -169,6 +169,7 @@ def _years(data: dict[str, Any]) -> int:
 
 
 def _index(items: list[Any], index: str) -> int | None:
+    """The place of an item in its list; None for "new"; 404 for any other."""
     if index == "new":
         return None
     if not index.isdigit() or int(index) >= len(items):
@@ -180,6 +181,8 @@ def _index(items: list[Any], index: str) -> int | None:
 @require_http_methods(["GET", "POST"])
 def item(request: HttpRequest, model_id: int, section: str, index: str) -> HttpResponse:
     model = _model(model_id)
+    if section not in ITEMS:
+        raise Http404("No such section")
     draft = drafts.draft_for(model, acting_user(request))
     data = copy.deepcopy(draft.data)
     items = data.setdefault(section, [])
@@ -217,6 +220,8 @@ def item(request: HttpRequest, model_id: int, section: str, index: str) -> HttpR
 @require_POST
 def remove(request: HttpRequest, model_id: int, section: str, index: str) -> HttpResponse:
     model = _model(model_id)
+    if section not in ITEMS:
+        raise Http404("No such section")
     draft = drafts.draft_for(model, acting_user(request))
     data = copy.deepcopy(draft.data)
     items = data.get(section) or []
