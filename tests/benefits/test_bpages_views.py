@@ -235,7 +235,7 @@ def test_a_draft_outlasts_signing_out(officer, partnership_officer):
     officer.post(reverse("accounts:sign_out"))
     again = signed_in_client(partnership_officer)
     page = again.get(reverse("benefits:section", args=[model.pk, "partners"])).content.decode()
-    assert "LA" in page and "40000" in page
+    assert "LA" in page and "40,000" in page
     assert (
         "changes not yet saved"
         in again.get(reverse("benefits:model", args=[model.pk])).content.decode()

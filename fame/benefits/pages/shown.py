@@ -50,12 +50,19 @@ def _years(item: dict[str, Any]) -> str:
     return f"Running, years {item.get('from_year')} to {item.get('to_year')}"
 
 
+def count(value: Any) -> Any:
+    """A count with thousands separators (40000 → 40,000); anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
+
+
 def partner_rows(partner: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         _row("Short id", partner.get("id")),
         _row("Name", partner.get("name")),
-        _row("Population served", partner.get("population")),
-        _row("Practitioners", partner.get("practitioners")),
+        _row("Population served", count(partner.get("population"))),
+        _row("Practitioners", count(partner.get("practitioners"))),
     ]
 
 
