@@ -273,3 +273,21 @@ def test_unknown_sections_and_items_are_not_found(officer):
     assert officer.get(reverse("benefits:item", args=[model.pk, "years", "new"])).status_code == 404
     gone = officer.post(reverse("benefits:remove", args=[model.pk, "years", "0"]))
     assert gone.status_code == 404
+
+
+def test_changing_a_partner_keeps_keys_the_page_does_not_set(officer, partnership_officer):
+    model = BenefitsModel.objects.create(name="M", partnership="P", created_by=partnership_officer)
+    data = example()
+    data["partners"][0]["organisations"] = ["LA-001", "LA-002"]
+    model.save_version(data, by=partnership_officer)
+    officer.post(
+        reverse("benefits:item", args=[model.pk, "partners", "0"]),
+        {"id": "la", "name": "", "population": "41000", "practitioners": "600"},
+    )
+    changed = Draft.objects.get(benefits_model=model).data["partners"][0]
+    assert changed == {
+        "id": "la",
+        "population": 41000,
+        "practitioners": 600,
+        "organisations": ["LA-001", "LA-002"],
+    }

@@ -163,6 +163,23 @@ def _form_for(
     return BenefitForm(posted_data, initial=initial, partners=partners, years=years)
 
 
+# The keys each page sets; any other key an item has (a partner's ``organisations``, say,
+# from an imported model) is kept when the item is changed.
+FORM_KEYS = {
+    "partners": {"id", "name", "population", "practitioners"},
+    "costs": {"name", "kind", "amount", "year", "from_year", "to_year", "shared"},
+    "benefits": {"name", "kind", "cashable", "ramp", "shared", "amount"}
+    | {"hours_per_month", "share_saved", "hourly_cost"}
+    | {"cases_per_year", "share_averted", "cost_per_case"},
+}
+
+
+def _kept_keys(section: str, item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        return {}
+    return {k: v for k, v in item.items() if k not in FORM_KEYS[section]}
+
+
 def _years(data: dict[str, Any]) -> int:
     years = data.get("years")
     return years if isinstance(years, int) and 1 <= years <= MAX_YEARS else 0
@@ -198,7 +215,7 @@ def item(request: HttpRequest, model_id: int, section: str, index: str) -> HttpR
         if at is None:
             items.append(made)
         else:
-            items[at] = made
+            items[at] = made | _kept_keys(section, items[at])
         drafts.keep(draft, data)
         messages.success(request, f"{made.get('name') or made.get('id')} is kept in your draft.")
         return redirect("benefits:section", model_id=model.pk, section=section)
