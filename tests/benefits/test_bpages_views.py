@@ -291,3 +291,34 @@ def test_changing_a_partner_keeps_keys_the_page_does_not_set(officer, partnershi
         "practitioners": 600,
         "organisations": ["LA-001", "LA-002"],
     }
+
+
+def test_usage_is_filled_in_from_the_live_system_and_kept_only_when_asked(
+    officer, partnership_officer
+):
+    from fame.audit import record_event
+    from tests.factories import OrganisationFactory, UserFactory
+
+    model = _new_model(officer)
+    _add_partner(officer, model, "lasc-1", "40000", "600")
+    _add_partner(officer, model, "hlt-1", "40000", "250")
+    social_worker = UserFactory(organisation=OrganisationFactory(agency_id="lasc-1"))
+    visitor = UserFactory(organisation=OrganisationFactory(agency_id="hlt-1"))
+    # In the last year: the social worker searched three times, the health visitor once.
+    for _ in range(3):
+        record_event("index.search", actor=social_worker, target="child-index")
+    record_event("index.search", actor=visitor, target="child-index")
+    record_event("caf.started", actor=visitor, target="person:a")
+    url = reverse("benefits:item", args=[model.pk, "costs", "new"])
+    typed = {"name": "Hub hosting", "kind": "running", "from_year": "1", "to_year": "5"}
+
+    page = officer.post(url, typed | {"amount": "30000", "live_usage": "searches"})
+
+    text = page.content.decode()
+    assert page.status_code == 200 and "There is a problem" not in text
+    assert 'name="usage_lasc-1" type="text" spellcheck="false" value="3"' in text
+    assert 'name="usage_hlt-1" type="text" spellcheck="false" value="1"' in text
+    assert 'name="rule" type="radio" value="usage" checked' in text
+    assert "Usage filled in with each partner" in text
+    assert 'value="Hub hosting"' in text  # what was typed stays
+    assert Draft.objects.get(benefits_model=model).data["costs"] == []  # not kept until asked

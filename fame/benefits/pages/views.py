@@ -8,17 +8,20 @@ person's draft, validates one form, keeps what it gives, and renders.
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fame.accounts.decorators import acting_user, requires
 from fame.web.pages import posted, render_page
 
 from ..defaults import Default, load_defaults
+from ..figures import LIVE_SOURCE, FiguresError, live_usage
 from ..model import MAX_YEARS
 from ..models import BenefitsModel, Draft, ModelVersion
 from . import drafts
@@ -180,6 +183,39 @@ def _kept_keys(section: str, item: Any) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in FORM_KEYS[section]}
 
 
+LIVE_MEASURES = {
+    "searches": "searches",
+    "cafs_started": "CAFs started",
+    "detail_requests": "requests for details",
+}
+LIVE_DAYS = 365
+
+
+def _with_live_usage(
+    request: HttpRequest, data: dict[str, Any], measure: str
+) -> tuple[dict[str, Any], str]:
+    """What was typed, with the sharing rule set to usage and each partner's usage the live
+    system's count of ``measure`` over the last year (the audit log's counts)."""
+    typed: dict[str, Any] = {k: request.POST.get(k) for k in request.POST if k != "live_usage"}
+    if measure not in LIVE_MEASURES:
+        raise Http404("No such measure")
+    until = timezone.localdate()
+    since = until - timedelta(days=LIVE_DAYS - 1)
+    try:
+        usage = live_usage(data.get("partners") or [], since, until).usage(measure)
+    except FiguresError as error:
+        return typed, f"The live system's counts could not be used: {error}"
+    typed["rule"] = "usage"
+    for pid, counted in usage.items():
+        typed[f"usage_{pid}"] = counted
+    messages.success(
+        request,
+        f"Usage filled in with each partner's {LIVE_MEASURES[measure]} from {since:%-d %B %Y} "
+        f"to {until:%-d %B %Y}, from {LIVE_SOURCE}. Check them and keep them in your draft.",
+    )
+    return typed, ""
+
+
 def _years(data: dict[str, Any]) -> int:
     years = data.get("years")
     return years if isinstance(years, int) and 1 <= years <= MAX_YEARS else 0
@@ -204,8 +240,15 @@ def item(request: HttpRequest, model_id: int, section: str, index: str) -> HttpR
     data = copy.deepcopy(draft.data)
     items = data.setdefault(section, [])
     at = _index(items, index)
-    form = _form_for(section, data, at, posted(request))
-    if request.method == "POST" and form.is_valid():
+    live = request.POST.get("live_usage") if section != "partners" else None
+    live_problem = ""
+    if live is not None:
+        filled, live_problem = _with_live_usage(request, data, live)
+        form = _form_for(section, data, at, None)
+        form.initial = filled
+    else:
+        form = _form_for(section, data, at, posted(request))
+    if live is None and request.method == "POST" and form.is_valid():
         if isinstance(form, PartnerForm):
             made = form.as_partner()
         elif isinstance(form, CostForm):
@@ -228,6 +271,8 @@ def item(request: HttpRequest, model_id: int, section: str, index: str) -> HttpR
         "partners": data.get("partners") or [],
         "sources": _sources(),
         "hourly_costs": _hourly_costs(),
+        "live_measures": LIVE_MEASURES,
+        "live_problem": live_problem,
         "years": range(1, _years(data) + 1),
     }
     return _page(request, f"{ITEMS[section]}.html", context)
