@@ -8,6 +8,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from fame.benefits.models import BenefitsModel, ModelVersion
@@ -156,3 +158,60 @@ def test_the_xlsx_download_reads_back_as_the_version(partnership_officer):
     client = signed_in_client(partnership_officer)
     response = client.get(reverse("benefits:version_xlsx", args=[model.pk, 1]))
     assert read_workbook(response.content) == example()
+
+
+ids = st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
+# Numbers as people type them: whole, or with up to six decimal places.
+amounts = st.one_of(
+    st.integers(min_value=0, max_value=10**9),
+    st.builds(lambda n, k: n / 10**k, st.integers(0, 10**12), st.integers(1, 6)),
+)
+shares = st.builds(lambda n: n / 10**6, st.integers(0, 10**6))
+names = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), min_size=1
+).filter(lambda s: s.strip() == s and s.strip())
+
+
+@st.composite
+def models(draw: st.DrawFn) -> dict[str, object]:
+    years = draw(st.integers(min_value=1, max_value=8))
+    pids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
+    partners = [
+        {"id": pid, "population": draw(amounts), "practitioners": draw(amounts)} for pid in pids
+    ]
+    rule = st.sampled_from([{"rule": "equal"}, {"rule": "usage", "usage": {pids[0]: 5}}])
+    costs = [
+        {
+            "name": draw(names),
+            "kind": "one_off",
+            "amount": draw(amounts),
+            "year": 1,
+            "shared": draw(rule),
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    benefits = [
+        {
+            "name": draw(names),
+            "kind": "amount",
+            "cashable": draw(st.booleans()),
+            "amount": draw(amounts),
+            "ramp": draw(st.lists(shares, min_size=years, max_size=years)),
+            "shared": draw(rule),
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    return {
+        "years": years,
+        "discount_rate": draw(shares),
+        "optimism_bias": {"costs": draw(shares), "benefits": draw(shares)},
+        "partners": partners,
+        "costs": costs,
+        "benefits": benefits,
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(models())
+def test_any_model_the_pages_can_make_comes_back_from_its_workbook(data):
+    assert read_workbook(model_workbook(data)) == data
