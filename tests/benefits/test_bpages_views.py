@@ -322,3 +322,12 @@ def test_usage_is_filled_in_from_the_live_system_and_kept_only_when_asked(
     assert "Usage filled in with each partner" in text
     assert 'value="Hub hosting"' in text  # what was typed stays
     assert Draft.objects.get(benefits_model=model).data["costs"] == []  # not kept until asked
+
+
+def test_a_note_too_long_is_refused_and_nothing_saved(officer):
+    model = _new_model(officer)
+    _add_partner(officer, model, "la", "40000", "600")
+    refused = officer.post(reverse("benefits:check", args=[model.pk]), {"note": "x" * 201})
+    text = refused.content.decode()
+    assert "<title>Error: Check your model" in text and "There is a problem" in text
+    assert model.versions.count() == 0

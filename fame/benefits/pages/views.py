@@ -322,7 +322,8 @@ def check(request: HttpRequest, model_id: int) -> HttpResponse:
             "lists": [(key, drafts.SECTIONS[key], rows) for key, rows in ROWS.items()],
             "form": form,
             "problems": problems,
-            "has_errors": bool(problems) and request.method == "POST",
+            "refused": bool(problems) and request.method == "POST" and not form.errors,
+            "has_errors": bool(form.errors) or (bool(problems) and request.method == "POST"),
         },
     )
 
