@@ -115,3 +115,25 @@ class BusinessCase(models.Model):
 
     def __str__(self) -> str:
         return f"Business case for {self.benefits_model}"
+
+
+class Draft(models.Model):
+    """One person's unsaved edits to a model: kept as they type, across sign-outs, until they
+    save it as a new version. Its ``data`` is the model's JSON, which may not read yet."""
+
+    benefits_model = models.ForeignKey(
+        BenefitsModel, on_delete=models.CASCADE, related_name="drafts"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefits_model", "user"], name="benefits_one_draft_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.benefits_model.name} by {self.user}"
