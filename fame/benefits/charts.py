@@ -13,7 +13,6 @@ import functools
 import io
 import threading
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ParamSpec
 from xml.sax.saxutils import escape
 
@@ -23,13 +22,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .calculate import Result
+from .money import pounds
 from .sensitivity import Swing
 
 COSTS_COLOUR = "#d4351c"
 CASHABLE_COLOUR = "#00703c"
 NON_CASHABLE_COLOUR = "#85994b"
 LINE_COLOUR = "#1d70b8"
-PENNY = Decimal("0.01")
 _RC: dict[Any, Any] = {"svg.hashsalt": "fame-benefits", "svg.fonttype": "none", "font.size": 9}
 P = ParamSpec("P")
 _DRAWING = threading.Lock()
@@ -42,14 +41,6 @@ def _drawing(draw: Callable[P, str]) -> Callable[P, str]:
             return draw(*args, **kwargs)
 
     return drawn
-
-
-def pounds(value: Decimal | float) -> str:
-    """Money to the penny (halves up) with thousands separators: -£1,311,390.84."""
-    exact = Decimal(str(value)) if isinstance(value, float) else value
-    rounded = exact.quantize(PENNY, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}£{abs(rounded):,.2f}"
 
 
 def _axis_pounds(value: float, _position: object) -> str:

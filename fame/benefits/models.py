@@ -11,18 +11,24 @@ Business Case; the figures come from a model version when the document is made.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
 
 from fame.appendonly import AppendOnlyModel
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
 from .model import Model as ModelData
 from .model import read_model
 
 
 class BenefitsModel(models.Model):
+    if TYPE_CHECKING:
+        versions: RelatedManager[ModelVersion]
+
     name = models.CharField(max_length=200)
     partnership = models.CharField(max_length=200)
     created_by = models.ForeignKey(

@@ -9,8 +9,9 @@ from decimal import Decimal
 from fame.accounts.models import TrainingCourse, TrainingRecord
 from fame.benefits.calculate import calculate
 from fame.benefits.case.actions import choose_round, save_section
-from fame.benefits.case.document import assumption_name, case_document, money, number, ratio
+from fame.benefits.case.document import assumption_name, case_document, number, ratio
 from fame.benefits.case.pdf import case_html
+from fame.benefits.money import pounds as money
 from fame.readiness.models import PlanAction
 
 from .bcase_fixtures import fixture_benefits_model, fixture_readiness_round  # noqa: F401

@@ -8,7 +8,7 @@ from fame.benefits.pages.shown import count, money, sharing_text
 def test_money_is_shown_to_the_penny_with_thousands_separators():
     assert money(1311390.835) == "£1,311,390.84"  # half a penny rounds up, only here
     assert money(30000) == "£30,000.00"
-    assert money(-1250.5) == "\N{MINUS SIGN}£1,250.50"
+    assert money(-1250.5) == "-£1,250.50"
     assert money("lots") == "lots"
 
 

@@ -32,13 +32,6 @@ PENNY = Decimal("0.01")
 TORNADO_ROWS = 3
 
 
-def money(value: Decimal) -> str:
-    """Pounds to the penny with thousands separators: £1,311,390.84 (-£20.00 below 0)."""
-    pennies = value.quantize(PENNY, rounding=ROUND_HALF_UP)
-    sign = "-" if pennies < 0 else ""
-    return f"{sign}£{abs(pennies):,.2f}"
-
-
 def ratio(value: Decimal | None) -> str:
     """A benefit-cost ratio to two places ("Not defined" when there are no costs)."""
     if value is None:

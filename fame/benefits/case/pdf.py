@@ -8,8 +8,9 @@ import base64
 from django.template.loader import render_to_string
 
 from .. import charts
+from ..money import pounds as money
 from ..sensitivity import tornado
-from .document import CaseDocument, money, number, ratio
+from .document import CaseDocument, number, ratio
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with the document's title shown and its language set."""

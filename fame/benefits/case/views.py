@@ -17,8 +17,9 @@ from fame.readiness.queries import Someone, rounds_for
 from fame.web.pages import posted, render_page
 
 from ..models import BenefitsModel, BusinessCase, ModelVersion
+from ..money import pounds as money
 from .actions import choose_round, save_section
-from .document import CaseDocument, money, number, ratio
+from .document import CaseDocument, number, ratio
 from .document import case_document as make_document
 from .forms import RoundForm, SectionForm
 from .pdf import case_pdf as make_case_pdf

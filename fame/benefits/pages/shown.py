@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from ..money import pounds
 
 
 def money(value: Any) -> str:
-    """Pounds to the penny with thousands separators (1311390.835 → £1,311,390.84); rounded
-    only here, when shown."""
+    """Money as the calculator shows it (``fame.benefits.money``); a value that is not a
+    number (a draft's half-typed field) is shown as typed."""
     try:
-        number = Decimal(str(value))
+        return pounds(Decimal(str(value)))
     except InvalidOperation:
         return str(value)
-    pennies = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "\N{MINUS SIGN}" if pennies < 0 else ""
-    return f"{sign}£{abs(pennies):,.2f}"
 
 
 RULES = {
