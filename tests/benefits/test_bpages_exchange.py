@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -90,6 +91,23 @@ needs_db = pytest.mark.django_db
 
 
 @needs_db
+def test_a_workbook_with_a_doctype_is_refused_before_it_is_parsed():
+    # A workbook whose XML asks for entity expansion (Excel never writes a DOCTYPE).
+    original = io.BytesIO(model_workbook(example()))
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(hostile, "w") as target:
+        for part in source.infolist():
+            content = source.read(part)
+            if part.filename == "xl/workbook.xml":
+                content = b'<!DOCTYPE x [<!ENTITY a "a">]>' + content
+            target.writestr(part, content)
+    with pytest.raises(WorkbookError) as refused:
+        read_workbook(hostile.getvalue())
+    assert refused.value.problems == [
+        "Workbook: the workbook has XML parts Excel does not write (a DOCTYPE)"
+    ]
+
+
 def test_importing_json_makes_a_new_model_with_version_one(partnership_officer):
     client = signed_in_client(partnership_officer)
     upload = SimpleUploadedFile("model.json", json.dumps(example()).encode())

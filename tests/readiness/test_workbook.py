@@ -18,10 +18,10 @@ from fame.readiness.workbook import (
     ImportRefused,
     import_workbook,
     layout,
-    reading,
     round_workbook,
 )
 from fame.readiness.workbook.layout import ABOUT, FIRST_ROW, sheet_title
+from fame.web import xlsx
 
 from .banks import small_bank_text
 
@@ -371,7 +371,7 @@ def test_a_workbook_with_a_doctype_is_refused_before_parsing(readiness_round):
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused(readiness_round, monkeypatch):
-    monkeypatch.setattr(reading, "UNPACKED_LIMIT", 1000)
+    monkeypatch.setattr(xlsx, "UNPACKED_LIMIT", 1000)
     filled = fill(round_workbook(readiness_round), answer_everything("health.ict"))
 
     assert problems_of(readiness_round, filled) == [

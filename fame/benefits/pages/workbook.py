@@ -16,6 +16,8 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from fame.web.xlsx import RefusedWorkbook, check_xlsx
+
 from ..model import ModelError, read_model
 
 SETTINGS = ("years", "discount_rate", "optimism_bias_costs", "optimism_bias_benefits")
@@ -246,6 +248,10 @@ def _number(text: str) -> int | float | None:
 
 def read_workbook(content: bytes) -> dict[str, Any]:
     """The model's JSON from a workbook, or WorkbookError with every problem by its cell."""
+    try:
+        check_xlsx(content)
+    except RefusedWorkbook as refused:
+        raise WorkbookError([f"Workbook: {refused}"]) from None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:

@@ -20,11 +20,12 @@ from django.core.validators import URLValidator
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from fame.web.xlsx import NotAWorkbook, RefusedWorkbook, check_xlsx
+
 from ..bank import Bank
 from ..framework import framework
 from . import layout
 
-UNPACKED_LIMIT = 50 * 1024 * 1024
 """The most a workbook may unpack to: a filled-in one is well under a megabyte, and a
 file that unpacks to far more than it weighs is refused before it is parsed."""
 EVIDENCE_LIMIT = 4000
@@ -140,33 +141,17 @@ def _about(values: dict[str, str], round_id: int, bank: Bank) -> list[Problem]:
     return problems
 
 
-def _unsafe(data: bytes) -> str:
-    """Why the file must not be parsed at all, or "" (an XLSX file is a ZIP of XML parts;
-    none of Excel's has a document type declaration, which entity expansion needs)."""
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            parts = archive.infolist()
-            if sum(part.file_size for part in parts) > UNPACKED_LIMIT:
-                return (
-                    "the workbook unpacks to more than 50 MB; a filled-in workbook is far smaller"
-                )
-            for part in parts:
-                if part.filename.endswith((".xml", ".rels")):
-                    with archive.open(part) as opened:
-                        if b"<!doctype" in opened.read().lower():
-                            return "the workbook has XML parts Excel does not write (a DOCTYPE)"
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
-        return NOT_A_WORKBOOK
-    return ""
-
-
 def read_workbook(data: bytes, *, round_id: int, bank: Bank) -> Reading:
     """Every answer in the workbook ``data`` and every problem with it, for the round
     ``round_id`` using ``bank``."""
     reading = Reading()
-    unsafe = _unsafe(data)
-    if unsafe:
-        reading.problems.append(Problem(unsafe))
+    try:
+        check_xlsx(data)
+    except NotAWorkbook:
+        reading.problems.append(Problem(NOT_A_WORKBOOK))
+        return reading
+    except RefusedWorkbook as refused:
+        reading.problems.append(Problem(str(refused)))
         return reading
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
