@@ -8,6 +8,7 @@ from django.apps import apps
 import fame.audit
 from fame.appendonly import AppendOnlyError, AppendOnlyModel
 from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead
+from fame.benefits.models import ModelVersion
 from fame.caf.models import Assessment, AssessmentVersion, ReferralCopy, SectionDraft
 from fame.sharing.models import Disclosure, ProtocolVersion
 
@@ -22,6 +23,7 @@ KEPT = {
     ReferralCopy,
     ProtocolVersion,
     Disclosure,
+    ModelVersion,
 }
 WORDS = {
     AuditEvent: (
@@ -36,6 +38,10 @@ WORDS = {
     Disclosure: (
         "A disclosure record is never changed.",
         "A disclosure record is removed only by the retention purge.",
+    ),
+    ModelVersion: (
+        "A benefits model's version is never changed; save a new version.",
+        "A benefits model's version is never removed.",
     ),
 }
 

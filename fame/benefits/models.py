@@ -80,6 +80,9 @@ class ModelVersion(AppendOnlyModel):
     )
     saved_at = models.DateTimeField(auto_now_add=True)
 
+    never_changed = "A benefits model's version is never changed; save a new version."
+    never_removed = "A benefits model's version is never removed."
+
     class Meta:
         ordering = ["benefits_model", "-number"]
         constraints = [
