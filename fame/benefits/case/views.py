@@ -16,8 +16,9 @@ from fame.readiness.models import Round
 from fame.readiness.queries import Someone, rounds_for
 from fame.web.pages import posted, render_page
 
-from ..models import BenefitsModel, BusinessCase, ModelVersion
+from ..models import BenefitsModel, BusinessCase
 from ..money import pounds as money
+from ..results.shown import shown
 from .actions import choose_round, save_section
 from .document import CaseDocument, number, ratio
 from .document import case_document as make_document
@@ -38,22 +39,11 @@ def _round(user: Someone, case: BusinessCase | None) -> Round | None:
     return rounds_for(user).filter(pk=round_id).first()
 
 
-def _version(request: HttpRequest, benefits_model: BenefitsModel) -> ModelVersion:
-    asked = request.GET.get("version", "")
-    if asked:
-        if not asked.isdigit():
-            raise Http404("A version is a whole number, such as 2.")
-        return get_object_or_404(benefits_model.versions, number=int(asked))
-    version = benefits_model.current()
-    if version is None:
-        raise Http404("This model has no saved version yet: save the model first.")
-    return version
-
-
 def _document(request: HttpRequest, model_id: int) -> CaseDocument:
-    benefits_model = get_object_or_404(BenefitsModel, pk=model_id)
-    version = _version(request, benefits_model)
-    return make_document(benefits_model, version, _round(request.user, _case(benefits_model)))
+    asked = shown(request, model_id)
+    return make_document(
+        asked.benefits_model, asked.version, _round(request.user, _case(asked.benefits_model))
+    )
 
 
 @requires("model_benefits")
