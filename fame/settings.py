@@ -134,6 +134,8 @@ INSTALLED_APPS = [
     "fame.readiness",
     "fame.guidance",
     "fame.benefits",
+    "fame.reports",
+    "fame.directory",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.readiness.urls")),
         path("", include("fame.guidance.urls")),
         path("", include("fame.benefits.urls")),
+        path("", include("fame.reports.urls")),
+        path("", include("fame.directory.urls")),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [

@@ -69,6 +69,8 @@ class Role(models.TextChoices):
     # Those who run and oversee the children's services partnership (performance leads,
     # board officers): they watch the region's work, pseudonymised, and do none of it.
     PARTNERSHIP_OFFICER = "partnership_officer", "Partnership officer"
+    # Keep the service directory current (a family information service officer).
+    DIRECTORY_EDITOR = "directory_editor", "Directory editor"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
 
@@ -130,6 +132,36 @@ class TrainingRecord(models.Model):
 
     def expires_on(self) -> date:
         return add_months(self.completed_on, self.course.valid_for_months)
+
+
+class TrainingSession(models.Model):
+    """A session of a training course offered on a day, with so many places (seed 004 reports
+    CAF training take-up this way). Who took a place is ``TrainingPlace``."""
+
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField()
+    places = models.PositiveSmallIntegerField()
+    offered_by = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    venue = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["held_on"], name="training_session_held_on")]
+
+
+class TrainingPlace(models.Model):
+    """A practitioner's place on a training session, and whether they came."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="taken")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training_places")
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_place_per_session")
+        ]
 
 
 class UserSession(models.Model):

@@ -32,6 +32,14 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "moderate_case_studies": frozenset({Role.PARTNERSHIP_OFFICER}),
     # The Benefits Calculator and the Regional Business Case: build and change models.
     "model_benefits": frozenset({Role.PARTNERSHIP_OFFICER, Role.MANAGER}),
+    # Management information for the area: aggregate figures, never a child.
+    "view_reports": frozenset({Role.MANAGER, Role.CAF_COORDINATOR, Role.PARTNERSHIP_OFFICER}),
+    # Comparator areas' figures the reports set beside this area's.
+    "manage_comparators": frozenset({Role.MANAGER, Role.PARTNERSHIP_OFFICER}),
+    # The service directory: add, change and check entries; import feeds.
+    "edit_directory": frozenset({Role.DIRECTORY_EDITOR}),
+    # A CAF's budget for a budget-holding Lead Professional (seed 003).
+    "allocate_budgets": frozenset({Role.CAF_COORDINATOR}),
     # Whose work is with children (the home page's offer); whether they may reach a
     # child's data on a given day is fame.accounts.access's question.
     # The sharing rules show a child's details to practitioners (and a shielded child's
@@ -50,6 +58,7 @@ _PEOPLE = {
     Role.SHIELDING_OFFICER: "shielding officers",
     Role.MANAGER: "managers",
     Role.PARTNERSHIP_OFFICER: "partnership officers",
+    Role.DIRECTORY_EDITOR: "directory editors",
     Role.AUDITOR: "auditors",
     Role.ADMINISTRATOR: "administrators",
 }

@@ -40,6 +40,21 @@ class CafOverview(models.Model):
         default=list, help_text="Usernames of those invited to the next meeting"
     )
     closed_reason = models.CharField(max_length=12, blank=True)
+    # What management information counts (fame/reports): dates and agencies, never content.
+    completed_on = models.DateField(null=True, help_text="Version 1 made")
+    closed_on = models.DateField(null=True)
+    referred_to = models.CharField(max_length=40, blank=True, help_text="Stepped up to (agency)")
+    first_meeting_on = models.DateField(null=True, help_text="The first TAC meeting held")
+    reviews = models.JSONField(
+        default=list, help_text='Reviews set at meetings: [{"due": date, "held": date or ""}]'
+    )
+    meetings = models.JSONField(
+        default=list,
+        help_text='Meetings held: [{"held_on": date, "attendance": {agency_id: attendance}}]',
+    )
+    escalations_raised = models.JSONField(
+        default=list, help_text='Every escalation, open or resolved: [{"agency_id", "raised_on"}]'
+    )
     as_of = models.DateTimeField()
 
     class Meta:
@@ -48,6 +63,7 @@ class CafOverview(models.Model):
             models.Index(fields=["assessor"], name="caf_overview_assessor"),
             models.Index(fields=["lead_professional_username"], name="caf_overview_lead"),
             models.Index(fields=["next_meeting_on"], name="caf_overview_next_meeting"),
+            models.Index(fields=["started_on"], name="caf_overview_started"),
         ]
 
 
