@@ -37,6 +37,51 @@ def _escalations(value: Any) -> list[dict[str, str]]:
     return [{k: str(e.get(k, "")) for k in keep} for e in value if isinstance(e, dict)]
 
 
+def _dated_list(value: Any, name: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise ValueError(f"{name} must be a list of objects")
+    return value
+
+
+def _iso(value: Any) -> str:
+    day = _day(value)
+    return day.isoformat() if day else ""
+
+
+def history_values(facts: dict[str, Any]) -> dict[str, Any]:
+    """The dates of a CAF's life that management information counts, checked; ``ValueError``
+    names the first that is malformed. Facts from a node that sends none of them count as none.
+    """
+    reviews = [
+        {"due": _iso(r.get("due")), "held": _iso(r.get("held"))}
+        for r in _dated_list(facts.get("reviews", []), "reviews")
+    ]
+    meetings = []
+    for m in _dated_list(facts.get("meetings", []), "meetings"):
+        attendance = m.get("attendance", {})
+        if not isinstance(attendance, dict):
+            raise ValueError("a meeting's attendance must be an object")
+        meetings.append(
+            {
+                "held_on": _iso(m.get("held_on")),
+                "attendance": {str(k)[:40]: str(v)[:10] for k, v in attendance.items()},
+            }
+        )
+    raised = [
+        {"agency_id": str(e.get("agency_id", ""))[:40], "raised_on": _iso(e.get("raised_on"))}
+        for e in _dated_list(facts.get("escalations_raised", []), "escalations_raised")
+    ]
+    return {
+        "completed_on": _day(facts.get("completed_on")),
+        "closed_on": _day(facts.get("closed_on")),
+        "referred_to": str(facts.get("referred_to", ""))[:40],
+        "first_meeting_on": _day(facts.get("first_meeting_on")),
+        "reviews": reviews,
+        "meetings": meetings,
+        "escalations_raised": raised,
+    }
+
+
 def record_caf_facts(*, organisation: Organisation, facts: dict[str, Any]) -> str:
     """Keep a node's latest facts about one of its CAFs; older facts than those kept are ignored.
 
@@ -72,6 +117,7 @@ def record_caf_facts(*, organisation: Organisation, facts: dict[str, Any]) -> st
         "next_meeting_invited": sorted({str(u)[:150] for u in invited if u}),
         "closed_reason": str(facts.get("closed_reason", ""))[:12],
         "as_of": as_of,
+        **history_values(facts),
     }
     source = SourceRecord.objects.filter(organisation=organisation, local_id=local_id).first()
     values["person"] = source.person if source else None

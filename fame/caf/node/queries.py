@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -17,7 +18,7 @@ from fame.caf.models.node import (
     SectionDraft,
     TeamAction,
 )
-from fame.caf.vocabulary import ActionStatus
+from fame.caf.vocabulary import ActionStatus, Attendance
 from fame.node.models import NodeAgency
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
@@ -173,6 +174,7 @@ def coordination_facts(assessment: Assessment) -> dict[str, Any]:
     ).select_related("invitation")
     closure = Closure.objects.filter(assessment=assessment).first()
     return {
+        **history_facts(assessment, meetings, closure),
         "caf": str(assessment.uid),
         "status": assessment.status,
         "initiating_organisation": assessment.assessor_organisation,
@@ -202,6 +204,73 @@ def coordination_facts(assessment: Assessment) -> dict[str, Any]:
         ),
         "closed_reason": closure.reason if closure else "",
         "as_of": timezone.now().isoformat(),
+    }
+
+
+_BEST_FIRST = (Attendance.ATTENDED, Attendance.APOLOGIES, Attendance.ABSENT, Attendance.INVITED)
+
+
+def _agency_attendance(meeting: Meeting) -> dict[str, str]:
+    """Each invited agency's attendance at ``meeting``: the best of its practitioners'."""
+    seen: dict[str, str] = {}
+    for invitation in meeting.invitations.all():
+        kept = seen.get(invitation.organisation)
+        if kept is None or _BEST_FIRST.index(invitation.attendance) < _BEST_FIRST.index(kept):
+            seen[invitation.organisation] = invitation.attendance
+    return dict(sorted(seen.items()))
+
+
+def _reviews(meetings: list[Meeting], reviews_made: list[date]) -> list[dict[str, str]]:
+    """Each review a meeting set, and the day a review version answered it ("" while none has).
+
+    A review version answers the earliest review set before it was made that no
+    earlier version answered; a review set later than every version stays open.
+    """
+    made = sorted(reviews_made)
+    out: list[dict[str, str]] = []
+    for meeting in meetings:
+        if not (meeting.recorded and meeting.next_review_on):
+            continue
+        held = next((d for d in made if d >= meeting.held_on), None)
+        if held is not None:
+            made.remove(held)
+        out.append(
+            {"due": meeting.next_review_on.isoformat(), "held": held.isoformat() if held else ""}
+        )
+    return out
+
+
+def history_facts(
+    assessment: Assessment, meetings: list[Meeting], closure: Closure | None
+) -> dict[str, Any]:
+    """What management information counts at the hub: the dates of a CAF's life and who came.
+
+    Dates and agency IDs only, never content: when version 1 was made, when it
+    closed and to whom it was stepped up, each meeting held with each agency's
+    attendance, each review set and when it was held, every escalation raised.
+    """
+    versions = list(assessment.versions.order_by("number").values_list("number", "made_at"))
+    made = {n: timezone.localtime(at).date() for n, at in versions}
+    held = [m for m in meetings if m.recorded]
+    raised = Escalation.objects.filter(invitation__meeting__assessment=assessment).select_related(
+        "invitation"
+    )
+    return {
+        "completed_on": made[1].isoformat() if 1 in made else "",
+        "closed_on": timezone.localtime(closure.closed_at).date().isoformat() if closure else "",
+        "referred_to": closure.referred_to if closure else "",
+        "first_meeting_on": held[0].held_on.isoformat() if held else "",
+        "reviews": _reviews(meetings, [d for n, d in made.items() if n > 1]),
+        "meetings": [
+            {"held_on": m.held_on.isoformat(), "attendance": _agency_attendance(m)} for m in held
+        ],
+        "escalations_raised": [
+            {
+                "agency_id": e.invitation.organisation,
+                "raised_on": timezone.localtime(e.raised_at).date().isoformat(),
+            }
+            for e in raised.order_by("raised_at", "id")
+        ],
     }
 
 
