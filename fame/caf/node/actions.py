@@ -2,7 +2,8 @@
 
 The caller (the node's API) has checked who is asking; these functions record.
 Every write adds rows: a section save adds a draft, completing adds version 1,
-a review adds version N+1. Completing tells the index, through the node's
+a review adds version N+1. Starting and completing send the co-ordinator's
+facts to the hub; completing also tells the index, through the node's
 outbox, that a CAF exists (``fame.node.actions.set_caf``).
 """
 
@@ -84,6 +85,12 @@ def start_assessment(
             saved_by=by.username,
         )
         record_caf_event("node.caf_started", assessment, by)
+        # The hub counts CAFs started, drafts included (management information).
+        queue_caf_facts(
+            agency_id=agency_id,
+            local_id=local_id,
+            facts=queries.coordination_facts(assessment),
+        )
     return assessment
 
 
