@@ -177,3 +177,24 @@ def signed_in_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def demo_history(db, settings, tmp_path: Path):
+    """A hub with a played history: a demo region of 300 children on this process as hub and
+    node, and its last three years of CAFs played at the node and delivered to the hub
+    (``fame.caf.node.history``). The report of what was played; the region in tmp_path."""
+    from fame.federation import client as federation_client
+    from fame.federation._breaker import breakers
+    from fame.federation.transports import DjangoClientTransport
+    from fame.web.management.commands._region import region_with_history
+
+    settings.FAME_PUBLIC_URL = settings.FAME_HUB_URL = "http://testserver"
+    settings.FAME_OUTBOX_MAX_BACKOFF = 0.01
+    breakers.reset()
+    federation_client.use_transport(DjangoClientTransport())
+    try:
+        yield region_with_history(tmp_path / "demo", children=300, seed=11)
+    finally:
+        federation_client.use_transport(None)
+        breakers.reset()

@@ -64,7 +64,9 @@ def meet(assessment: Assessment, day: date, review: date, attendance: dict[str, 
         invitee("sam", "lasc-001"),
     ]
     with on(day, 9):
-        meeting = team.arrange_meeting(assessment=assessment, held_on=day, invitees=people, by=ALICE)
+        meeting = team.arrange_meeting(
+            assessment=assessment, held_on=day, invitees=people, by=ALICE
+        )
     by_name = {i.username: i for i in meeting.invitations.all()}
     with on(day, 16):
         team.record_meeting(

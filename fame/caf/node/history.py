@@ -16,7 +16,8 @@ import json
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -197,9 +198,7 @@ def play_history(
     region = json.loads((region_dir / "region.json").read_text(encoding="utf-8"))
     truth = read_truth(region_dir)
     hosted = set(NodeAgency.objects.values_list("agency_id", flat=True))
-    held = set(
-        NodeRecord.objects.filter(agency_id__in=hosted).values_list("agency_id", "local_id")
-    )
+    held = set(NodeRecord.objects.filter(agency_id__in=hosted).values_list("agency_id", "local_id"))
     options = {} if per_10k_a_year is None else {"per_10k_a_year": per_10k_a_year}
     stories = [
         s

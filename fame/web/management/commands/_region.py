@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.color import Style
@@ -18,6 +19,8 @@ from fame.accounts.seeding import (
     load_region,
     read_region,
 )
+from fame.caf.models.node import Assessment
+from fame.caf.node.history import HistoryReport, play_history
 from fame.readiness import seeding as readiness_seeding
 from fame.sharing.seeding import seed_demo_protocol
 
@@ -52,6 +55,22 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
     return region
 
 
+def play_demo_history(region_dir: Path, *, say: Any) -> HistoryReport | None:
+    """Once, on a node with its agencies' records imported: play the region's last three years
+    of CAFs through the node's own actions (not again on resume: a node with CAFs keeps them).
+    """
+    if Assessment.objects.exists():
+        return None
+    seed = int(read_region(region_dir / "region.json").get("seed", 0))
+    report = play_history(region_dir=region_dir, seed=seed)
+    say(
+        f"Played three years of CAF history in {report.seconds:.1f} s: {report.cafs} CAFs, "
+        f"{report.meetings} meetings, {report.reviews} reviews, {report.escalations} "
+        f"escalations, {report.closed} closed ({report.stepped_up} stepped up)."
+    )
+    return report
+
+
 def hub_with_demo_region(folder: Path, *, children: int, seed: int) -> Path:
     """A demo region made in ``folder/region`` and loaded into this hub as ``fame demo``
     would: its accounts (demo logins with authenticators) and its agencies' records in the
@@ -67,6 +86,39 @@ def hub_with_demo_region(folder: Path, *, children: int, seed: int) -> Path:
             (records / path.name).write_bytes(path.read_bytes())
     call_command("index", "load", str(records), stdout=StringIO())
     return region
+
+
+def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryReport:
+    """A demo region in ``folder/region`` on this process as hub and node (as ``fame run``
+    makes it), its records delivered to the Child Index and three years of CAF history played
+    at the node and delivered to the hub. For tests and benchmarks; the federation client must
+    reach this process (a test's in-process transport, or the URLs of a served one)."""
+    from fame.federation.actions import register_node
+    from fame.federation.keys import public_pem
+    from fame.node.actions import host_agencies, trust_key
+    from fame.node.outbox import backlog, deliver_once
+
+    region_dir = folder / "region"
+    call_command("synth", children=children, seed=seed, out=str(region_dir), stdout=StringIO())
+    region = seed_accounts(region_dir)
+    agencies = {org["agency_id"]: org["name"] for org in region["organisations"]}
+    register_node(
+        name=settings.FAME_NODE_NAME,
+        base_url=settings.FAME_PUBLIC_URL,
+        agencies=list(agencies),
+        public_key=public_pem(),
+        by="history",
+    )
+    trust_key(name="hub", public_key=public_pem(), base_url=settings.FAME_PUBLIC_URL)
+    host_agencies(agencies=agencies, by="history")
+    call_command("node", "import", str(region_dir), stdout=StringIO())
+    report = play_demo_history(region_dir, say=lambda line: None)
+    while backlog():
+        delivered = deliver_once(batch=500)
+        if delivered.error or delivered.rejected or not delivered.sent:
+            raise CommandError(f"The hub did not take the region's history: {delivered}")
+    assert report is not None
+    return report
 
 
 def login_lines(region: dict[str, Any], url: str, style: Style) -> list[str]:

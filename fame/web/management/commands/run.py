@@ -18,7 +18,7 @@ from fame.federation.keys import public_pem
 from fame.node.actions import host_agencies, trust_key
 from fame.node.outbox import OutboxWorker
 
-from ._region import login_lines, make_region, seed_accounts
+from ._region import login_lines, make_region, play_demo_history, seed_accounts
 
 
 class Command(BaseCommand):
@@ -77,3 +77,4 @@ class Command(BaseCommand):
         host_agencies(agencies=agencies, by="fame run")
         self.stdout.write("Importing the agencies' records into their node…")
         call_command("node", "import", str(region_dir), stdout=self.stdout)
+        play_demo_history(region_dir, say=self.stdout.write)

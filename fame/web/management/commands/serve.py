@@ -38,7 +38,7 @@ from fame.federation.keys import process_key
 from fame.node.actions import trust_key
 from fame.web.server import default_processes
 
-from ._region import login_lines, seed_accounts
+from ._region import login_lines, play_demo_history, seed_accounts
 
 LOGINS_FILE = "demo-logins.txt"
 PORT_WAIT = 30.0
@@ -115,6 +115,7 @@ class Command(BaseCommand):
             call_command(*args, stdout=self.stdout)
         if region_dir is not None:
             call_command("node", "import", str(region_dir), stdout=self.stdout)
+            play_demo_history(region_dir, say=self.stdout.write)
 
     def _register_from_plan(self, plan_file: Path, role: str) -> None:
         plan = json.loads(plan_file.read_text(encoding="utf-8"))

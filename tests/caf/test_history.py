@@ -1,0 +1,76 @@
+"""The demo region's history: planned reproducibly for a seed with seed 004's shape and mix,
+and played at the node through its own CAF actions so that the hub's overview holds it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from fame.audit.models import AuditEvent
+from fame.caf.history_plan import AGENCY_MIX, MIX_TYPES, plan_history, read_truth
+from fame.caf.models import Assessment, CafOverview
+from fame.index.models import Person
+
+TODAY = date(2026, 12, 5)
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> tuple[dict, dict, Path]:
+    folder = tmp_path_factory.mktemp("region")
+    call_command("synth", children=6000, seed=3, out=str(folder), stdout=StringIO())
+    return json.loads((folder / "region.json").read_text()), read_truth(folder), folder
+
+
+def test_the_plan_is_the_same_for_a_seed_and_differs_for_another(region):
+    data, truth, _ = region
+    first = plan_history(data, truth, seed=5, today=TODAY)
+    assert first == plan_history(data, truth, seed=5, today=TODAY)
+    assert first != plan_history(data, truth, seed=6, today=TODAY)
+
+
+def test_the_plan_has_150_cafs_a_year_per_10000_children_in_seed_004s_mix(region):
+    data, truth, _ = region
+    stories = plan_history(data, truth, seed=5, today=TODAY)
+    assert 0.93 * 270 <= len(stories) <= 270  # 150 × 3 years × 0.6 (a few records run out)
+    assert min(s.started_on for s in stories) >= date(2023, 10, 1)
+    assert max(s.started_on for s in stories) < date(2026, 10, 1)
+    types = {o["agency_id"]: o["type"] for o in data["organisations"]}
+    group_of = {t: g for g, ts in MIX_TYPES.items() for t in ts}
+    mix = Counter(group_of[types[s.agency_id]] for s in stories)
+    assert mix.most_common(1)[0][0] == "school"
+    for group, share in AGENCY_MIX.items():
+        assert abs(mix[group] / len(stories) - share) < 0.07, (group, mix)
+    by_year = Counter((s.started_on - date(2023, 10, 1)).days // 365 for s in stories)
+    assert by_year[2] > 2 * by_year[0]  # growing, as seed 004's three years did
+    summer = Counter(s.started_on.month in (7, 8, 9) for s in stories)
+    assert summer[True] < len(stories) / 4
+
+
+def test_the_played_history_reaches_the_hub(demo_history):
+    report = demo_history
+    overviews = CafOverview.objects.all()
+    assert report.cafs == overviews.count() == Assessment.objects.count() >= 10
+    assert overviews.exclude(completed_on=None).count() == report.completed
+    assert overviews.filter(status="closed").count() == report.closed
+    assert overviews.exclude(referred_to="").count() == report.stepped_up
+    assert sum(len(o.meetings) for o in overviews) == report.meetings > 0
+    assert sum(len(o.escalations_raised) for o in overviews) == report.escalations
+    reviews = [r for o in overviews for r in o.reviews]
+    assert sum(1 for r in reviews if r["held"]) == report.reviews
+    three_years_ago = timezone.localdate() - timedelta(days=3 * 366 + 92)
+    assert all(three_years_ago <= o.started_on < timezone.localdate() for o in overviews)
+    for o in overviews.exclude(completed_on=None):
+        assert o.started_on <= o.completed_on
+        assert o.first_meeting_on is None or o.completed_on <= o.first_meeting_on
+        assert o.closed_on is None or o.completed_on <= o.closed_on
+    assert Person.objects.exclude(caf_status="").count() >= report.completed - report.closed
+    started = AuditEvent.objects.filter(action="node.caf_started")
+    assert started.count() == report.cafs
+    assert started.order_by("time").first().time.date() < timezone.localdate() - timedelta(days=90)
