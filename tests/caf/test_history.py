@@ -38,7 +38,7 @@ def test_the_plan_is_the_same_for_a_seed_and_differs_for_another(region):
 def test_the_plan_has_150_cafs_a_year_per_10000_children_in_seed_004s_mix(region):
     data, truth, _ = region
     stories = plan_history(data, truth, seed=5, today=TODAY)
-    assert 0.93 * 270 <= len(stories) <= 270  # 150 × 3 years × 0.6 (a few records run out)
+    assert 0.93 * 270 <= len(stories) <= 270  # 150 a year for 3 years at 0.6 of 10,000 children
     assert min(s.started_on for s in stories) >= date(2023, 10, 1)
     assert max(s.started_on for s in stories) < date(2026, 10, 1)
     types = {o["agency_id"]: o["type"] for o in data["organisations"]}
