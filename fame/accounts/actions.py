@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from axes.utils import reset as reset_lockout
@@ -15,7 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fame.audit import record_event
 
 from .forms import OrganisationForm, UserForm
-from .models import Organisation, TrainingRecord, User, UserSession
+from .models import (
+    Organisation,
+    TrainingCourse,
+    TrainingPlace,
+    TrainingRecord,
+    TrainingSession,
+    User,
+    UserSession,
+)
 
 
 def _changes(form: Any) -> dict[str, list[str]]:
@@ -104,6 +113,47 @@ def set_active(*, user: User, active: bool, by: User) -> None:
             target=f"user:{user.pk}",
             details={"sessions_ended": ended},
         )
+
+
+def record_training_session(
+    *,
+    course: TrainingCourse,
+    held_on: date,
+    places: int,
+    offered_by: Organisation | None,
+    venue: str = "",
+    taken: dict[User, bool],
+    by: User | None,
+) -> TrainingSession:
+    """Keep a training session that was offered, who took a place on it and who came.
+
+    ``taken`` maps each practitioner with a place to whether they attended; no
+    more places are taken than offered. Audited in the same transaction.
+    """
+    if places < 1 or len(taken) > places:
+        raise ValueError(f"{len(taken)} places taken of {places} offered.")
+    with transaction.atomic():
+        session = TrainingSession.objects.create(
+            course=course, held_on=held_on, places=places, offered_by=offered_by, venue=venue
+        )
+        TrainingPlace.objects.bulk_create(
+            TrainingPlace(session=session, user=user, attended=attended)
+            for user, attended in taken.items()
+        )
+        record_event(
+            "admin.training_session_recorded",
+            actor=by,
+            organisation=offered_by,
+            target=f"training_session:{session.pk}",
+            details={
+                "course": course.code,
+                "held_on": held_on.isoformat(),
+                "places": places,
+                "taken": len(taken),
+                "attended": sum(taken.values()),
+            },
+        )
+    return session
 
 
 def reset_two_factor(*, user: User, by: User) -> None:

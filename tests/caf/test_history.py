@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from fame.accounts.models import TrainingPlace, TrainingSession
 from fame.audit.models import AuditEvent
 from fame.caf.history_plan import AGENCY_MIX, MIX_TYPES, plan_history, read_truth
 from fame.caf.models import Assessment, CafOverview
@@ -74,3 +75,15 @@ def test_the_played_history_reaches_the_hub(demo_history):
     started = AuditEvent.objects.filter(action="node.caf_started")
     assert started.count() == report.cafs
     assert started.order_by("time").first().time.date() < timezone.localdate() - timedelta(days=90)
+
+
+def test_the_hub_has_three_years_of_training_sessions_with_places_taken(demo_history):
+    sessions = TrainingSession.objects.all()
+    assert 20 <= sessions.count() <= 60
+    assert min(s.held_on for s in sessions) < timezone.localdate() - timedelta(days=900)
+    for session in sessions:
+        assert 0 < session.taken.count() <= session.places
+    assert TrainingPlace.objects.filter(attended=False).exists()
+    recorded = AuditEvent.objects.filter(action="admin.training_session_recorded")
+    assert recorded.count() == sessions.count()
+    assert recorded.order_by("time").first().time.date() == sessions.first().held_on

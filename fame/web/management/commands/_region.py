@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.color import Style
+from django.utils import timezone
 
+from fame.accounts.history import play_training_history
 from fame.accounts.models import Organisation
 from fame.accounts.seeding import (
     DEMO_PASSWORD,
@@ -88,6 +90,14 @@ def hub_with_demo_region(folder: Path, *, children: int, seed: int) -> Path:
     return region
 
 
+def play_hub_history(region: dict[str, Any], *, say: Any) -> int:
+    """Once, on the hub: three years of training sessions and who took their places."""
+    sessions = play_training_history(seed=int(region.get("seed", 0)), today=timezone.localdate())
+    if sessions:
+        say(f"Recorded three years of training: {sessions} sessions.")
+    return sessions
+
+
 def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryReport:
     """A demo region in ``folder/region`` on this process as hub and node (as ``fame run``
     makes it), its records delivered to the Child Index and three years of CAF history played
@@ -101,6 +111,7 @@ def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryRep
     region_dir = folder / "region"
     call_command("synth", children=children, seed=seed, out=str(region_dir), stdout=StringIO())
     region = seed_accounts(region_dir)
+    play_hub_history(region, say=lambda line: None)
     agencies = {org["agency_id"]: org["name"] for org in region["organisations"]}
     register_node(
         name=settings.FAME_NODE_NAME,

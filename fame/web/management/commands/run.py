@@ -18,7 +18,13 @@ from fame.federation.keys import public_pem
 from fame.node.actions import host_agencies, trust_key
 from fame.node.outbox import OutboxWorker
 
-from ._region import login_lines, make_region, play_demo_history, seed_accounts
+from ._region import (
+    login_lines,
+    make_region,
+    play_demo_history,
+    play_hub_history,
+    seed_accounts,
+)
 
 
 class Command(BaseCommand):
@@ -50,6 +56,7 @@ class Command(BaseCommand):
             region_dir, children=options["children"], seed=options["seed"], say=self.stdout.write
         )
         region = seed_accounts(region_dir)
+        play_hub_history(region, say=self.stdout.write)
         self._embed_node(region, region_dir, port)
         for line in login_lines(region, f"http://127.0.0.1:{port}/", self.style):
             self.stdout.write(line)

@@ -38,7 +38,7 @@ from fame.federation.keys import process_key
 from fame.node.actions import trust_key
 from fame.web.server import default_processes
 
-from ._region import login_lines, play_demo_history, seed_accounts
+from ._region import login_lines, play_demo_history, play_hub_history, seed_accounts
 
 LOGINS_FILE = "demo-logins.txt"
 PORT_WAIT = 30.0
@@ -92,6 +92,7 @@ class Command(BaseCommand):
             self._prepare_node(options["agencies"], region_dir)
         if role in {"hub", "both"} and region_dir is not None:
             region = seed_accounts(region_dir, again=False)
+            play_hub_history(region, say=self.stdout.write)
             lines = login_lines(region, f"{settings.FAME_PUBLIC_URL}/", self.style)
             (settings.DATA_DIR / LOGINS_FILE).write_text("\n".join(lines), encoding="utf-8")
         if options["plan"]:
