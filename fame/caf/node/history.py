@@ -187,17 +187,21 @@ def play_history(
     today: date | None = None,
     years: int = 3,
     per_10k_a_year: float | None = None,
+    agencies: set[str] | None = None,
 ) -> HistoryReport:
     """Play the CAFs this node's agencies started in the region's last ``years`` years.
 
     Reproducible for a seed: the same region and seed make the same CAFs on the
-    same days. Records this node does not hold are left out. Call it once, on a
-    node with its agencies' records imported and no CAFs yet.
+    same days. Records this node does not hold are left out, and with
+    ``agencies`` those of other agencies. Call it once, on a node with its
+    agencies' records imported and no CAFs yet.
     """
     began = time.perf_counter()
     region = json.loads((region_dir / "region.json").read_text(encoding="utf-8"))
     truth = read_truth(region_dir)
     hosted = set(NodeAgency.objects.values_list("agency_id", flat=True))
+    if agencies is not None:
+        hosted &= agencies
     held = set(NodeRecord.objects.filter(agency_id__in=hosted).values_list("agency_id", "local_id"))
     options = {} if per_10k_a_year is None else {"per_10k_a_year": per_10k_a_year}
     stories = [
