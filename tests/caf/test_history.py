@@ -87,3 +87,15 @@ def test_the_hub_has_three_years_of_training_sessions_with_places_taken(demo_his
     recorded = AuditEvent.objects.filter(action="admin.training_session_recorded")
     assert recorded.count() == sessions.count()
     assert recorded.order_by("time").first().time.date() == sessions.first().held_on
+
+
+def test_a_node_with_cafs_does_not_play_its_history_again(demo_history, tmp_path):
+    from fame.web.management.commands._region import play_demo_history, play_hub_history
+
+    cafs = Assessment.objects.count()
+    sessions = TrainingSession.objects.count()
+    region_dir = tmp_path / "demo" / "region"
+    region = json.loads((region_dir / "region.json").read_text())
+    assert play_demo_history(region_dir, say=print) is None
+    assert play_hub_history(region, say=print) == 0
+    assert (Assessment.objects.count(), TrainingSession.objects.count()) == (cafs, sessions)
