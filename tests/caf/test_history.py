@@ -99,3 +99,22 @@ def test_a_node_with_cafs_does_not_play_its_history_again(demo_history, tmp_path
     assert play_demo_history(region_dir, say=print) is None
     assert play_hub_history(region, say=print) == 0
     assert (Assessment.objects.count(), TrainingSession.objects.count()) == (cafs, sessions)
+
+
+def test_the_hub_holds_the_plan_for_the_seed_as_it_was_played(demo_history, tmp_path):
+    region_dir = tmp_path / "demo" / "region"
+    region = json.loads((region_dir / "region.json").read_text())
+    stories = plan_history(region, read_truth(region_dir), seed=11, today=timezone.localdate())
+    kept = {(o.holder.agency_id, o.local_id): o for o in CafOverview.objects.select_related()}
+    assert set(kept) == {(s.agency_id, s.local_id) for s in stories}
+    for s in stories:
+        o = kept[(s.agency_id, s.local_id)]
+        assert (o.started_on, o.completed_on, o.closed_on) == (
+            s.started_on,
+            s.completed_on,
+            s.closed_on,
+        )
+        assert o.referred_to == s.stepped_up_to
+        assert [m["held_on"] for m in o.meetings] == [m.held_on.isoformat() for m in s.meetings]
+        assert [r["due"] for r in o.reviews] == [m.next_review_on.isoformat() for m in s.meetings]
+        assert len(o.escalations_raised) == sum(len(m.escalate) for m in s.meetings)
