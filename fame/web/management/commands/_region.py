@@ -61,7 +61,10 @@ def play_demo_history(region_dir: Path, *, say: Any) -> HistoryReport | None:
     """Once, on a node with its agencies' records imported: play the region's last three years
     of CAFs through the node's own actions (not again on resume: a node with CAFs keeps them).
     """
-    if Assessment.objects.exists():
+    if settings.PRODUCTION or Assessment.objects.exists():
+        return None
+    if not (region_dir / "truth.csv").exists():
+        say(f"No history played: {region_dir} has no truth.csv to say whose records are whose.")
         return None
     seed = int(read_region(region_dir / "region.json").get("seed", 0))
     report = play_history(region_dir=region_dir, seed=seed)
@@ -92,6 +95,8 @@ def hub_with_demo_region(folder: Path, *, children: int, seed: int) -> Path:
 
 def play_hub_history(region: dict[str, Any], *, say: Any) -> int:
     """Once, on the hub: three years of training sessions and who took their places."""
+    if settings.PRODUCTION:
+        return 0
     sessions = play_training_history(seed=int(region.get("seed", 0)), today=timezone.localdate())
     if sessions:
         say(f"Recorded three years of training: {sessions} sessions.")
