@@ -18,6 +18,7 @@ from fame.audit.models import AuditEvent
 from fame.caf.history_plan import AGENCY_MIX, MIX_TYPES, plan_history, read_truth
 from fame.caf.models import Assessment, CafOverview
 from fame.index.models import Person
+from fame.sharing.models import Consent
 
 TODAY = date(2026, 12, 5)
 
@@ -118,3 +119,15 @@ def test_the_hub_holds_the_plan_for_the_seed_as_it_was_played(demo_history, tmp_
         assert [m["held_on"] for m in o.meetings] == [m.held_on.isoformat() for m in s.meetings]
         assert [r["due"] for r in o.reviews] == [m.next_review_on.isoformat() for m in s.meetings]
         assert len(o.escalations_raised) == sum(len(m.escalate) for m in s.meetings)
+
+
+def test_families_consents_are_given_as_cafs_start_and_some_withdrawn(demo_history):
+    consents = Consent.objects.all()
+    assert consents.count() == CafOverview.objects.exclude(person=None).count() > 0
+    for consent in consents:
+        assert consent.in_force_from < timezone.localdate()
+    given = AuditEvent.objects.filter(action="sharing.consent_recorded")
+    assert given.count() == consents.count()
+    assert {e.time.date() for e in given} == {c.in_force_from for c in consents}
+    withdrawn = AuditEvent.objects.filter(action="sharing.consent_withdrawn")
+    assert withdrawn.count() == consents.exclude(withdrawn_on=None).count()

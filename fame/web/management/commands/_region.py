@@ -24,6 +24,7 @@ from fame.accounts.seeding import (
 from fame.caf.models.node import Assessment
 from fame.caf.node.history import HistoryReport, play_history
 from fame.readiness import seeding as readiness_seeding
+from fame.sharing.history import play_consent_history
 from fame.sharing.seeding import seed_demo_protocol
 
 
@@ -106,8 +107,10 @@ def play_hub_history(region: dict[str, Any], *, say: Any) -> int:
 def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryReport:
     """A demo region in ``folder/region`` on this process as hub and node (as ``fame run``
     makes it), its records delivered to the Child Index and three years of CAF history played
-    at the node and delivered to the hub. For tests and benchmarks; the federation client must
-    reach this process (a test's in-process transport, or the URLs of a served one)."""
+    at the node and delivered to the hub, and the consents its families gave and withdrew
+    recorded at the hub (where the index knows the children). For tests and benchmarks; the
+    federation client must reach this process (a test's in-process transport, or the URLs of
+    a served one)."""
     from fame.federation.actions import register_node
     from fame.federation.keys import public_pem
     from fame.node.actions import host_agencies, trust_key
@@ -134,6 +137,7 @@ def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryRep
         if delivered.error or delivered.rejected or not delivered.sent:
             raise CommandError(f"The hub did not take the region's history: {delivered}")
     assert report is not None
+    play_consent_history(seed=seed, today=timezone.localdate())
     return report
 
 
