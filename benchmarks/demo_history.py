@@ -9,10 +9,11 @@ node (as `fame run` is). The hub's training history is timed, then each of the
 demo's five nodes' CAFs (``fame.caf.node.history.play_history`` for that
 node's agencies, as each node process plays them at `fame demo`'s first
 start), then delivering their facts to the hub through the federation's
-in-process transport. In `fame demo` the nodes play at once, each in its own
-process, so what the history adds to `make run` is about the slowest node's
-figure on a machine with a core per node; beside it, the machine's reference
-loop (``_machine``).
+in-process transport, then the families' consents at the hub (not part of
+`fame demo`, whose hub cannot play them: ADR 0034). In `fame demo` the nodes
+play at once, each in its own process, so what the history adds to `make run`
+is about the slowest node's figure on a machine with a core per node; beside
+it, the machine's reference loop (``_machine``).
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ def main() -> None:
     while backlog():
         deliver_once(batch=500)
     delivery_s = time.perf_counter() - began
+    from fame.sharing.history import play_consent_history
+
+    began = time.perf_counter()
+    given, withdrawn = play_consent_history(seed=args.seed, today=timezone.localdate())
+    consents_s = time.perf_counter() - began
     played = sum(n["seconds"] for n in nodes.values())
     result = {
         "benchmark": "demo_history",
@@ -111,7 +117,10 @@ def main() -> None:
         "slowest_node_s": max(n["seconds"] for n in nodes.values()),
         "delivery_updates": updates,
         "delivery_s": round(delivery_s, 2),
-        "total_s": round(hub_s + played + delivery_s, 2),
+        "hub_consents_given": given,
+        "hub_consents_withdrawn": withdrawn,
+        "hub_consents_s": round(consents_s, 2),
+        "total_s": round(hub_s + played + delivery_s + consents_s, 2),
         "machine": _machine.finish(machine),
     }
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
