@@ -1,0 +1,218 @@
+"""Use of the index and of sharing: searches, records opened and why, detail requests and
+their outcomes, safeguarding overrides, consents, facilitated access, and the identity-match
+review queue.
+
+Counted from the audit log (what people did, under the action names the index, sharing
+and federation record), the hub's detail requests and its review items. Never a child:
+a row is a quarter, a purpose or an outcome.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
+
+from fame.audit.models import AuditEvent
+from fame.federation.models import DetailRequest, DetailRequestStatus, Purpose
+from fame.index.models import ReviewItem, ReviewStatus
+
+from .scope import Scope, quarter_label
+from .suppression import is_small
+from .tables import Column, Kind, Table
+
+SEARCH = "index.search"
+OPENED = "index.record_opened"
+REQUESTED = "federation.detail_requested"
+CONSENT = "sharing.consent_recorded"
+WITHDRAWN = "sharing.consent_withdrawn"
+ACTIONS = (SEARCH, OPENED, REQUESTED, CONSENT, WITHDRAWN)
+"""The audited actions these reports count (fame/index, fame/federation, fame/sharing)."""
+FACILITATED = (SEARCH, OPENED, REQUESTED)
+"""What an ISA officer does for a practitioner without an account (``on_behalf_of``)."""
+
+MEASURES = {
+    "Searches": Q(action=SEARCH),
+    "Records opened": Q(action=OPENED),
+    "Detail requests": Q(action=REQUESTED),
+    "Safeguarding overrides": Q(action=REQUESTED) & ~Q(override_reason=""),
+    "Consents given": Q(action=CONSENT, decision="permit"),
+    "Consents refused": Q(action=CONSENT, decision="deny"),
+    "Consents withdrawn": Q(action=WITHDRAWN),
+    "Facilitated access": Q(action__in=FACILITATED, details__has_key="on_behalf_of"),
+}
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def events(scope: Scope) -> QuerySet[AuditEvent]:
+    """The counted events in the period by the agencies in scope, successful ones only."""
+    found = AuditEvent.objects.filter(
+        action__in=ACTIONS,
+        time__gte=_moment(scope.since),
+        time__lt=_moment(scope.until + timedelta(days=1)),
+        outcome="success",
+    )
+    agencies = scope.agency_ids()
+    if agencies is not None:
+        found = found.filter(organisation__in=agencies)
+    return found
+
+
+def activity(scope: Scope) -> Table:
+    """Each quarter: searches, records opened, detail requests, overrides, consents and
+    facilitated access."""
+    tz = timezone.get_current_timezone()
+    rows_found = (
+        events(scope)
+        .annotate(
+            override_reason=KT("details__override_reason"),
+            decision=KT("details__decision"),
+        )
+        .values(year=ExtractYear("time", tzinfo=tz), q=ExtractQuarter("time", tzinfo=tz))
+        .annotate(**{name: Count("seq", filter=rule) for name, rule in MEASURES.items()})
+        .order_by()
+    )
+    found = {date(r["year"], 3 * (r["q"] - 1) + 1, 1): r for r in rows_found}
+    rows = []
+    for quarter in scope.quarters():
+        counts = found.get(quarter, {})
+        rows.append((quarter_label(quarter), *(counts.get(name, 0) for name in MEASURES)))
+    return Table(
+        "activity",
+        "Searches, records opened, detail requests, overrides, consents and facilitated access",
+        [Column("Quarter", Kind.LABEL), *(Column(name) for name in MEASURES)],
+        rows,
+        chart="bars",
+        charted=("Searches", "Records opened", "Detail requests"),
+    )
+
+
+def purposes(scope: Scope) -> Table:
+    """Records opened by the purpose the practitioner gave."""
+    names = dict(Purpose.choices)
+    counted = (
+        events(scope)
+        .filter(action=OPENED)
+        .values(purpose=KT("details__purpose"))
+        .annotate(n=Count("seq"))
+        .order_by()
+    )
+    by_purpose = {r["purpose"] or "": r["n"] for r in counted}
+    rows = [(names[key], by_purpose.pop(key, 0)) for key in names]
+    for key, n in sorted(by_purpose.items()):
+        rows.append((key or "Not stated", n))
+    return Table(
+        "purposes",
+        "Records opened, by the purpose stated",
+        [Column("Purpose stated", Kind.LABEL), Column("Records opened")],
+        rows,
+        chart="bars",
+    )
+
+
+def detail_outcomes(scope: Scope) -> Table:
+    """Detail requests made in the period, by purpose and by outcome, with overrides."""
+    found = DetailRequest.objects.filter(
+        created_at__gte=_moment(scope.since),
+        created_at__lt=_moment(scope.until + timedelta(days=1)),
+    )
+    if scope.narrowed:
+        found = found.filter(requested_by__organisation__in=scope.agencies())
+    statuses = list(DetailRequestStatus.choices)
+    counted = (
+        found.values("purpose")
+        .annotate(
+            **{key: Count("id", filter=Q(status=key)) for key, _ in statuses},
+            overrides=Count("id", filter=~Q(override_reason="")),
+        )
+        .order_by()
+    )
+    by_purpose = {r["purpose"]: r for r in counted}
+    rows = []
+    for key, name in Purpose.choices:
+        r = by_purpose.get(key, {})
+        rows.append((name, *(r.get(s, 0) for s, _ in statuses), r.get("overrides", 0)))
+    return Table(
+        "detail-requests",
+        "Detail requests made in the period, by purpose and outcome",
+        [
+            Column("Purpose", Kind.LABEL),
+            *(Column(name) for _, name in statuses),
+            Column("Of which safeguarding overrides"),
+        ],
+        rows,
+        chart="stacked",
+        charted=tuple(name for _, name in statuses),
+    )
+
+
+def _hours(waits: list[timedelta]) -> float | None:
+    if not waits or is_small(len(waits)):
+        return None
+    return statistics.median(w.total_seconds() for w in waits) / 3600
+
+
+def review_queue(scope: Scope, *, now: datetime | None = None) -> Table:
+    """Possible matches raised in each quarter: linked, kept apart, still waiting, and the
+    median hours an item waited for a decision (and has waited, for those still open).
+
+    The queue is the region's: an area or agency type does not narrow it (a possible
+    match may join two agencies' records)."""
+    now = now or timezone.now()
+    items = ReviewItem.objects.filter(
+        created_at__gte=_moment(scope.since),
+        created_at__lt=_moment(scope.until + timedelta(days=1)),
+    ).values_list("created_at", "status", "decided_at")
+    counted: dict[date, Counter[str]] = defaultdict(Counter)
+    waits: dict[date, list[timedelta]] = defaultdict(list)
+    waiting: dict[date, list[timedelta]] = defaultdict(list)
+    for created_at, status, decided_at in items:
+        day = timezone.localtime(created_at).date()
+        quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        counted[quarter][status] += 1
+        if status == ReviewStatus.OPEN:
+            waiting[quarter].append(now - created_at)
+        elif decided_at is not None:
+            waits[quarter].append(decided_at - created_at)
+    rows = [
+        (
+            quarter_label(q),
+            sum(counted[q].values()),
+            counted[q][ReviewStatus.LINKED],
+            counted[q][ReviewStatus.REJECTED],
+            counted[q][ReviewStatus.OPEN],
+            _hours(waits[q]),
+            _hours(waiting[q]),
+        )
+        for q in scope.quarters()
+    ]
+    return Table(
+        "review-queue",
+        "The identity-match review queue: possible matches raised, decided and waiting",
+        [
+            Column("Quarter raised", Kind.LABEL),
+            Column("Raised"),
+            Column("Linked"),
+            Column("Kept apart"),
+            Column("Still waiting"),
+            Column("Median hours to a decision", Kind.FIGURE),
+            Column("Median hours waiting so far", Kind.FIGURE),
+        ],
+        rows,
+        chart="stacked",
+        charted=("Linked", "Kept apart", "Still waiting"),
+        note="The queue is the region's: the area and agency type filters do not narrow it. "
+        "A median resting on fewer than 5 items is not shown.",
+    )
+
+
+def usage_tables(scope: Scope) -> list[Table]:
+    return [activity(scope), purposes(scope), detail_outcomes(scope), review_queue(scope)]
