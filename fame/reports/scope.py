@@ -9,8 +9,8 @@ co-ordinator and a partnership officer see the region, or choose an area.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone

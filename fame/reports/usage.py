@@ -77,14 +77,18 @@ def activity(scope: Scope) -> Table:
             decision=KT("details__decision"),
         )
         .values(year=ExtractYear("time", tzinfo=tz), q=ExtractQuarter("time", tzinfo=tz))
-        .annotate(**{name: Count("seq", filter=rule) for name, rule in MEASURES.items()})
+        .annotate(
+            **{f"m{i}": Count("seq", filter=rule) for i, rule in enumerate(MEASURES.values())}
+        )
         .order_by()
     )
     found = {date(r["year"], 3 * (r["q"] - 1) + 1, 1): r for r in rows_found}
     rows = []
     for quarter in scope.quarters():
         counts = found.get(quarter, {})
-        rows.append((quarter_label(quarter), *(counts.get(name, 0) for name in MEASURES)))
+        rows.append(
+            (quarter_label(quarter), *(counts.get(f"m{i}", 0) for i in range(len(MEASURES))))
+        )
     return Table(
         "activity",
         "Searches, records opened, detail requests, overrides, consents and facilitated access",

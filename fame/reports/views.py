@@ -45,11 +45,13 @@ def _scope(request: HttpRequest) -> tuple[FilterForm, Scope]:
     form = FilterForm(request.GET or None, areas=areas(), fixed_area=fixed)
     since, until = default_period()
     area, agency_type = fixed, ""
-    if form.is_valid():
-        since = form.cleaned_data.get("since") or since
-        until = form.cleaned_data.get("until") or until
-        area = fixed or form.cleaned_data.get("area") or ""
-        agency_type = form.cleaned_data.get("agency_type") or ""
+    if form.is_bound:
+        form.is_valid()  # what was chosen well is used, the rest left at its default
+        data = form.cleaned_data
+        since = data.get("since") or since
+        until = data.get("until") or until
+        area = fixed or data.get("area") or ""
+        agency_type = data.get("agency_type") or ""
         if since > until:
             since, until = default_period(until)[0], until
     return form, Scope(since, until, area, agency_type)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,21 +15,60 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ComparatorFigures',
+            name="ComparatorFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(max_length=100, verbose_name='area')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='year the figures are for')),
-                ('children', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='children and young people in the area')),
-                ('caf_staff', models.DecimalField(decimal_places=1, max_digits=7, verbose_name='CAF staff (full-time equivalent)')),
-                ('cafs_started', models.PositiveIntegerField(blank=True, null=True, verbose_name='CAFs started in the year')),
-                ('source', models.CharField(max_length=300, verbose_name='where the figures come from')),
-                ('entered_at', models.DateTimeField(auto_now_add=True)),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.CharField(max_length=100, verbose_name="area")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)],
+                        verbose_name="year the figures are for",
+                    ),
+                ),
+                (
+                    "children",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="children and young people in the area",
+                    ),
+                ),
+                (
+                    "caf_staff",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=7,
+                        verbose_name="CAF staff (full-time equivalent)",
+                    ),
+                ),
+                (
+                    "cafs_started",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="CAFs started in the year"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(max_length=300, verbose_name="where the figures come from"),
+                ),
+                ("entered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'comparator figures',
-                'ordering': ['area', '-entered_at', '-id'],
+                "verbose_name_plural": "comparator figures",
+                "ordering": ["area", "-entered_at", "-id"],
             },
         ),
     ]
