@@ -38,6 +38,7 @@ def test_activity_counts_what_the_audit_log_holds(school_teacher, isa_officer) -
     record_event("sharing.consent_recorded", actor=school_teacher, details={"decision": "permit"})
     record_event("sharing.consent_recorded", actor=school_teacher, details={"decision": "deny"})
     record_event("sharing.consent_withdrawn", actor=school_teacher, details={})
+    record_event("access.facilitated_started", actor=isa_officer, details={})
 
     table = activity(_today())
 
