@@ -211,3 +211,12 @@ def test_a_coordinator_may_read_comparators_but_not_enter_them(coordinator) -> N
     refused = client.post(reverse("reports:comparators"), {"area": "Kent"})
     assert refused.status_code == 403
     assert not ComparatorFigures.objects.exists()
+
+
+def test_the_demo_seeds_seed_004s_comparators_once(partnership_officer) -> None:
+    from fame.reports.seeding import seed_comparators
+
+    assert seed_comparators(logins={"partnership_officer": "pat"}) == 2
+    assert seed_comparators(logins={"partnership_officer": "pat"}) == 0
+    kent = ComparatorFigures.objects.get(area="Kent")
+    assert (kent.children, kent.caf_staff) == (327_000, 12)

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_witnessed_tree_heads'),
+        ("audit", "0002_witnessed_tree_heads"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['action', 'time'], name='audit_event_action_time'),
+            model_name="auditevent",
+            index=models.Index(fields=["action", "time"], name="audit_event_action_time"),
         ),
     ]

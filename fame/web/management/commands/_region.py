@@ -19,6 +19,7 @@ from fame.accounts.seeding import (
     read_region,
 )
 from fame.readiness import seeding as readiness_seeding
+from fame.reports.seeding import seed_comparators
 from fame.sharing.seeding import seed_demo_protocol
 
 
@@ -47,6 +48,7 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
         readiness_seeding.seed_demo_round(
             logins=region.get("demo_logins", {}), seed=int(region.get("seed", 0))
         )
+        seed_comparators(logins=region.get("demo_logins", {}))  # once, as seed 004 gives them
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
     return region
