@@ -87,7 +87,7 @@ def activity(scope: Scope) -> Table:
         part = replace(scope, since=max(quarter, scope.since), until=min(last, scope.until))
         found = events(part)
         counts: dict[str, int] = dict(
-            found.values("action").annotate(n=Count("seq")).order_by().values_list("action", "n")
+            found.values("action").annotate(n=Count("*")).order_by().values_list("action", "n")
         )
         counts.update(_from_details(found))
         rows.append((quarter_label(quarter), *(counts.get(key, 0) for key in COUNTED.values())))
