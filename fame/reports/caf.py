@@ -15,14 +15,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from fame.accounts.models import Organisation, OrganisationType, User
 from fame.caf.models.hub import CafOverview
 from fame.caf.vocabulary import Attendance
 
-from .scope import Scope, next_quarter, quarter_label, quarter_name
+from .scope import Scope, next_quarter, quarter_case, quarter_label, quarter_name
 from .suppression import is_small
 from .tables import Cell, Column, Kind, Table
 
@@ -49,16 +48,17 @@ def _by_quarter(scope: Scope, day_field: str) -> dict[tuple[date, str], int]:
     """CAFs whose ``day_field`` falls in the period, by quarter and initiating agency type."""
     types = agency_types()
     counted: dict[tuple[date, str], int] = defaultdict(int)
+    quarters = scope.quarters()
     rows = (
         _initiated_in(scope)
         .filter(**{f"{day_field}__range": (scope.since, scope.until)})
-        .values("initiating_organisation", year=ExtractYear(day_field), q=ExtractQuarter(day_field))
+        .values("initiating_organisation", at=quarter_case(day_field, quarters))
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in rows:
-        quarter = date(row["year"], 3 * (row["q"] - 1) + 1, 1)
-        counted[(quarter, types.get(row["initiating_organisation"], NOT_KNOWN))] += row["n"]
+        kind = types.get(row["initiating_organisation"], NOT_KNOWN)
+        counted[(quarters[row["at"]], kind)] += row["n"]
     return counted
 
 
