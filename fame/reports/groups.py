@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .caf import caf_tables
+from .caf import CAF_TABLES
 from .comparison import comparison
 from .scope import Scope
 from .tables import Table
-from .usage import usage_tables
-from .workforce import workforce_tables
+from .usage import USAGE_TABLES
+from .workforce import WORKFORCE_TABLES
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,20 @@ class Group:
     slug: str
     title: str
     summary: str
-    tables: Callable[[Scope], list[Table]]
+    makers: dict[str, Callable[[Scope], list[Table]]]
+    """Each table's key and what makes it (a maker may make more than one table)."""
+
+    def tables(self, scope: Scope) -> list[Table]:
+        """Every table of the group, in order, each maker run once."""
+        made: list[Table] = []
+        for maker in dict.fromkeys(self.makers.values()):
+            made.extend(maker(scope))
+        return made
+
+    def table(self, scope: Scope, key: str) -> Table | None:
+        """One table (for its chart), making only what it needs."""
+        maker = self.makers.get(key)
+        return None if maker is None else next(t for t in maker(scope) if t.key == key)
 
 
 GROUPS = {
@@ -30,7 +43,7 @@ GROUPS = {
             "CAFs started and completed each quarter by initiating agency type; open, closed "
             "and stepped up; reviews; time to the first meeting and to completion; meeting "
             "attendance and escalations; Lead Professionals; the co-ordinator's queue.",
-            caf_tables,
+            CAF_TABLES,
         ),
         Group(
             "usage",
@@ -38,20 +51,20 @@ GROUPS = {
             "Searches, records opened and their purposes, detail requests by outcome, "
             "safeguarding overrides, consents, facilitated access and the identity-match "
             "review queue.",
-            usage_tables,
+            USAGE_TABLES,
         ),
         Group(
             "workforce",
             "Workforce readiness",
             "Organisations accredited, practitioners vetted and trained (and due to expire), "
             "training sessions and their take-up, by agency type.",
-            workforce_tables,
+            WORKFORCE_TABLES,
         ),
         Group(
             "comparison",
             "Comparison with other areas",
             "CAFs and CAF staff per 10,000 children beside the comparator areas' figures.",
-            lambda scope: [comparison(scope)],
+            {"comparison": lambda scope: [comparison(scope)]},
         ),
     )
 }

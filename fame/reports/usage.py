@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
@@ -229,5 +230,9 @@ def review_queue(scope: Scope, *, now: datetime | None = None) -> Table:
     )
 
 
-def usage_tables(scope: Scope) -> list[Table]:
-    return [activity(scope), purposes(scope), detail_outcomes(scope), review_queue(scope)]
+USAGE_TABLES: dict[str, Callable[[Scope], list[Table]]] = {
+    "activity": lambda scope: [activity(scope)],
+    "purposes": lambda scope: [purposes(scope)],
+    "detail-requests": lambda scope: [detail_outcomes(scope)],
+    "review-queue": lambda scope: [review_queue(scope)],
+}

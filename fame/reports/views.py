@@ -145,8 +145,8 @@ def _download(
 def chart(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     group = _group(slug)
     _, scope = _scope(request)
-    table = next((t for t in group.tables(scope) if t.key == key and t.chart), None)
-    if table is None:
+    table = group.table(scope, key)
+    if table is None or not table.chart:
         raise Http404("There is no such chart.")
     svg = table_chart(table, suppress=not coordinators_team(_user(request)))
     response = HttpResponse(svg, content_type="image/svg+xml")

@@ -9,6 +9,7 @@ period's last day; "due to expire" is within the ``SOON`` days after it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -189,5 +190,9 @@ def take_up(scope: Scope) -> Table:
     )
 
 
-def workforce_tables(scope: Scope) -> list[Table]:
-    return [organisations(scope), practitioners(scope), sessions(scope), take_up(scope)]
+WORKFORCE_TABLES: dict[str, Callable[[Scope], list[Table]]] = {
+    "organisations": lambda scope: [organisations(scope)],
+    "practitioners": lambda scope: [practitioners(scope)],
+    "sessions": lambda scope: [sessions(scope)],
+    "take-up": lambda scope: [take_up(scope)],
+}
