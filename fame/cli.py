@@ -3,6 +3,7 @@
 fame run                      the platform on http://127.0.0.1:8000
 fame synth --children N ...   write a synthetic region
 fame audit verify             check the audit log has not been altered
+fame reports caf-quarterly    CAFs started and completed by quarter (CSV or JSON)
 fame help                     every verb
 
 Before a verb that uses the database runs, the database is made ready for it

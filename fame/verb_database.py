@@ -84,6 +84,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("readiness", "results"): (Need.READS, "there are no readiness rounds yet; " + SET_UP),
     ("readiness", "banks"): (Need.READS, "no bank versions are kept yet; " + SET_UP),
     ("readiness", "bank"): (Need.MAKES, ""),
+    ("reports", "caf-quarterly"): (Need.READS, "there are no CAF facts to count yet; " + SET_UP),
 }
 # Verbs that need no database at all: never listed in VERBS, so never held up by one.
 PURE: frozenset[str] = frozenset({"benefits"})

@@ -10,6 +10,7 @@ from fame.appendonly import AppendOnlyError, AppendOnlyModel
 from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead
 from fame.benefits.models import ModelVersion
 from fame.caf.models import Assessment, AssessmentVersion, ReferralCopy, SectionDraft
+from fame.reports.models import ComparatorFigures
 from fame.sharing.models import Disclosure, ProtocolVersion
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,7 @@ KEPT = {
     ProtocolVersion,
     Disclosure,
     ModelVersion,
+    ComparatorFigures,
 }
 WORDS = {
     AuditEvent: (
@@ -42,6 +44,10 @@ WORDS = {
     ModelVersion: (
         "A benefits model's version is never changed; save a new version.",
         "A benefits model's version is never removed.",
+    ),
+    ComparatorFigures: (
+        "Comparator figures are never changed; enter the area again.",
+        "Comparator figures are never removed.",
     ),
 }
 

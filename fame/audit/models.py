@@ -62,6 +62,12 @@ class AuditEvent(LogRow):
             models.Index(fields=["organisation", "seq"], name="audit_event_organisation"),
             models.Index(fields=["target"], name="audit_event_target"),
             models.Index(fields=["time"], name="audit_event_time"),
+            # Management information counts each action over a period, for any agencies,
+            # from the index alone (fame/reports).
+            models.Index(
+                fields=["action", "outcome", "time", "organisation"],
+                name="audit_event_action_time",
+            ),
         ]
 
     def __str__(self) -> str:

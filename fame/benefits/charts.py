@@ -9,17 +9,13 @@ table of the same figures; the business case embeds the same SVG.
 
 from __future__ import annotations
 
-import functools
-import io
-import threading
-from collections.abc import Callable, Sequence
-from typing import Any, ParamSpec
-from xml.sax.saxutils import escape
+from collections.abc import Sequence
+from typing import Any
 
-import matplotlib
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from fame.web.charts import drawing, svg_document
 
 from .calculate import Result
 from .money import pounds
@@ -30,33 +26,13 @@ CASHABLE_COLOUR = "#00703c"
 NON_CASHABLE_COLOUR = "#85994b"
 LINE_COLOUR = "#1d70b8"
 _RC: dict[Any, Any] = {"svg.hashsalt": "fame-benefits", "svg.fonttype": "none", "font.size": 9}
-P = ParamSpec("P")
-_DRAWING = threading.Lock()
-
-
-def _drawing(draw: Callable[P, str]) -> Callable[P, str]:
-    @functools.wraps(draw)
-    def drawn(*args: P.args, **kwargs: P.kwargs) -> str:
-        with _DRAWING, matplotlib.rc_context(_RC):
-            return draw(*args, **kwargs)
-
-    return drawn
+_drawing = drawing(_RC)
+_svg = svg_document
 
 
 def _axis_pounds(value: float, _position: object) -> str:
     sign = "-" if value < 0 else ""
     return f"{sign}£{abs(value):,.0f}"
-
-
-def _svg(figure: Figure, title: str, desc: str) -> str:
-    out = io.StringIO()
-    FigureCanvasSVG(figure).print_svg(out, metadata={"Date": None})
-    text = out.getvalue()
-    start = text.index("<svg")
-    end = text.index(">", start) + 1
-    opening = text[start:end].replace("<svg ", '<svg role="img" ', 1)
-    labelled = f"{opening}\n <title>{escape(title)}</title>\n <desc>{escape(desc)}</desc>"
-    return text[:start] + labelled + text[end:]
 
 
 @_drawing

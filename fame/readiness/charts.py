@@ -9,20 +9,16 @@ with alternative text, beside a table of the same numbers) and into the PDF repo
 
 from __future__ import annotations
 
-import functools
-import io
 import math
-import threading
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ParamSpec
-from xml.sax.saxutils import escape
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-import matplotlib
 import numpy
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
+
+from fame.web.charts import drawing, svg_document
 
 from .framework import SCORES
 
@@ -31,20 +27,8 @@ BAND_COLOURS = ("#f6c6c6", "#fbd9a8", "#fff2a8", "#cfe8c3", "#9fd39a")
 NO_SCORE_COLOUR = "#f3f2f1"
 LINE_COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#5694ca", "#912b88")
 _RC: dict[Any, Any] = {"svg.hashsalt": "fame-readiness", "svg.fonttype": "none", "font.size": 9}
-P = ParamSpec("P")
-_DRAWING = threading.Lock()
-"""matplotlib's settings are global: one chart is drawn at a time, under ``_RC``."""
-
-
-def _drawing(draw: Callable[P, str]) -> Callable[P, str]:
-    """``draw`` run alone, with FAME's chart settings (fonts, stable ids in the SVG)."""
-
-    @functools.wraps(draw)
-    def drawn(*args: P.args, **kwargs: P.kwargs) -> str:
-        with _DRAWING, matplotlib.rc_context(_RC):
-            return draw(*args, **kwargs)
-
-    return drawn
+_drawing = drawing(_RC)
+_svg = svg_document
 
 
 def band(score: float | None) -> int | None:
@@ -52,18 +36,6 @@ def band(score: float | None) -> int | None:
     if score is None:
         return None
     return min(max(math.floor(score + 0.5), SCORES[0]), SCORES[-1])
-
-
-def _svg(figure: Figure, title: str, desc: str) -> str:
-    """``figure`` as one SVG document titled ``title`` and described by ``desc``."""
-    out = io.StringIO()
-    FigureCanvasSVG(figure).print_svg(out, metadata={"Date": None})
-    text = out.getvalue()
-    start = text.index("<svg")
-    end = text.index(">", start) + 1
-    opening = text[start:end].replace("<svg ", '<svg role="img" ', 1)
-    labelled = f"{opening}\n <title>{escape(title)}</title>\n <desc>{escape(desc)}</desc>"
-    return text[:start] + labelled + text[end:]
 
 
 def _shown(score: float | None) -> str:

@@ -1,6 +1,14 @@
 """Management information's pages."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("reports/", views.home, name="home"),
+    path("reports/budgets/", views.budgets, name="budgets"),
+    path("reports/comparators/", views.comparators, name="comparators"),
+    path("reports/<slug:slug>/", views.report, name="report"),
+    path("reports/<slug:slug>/chart/<slug:key>.svg", views.chart, name="chart"),
+]

@@ -25,6 +25,7 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "can_audit": signed_in and can(user, "view_audit"),  # type: ignore[arg-type]
         "can_view_nodes": signed_in and can(user, "view_nodes"),  # type: ignore[arg-type]
         "can_model_benefits": signed_in and can(user, "model_benefits"),  # type: ignore[arg-type]
+        "can_view_reports": signed_in and can(user, "view_reports"),  # type: ignore[arg-type]
         "works_with_children": signed_in and may_search(request),
         "acting_for": facilitated_for(request) if signed_in else {},
     }

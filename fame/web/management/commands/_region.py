@@ -24,6 +24,7 @@ from fame.accounts.seeding import (
 from fame.caf.models.node import Assessment
 from fame.caf.node.history import HistoryReport, play_history
 from fame.readiness import seeding as readiness_seeding
+from fame.reports.seeding import seed_comparators
 from fame.sharing.history import play_consent_history
 from fame.sharing.seeding import seed_demo_protocol
 
@@ -53,6 +54,7 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
         readiness_seeding.seed_demo_round(
             logins=region.get("demo_logins", {}), seed=int(region.get("seed", 0))
         )
+        seed_comparators(logins=region.get("demo_logins", {}))  # once, as seed 004 gives them
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
     return region

@@ -1,0 +1,79 @@
+"""A manager reads the CAF quarterly report: the chart beside its table, small numbers
+suppressed, a filter, and the table downloaded as CSV; axe on every page.
+
+Until the seeded demo history is merged, the test makes its own CAF facts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from ..conftest import UserFactory
+from ..reports.conftest import caf
+from .test_child_index import signed_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def board_manager(local_authority):
+    return UserFactory(
+        username="morag",
+        first_name="Morag",
+        last_name="Reid",
+        organisation=local_authority,
+        job_title="Head of early help",
+        roles=["manager"],
+    )
+
+
+@pytest.fixture
+def caf_history(school, health_trust):
+    """Seven CAFs started by the school this quarter, two by health: one count to show,
+    one to suppress."""
+    today = timezone.localdate()
+    start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    for i in range(7):
+        caf(school, start, completed_on=start + timedelta(days=min(i, (today - start).days)))
+    for _ in range(2):
+        caf(health_trust, start)
+
+
+def test_a_manager_reads_the_caf_quarterly_report_and_downloads_it(
+    page, board_manager, caf_history
+):
+    signed_in(page, board_manager)
+    page.get_by_role("link", name="Reports").first.click()
+    page.check()
+    expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="CAFs", exact=True).click()
+    page.check()
+    started = page.get_by_role("table", name="CAFs started, by quarter and initiating agency type")
+    expect(started).to_be_visible()
+    chart = page.get_by_role("img", name="Chart: CAFs started, by quarter")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    last_row = started.get_by_role("row").last
+    expect(last_row.get_by_role("cell", name="7", exact=True).first).to_be_visible()
+    expect(last_row.get_by_role("cell", name="fewer than 5")).to_be_visible()
+    page.save_screenshot("reports-caf-quarterly")
+
+    page.get_by_label("Agency type", exact=True).select_option(label="School")
+    page.get_by_role("button", name="Show the report").click()
+    page.check()
+    expect(page.get_by_text("school agencies only")).to_be_visible()
+
+    with page.page.expect_download() as waiting:
+        page.page.get_by_role("link", name=re.compile("CSV.*CAFs started")).click()
+    rows = list(csv.reader(io.StringIO(Path(waiting.value.path()).read_text(encoding="utf-8"))))
+    assert rows[0] == ["Quarter", "School", "Total"]
+    assert rows[-1][1:] == ["7", "7"]
