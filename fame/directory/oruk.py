@@ -140,12 +140,32 @@ def service_full(service: Service) -> dict[str, Any]:
     return {key: value for key, value in out.items() if value != []}
 
 
+def _one_to_one(obj: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in obj.items() if not isinstance(value, list | dict)}
+
+
 def service_at_location(sal: ServiceAtLocation) -> dict[str, Any]:
     """A service at a location with both sides' one-to-one fields (``service_at_location_list``)."""
     return {
-        **fields_of(sal, SERVICE_AT_LOCATION_FIELDS),
-        "location": location(sal.location),
+        **_one_to_one(fields_of(sal, SERVICE_AT_LOCATION_FIELDS)),
+        "service_id": sal.service_id,
+        "location_id": sal.location_id,
+        "location": _one_to_one(location(sal.location)),
         "service": service_brief(sal.service),
+    }
+
+
+def service_at_location_full(sal: ServiceAtLocation) -> dict[str, Any]:
+    """A service at a location with all of both (the compiled ``service_at_location``)."""
+    service = full_services(Service.objects.filter(id=sal.service_id)).get()
+    nested = service_full(service)
+    nested.pop("service_at_locations", None)
+    return {
+        **fields_of(sal, SERVICE_AT_LOCATION_FIELDS),
+        "service_id": sal.service_id,
+        "location_id": sal.location_id,
+        "location": location(sal.location),
+        "service": nested,
     }
 
 

@@ -42,21 +42,30 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+def _retrieve(uri: str) -> dict[str, Any]:
+    # The uncompiled schemas refer to each other by file name: resolve them from our copy.
+    return schema(uri.rsplit("/", 1)[-1])
+
+
+def validator(of: dict[str, Any]) -> Any:
+    """A validator for a schema that may refer to the standard's files by name."""
+    return jsonschema_rs.validator_for(of, retriever=_retrieve, base_uri=f"file://{SCHEMAS}/")
+
+
 @cache
 def _validator(name: str) -> Any:
-    # The uncompiled schemas refer to each other by file name: resolve them from our copy.
-    def retrieve(uri: str) -> dict[str, Any]:
-        return schema(uri.rsplit("/", 1)[-1])
+    return validator(schema(name))
 
-    return jsonschema_rs.validator_for(
-        schema(name), retriever=retrieve, base_uri=f"file://{SCHEMAS}/"
-    )
+
+def problems_with(checker: Any, instance: Any) -> list[Problem]:
+    """Every way ``instance`` fails ``checker`` (from ``validator``), each with its path."""
+    found = [
+        Problem(".".join(str(part) for part in error.instance_path), error.message)
+        for error in checker.iter_errors(instance)
+    ]
+    return sorted(found, key=lambda problem: (problem.where, problem.what))
 
 
 def problems(name: str, instance: Any) -> list[Problem]:
-    """Every way ``instance`` departs from schema ``name``, each with its path."""
-    found = [
-        Problem(".".join(str(part) for part in error.instance_path), error.message)
-        for error in _validator(name).iter_errors(instance)
-    ]
-    return sorted(found, key=lambda problem: (problem.where, problem.what))
+    """Every way ``instance`` departs from the standard's schema ``name``."""
+    return problems_with(_validator(name), instance)
