@@ -133,7 +133,9 @@ class Service(_OrukObject):
     last_modified = models.DateTimeField(null=True, blank=True)
     #: When an editor last confirmed the entry is right (shown on the service's page).
     last_checked_on = models.DateField(null=True, blank=True)
-    terms = models.ManyToManyField(TaxonomyTerm, through="ServiceTerm", related_name="services")
+    terms: models.ManyToManyField[TaxonomyTerm, ServiceTerm] = models.ManyToManyField(
+        TaxonomyTerm, through="ServiceTerm", related_name="services"
+    )
 
     class Meta:
         ordering = ["name"]
