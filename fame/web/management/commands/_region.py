@@ -23,6 +23,7 @@ from fame.accounts.seeding import (
 )
 from fame.caf.models.node import Assessment
 from fame.caf.node.history import HistoryReport, play_history
+from fame.directory.seeding import seed_demo_directory
 from fame.readiness import seeding as readiness_seeding
 from fame.reports.seeding import seed_comparators
 from fame.sharing.history import play_consent_history
@@ -55,6 +56,7 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
             logins=region.get("demo_logins", {}), seed=int(region.get("seed", 0))
         )
         seed_comparators(logins=region.get("demo_logins", {}))  # once, as seed 004 gives them
+        seed_demo_directory(region_dir)  # once; the editors' changes since are theirs
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
     return region
@@ -159,6 +161,12 @@ def login_lines(region: dict[str, Any], url: str, style: Style) -> list[str]:
         row = f"{login.persona:<20} {login.username:<32} {login.totp_secret:<34}"
         lines.append(f"{row} {login.organisation}")
     lines.append("")
+    if "directory_editor" in region.get("demo_logins", {}):
+        lines += [
+            "Service directory: anyone searches it at /directory/; directory_editor keeps it "
+            "current (/directory/review/).",
+            "",
+        ]
     readiness = readiness_seeding.login_lines(region.get("demo_logins", {}))
     if readiness:
         lines += [*readiness, ""]
