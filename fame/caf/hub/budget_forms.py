@@ -42,7 +42,7 @@ class MoneyField(forms.DecimalField):
             value = value.strip().replace(",", "").removeprefix("£").strip()
         return super().to_python(value)
 
-    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+    def clean(self, value: Any) -> int | None:
         pounds = super().clean(value)
         return None if pounds is None else int(pounds * 100)
 

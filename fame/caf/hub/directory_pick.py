@@ -67,12 +67,7 @@ def search_services(words: str) -> list[PickedService]:
 def find_service(service_id: str) -> PickedService | None:
     """The service the directory lists under ``service_id`` (None if it lists none, or it is
     no longer offered)."""
-    service = (
-        _offered()
-        .select_related("organization")
-        .filter(pk=service_id[:64])
-        .first()
-    )
+    service = _offered().select_related("organization").filter(pk=service_id[:64]).first()
     return _picked(service) if service is not None else None
 
 

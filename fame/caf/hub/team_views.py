@@ -25,6 +25,7 @@ from fame.accounts.decorators import (
     used_second_factor,
 )
 from fame.accounts.models import Organisation, OrganisationType, User
+from fame.accounts.permissions import can
 from fame.audit import record_event
 from fame.web.pages import posted, render_page
 
@@ -324,6 +325,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "lines": lines,
             "escalated": [line for line in lines if line.open_escalations],
+            "may_allocate": can(request.user, "allocate_budgets"),  # type: ignore[arg-type]
             "problem": problem,
             "has_errors": bool(problem),
             "nav_active": "caf_queue",

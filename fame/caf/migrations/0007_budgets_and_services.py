@@ -7,75 +7,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('caf', '0006_overview_facts_for_reports'),
+        ("caf", "0006_overview_facts_for_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='teamaction',
-            name='service_id',
+            model_name="teamaction",
+            name="service_id",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='teamaction',
-            name='service_name',
+            model_name="teamaction",
+            name="service_name",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.CreateModel(
-            name='BudgetAllocation',
+            name="BudgetAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_pence', models.PositiveBigIntegerField()),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('overview', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_allocations', to='caf.cafoverview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_pence", models.PositiveBigIntegerField()),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "overview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_allocations",
+                        to="caf.cafoverview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['overview', 'at', 'id'],
+                "ordering": ["overview", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetCommitment',
+            name="BudgetCommitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service_id', models.CharField(help_text="The directory service's id", max_length=200)),
-                ('service_name', models.CharField(help_text='Its name when commissioned', max_length=300)),
-                ('organisation_name', models.CharField(blank=True, max_length=300)),
-                ('amount_pence', models.PositiveBigIntegerField()),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('overview', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_commitments', to='caf.cafoverview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service_id",
+                    models.CharField(help_text="The directory service's id", max_length=200),
+                ),
+                (
+                    "service_name",
+                    models.CharField(help_text="Its name when commissioned", max_length=300),
+                ),
+                ("organisation_name", models.CharField(blank=True, max_length=300)),
+                ("amount_pence", models.PositiveBigIntegerField()),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "overview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_commitments",
+                        to="caf.cafoverview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['overview', 'at', 'id'],
+                "ordering": ["overview", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetSpend',
+            name="BudgetSpend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_pence', models.PositiveBigIntegerField()),
-                ('spent_on', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='spends', to='caf.budgetcommitment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_pence", models.PositiveBigIntegerField()),
+                ("spent_on", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spends",
+                        to="caf.budgetcommitment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['commitment', 'spent_on', 'id'],
+                "ordering": ["commitment", "spent_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='budgetcommitment',
-            index=models.Index(fields=['at'], name='caf_budget_commitment_at'),
+            model_name="budgetcommitment",
+            index=models.Index(fields=["at"], name="caf_budget_commitment_at"),
         ),
         migrations.AddIndex(
-            model_name='budgetspend',
-            index=models.Index(fields=['spent_on'], name='caf_budget_spend_on'),
+            model_name="budgetspend",
+            index=models.Index(fields=["spent_on"], name="caf_budget_spend_on"),
         ),
     ]
