@@ -9,7 +9,15 @@ import fame.audit
 from fame.appendonly import AppendOnlyError, AppendOnlyModel
 from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead
 from fame.benefits.models import ModelVersion
-from fame.caf.models import Assessment, AssessmentVersion, ReferralCopy, SectionDraft
+from fame.caf.models import (
+    Assessment,
+    AssessmentVersion,
+    BudgetAllocation,
+    BudgetCommitment,
+    BudgetSpend,
+    ReferralCopy,
+    SectionDraft,
+)
 from fame.sharing.models import Disclosure, ProtocolVersion
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +32,9 @@ KEPT = {
     ProtocolVersion,
     Disclosure,
     ModelVersion,
+    BudgetAllocation,
+    BudgetCommitment,
+    BudgetSpend,
 }
 WORDS = {
     AuditEvent: (
@@ -43,6 +54,11 @@ WORDS = {
         "A benefits model's version is never changed; save a new version.",
         "A benefits model's version is never removed.",
     ),
+    BudgetAllocation: (
+        "A budget allocation is never changed; allocate again to change it.",
+        "A budget allocation is never removed.",
+    ),
+    BudgetSpend: ("A budget spend is never changed.", "A budget spend is never removed."),
 }
 
 
