@@ -16,7 +16,17 @@ from fame.caf.hub.budget import budget_figures, budget_of, pounds
 from fame.caf.hub.budget_actions import BudgetRefused, commission_service
 from fame.caf.hub.budget_forms import AllocateForm
 from fame.caf.hub.directory_pick import find_service, search_services
-from fame.caf.models import BudgetAllocation, BudgetCommitment, BudgetSpend, CafOverview, Invitation
+from fame.caf.models import (
+    BudgetAllocation,
+    BudgetCommitment,
+    BudgetSpend,
+    CafOverview,
+    Invitation,
+    Meeting,
+    TeamAction,
+)
+from fame.caf.node import team
+from fame.caf.node.actions import Actor
 from fame.directory.models import Organization, Service
 from fame.node.outbox import deliver_once
 
@@ -326,3 +336,55 @@ def test_budget_figures_total_by_quarter_and_service_for_an_area(
     assert first.allocated_in_force == 50000
     assert elsewhere.empty and elsewhere.totals == {"allocated": 0, "committed": 0, "spent": 0}
     assert "Olivia" not in repr(year)  # no child-level data
+
+
+def test_a_meeting_action_names_a_directory_service(led, services):
+    client, handle, _ = led
+    meeting_url = arrange(client, handle)
+    due = day_parts("due_on", timezone.localdate() + timedelta(days=14))
+
+    found = client.get(meeting_url, {"service_q": "speech"}).content.decode()
+    made_up = client.post(
+        meeting_url,
+        {"step": "action", "description": "Refer", "owner": "Alice", **due, "service": "nope"},
+    )
+    named = client.post(
+        meeting_url,
+        {
+            "step": "action",
+            "description": "Refer Olivia to the speech group",
+            "owner": "Alice",
+            **due,
+            "service_q": "speech",
+            "service": "svc-speech",
+        },
+    )
+
+    assert 'value="svc-speech"' in found and "Chatterbox speech and language group" in found
+    assert "That service is not in the directory: search again" in made_up.content.decode()
+    assert named.status_code == 302
+    action = TeamAction.objects.get()
+    assert (action.service_id, action.service_name) == (
+        "svc-speech",
+        "Chatterbox speech and language group",
+    )
+    page = client.get(meeting_url).content.decode()
+    assert "/directory/services/svc-speech/" in page
+
+
+def test_the_node_keeps_a_service_only_with_its_name(led):
+    client, handle, _ = led
+    arrange(client, handle)
+    meeting = Meeting.objects.order_by("id").last()
+    by = Actor(username="alice", name="Alice", organisation="sch-001")
+
+    with pytest.raises(ValueError, match="directory id and its name together"):
+        team.add_action(
+            meeting=meeting,
+            description="x",
+            owner="Alice",
+            due_on=timezone.localdate(),
+            by=by,
+            service_id="svc-speech",
+        )
+    assert not TeamAction.objects.exists()

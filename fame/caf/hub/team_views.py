@@ -33,6 +33,7 @@ from . import client
 from .client import CafPlace, CafProblem, CafView
 from .closing import NotClosed, close_caf
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
+from .directory_pick import search_services, service_url
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
 from .pages import (
@@ -137,6 +138,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
         initial=RecordMeetingForm.recorded(found) if found["recorded"] else None,
     )
     action_form = ActionForm(posted(request) if step == "action" else None)
+    words = (request.POST.get("service_q") or request.GET.get("service_q") or "").strip()[:200]
     if request.method == "POST":
         if step == "escalate":
             if user.username != caf.lead_professional or caf.closed:
@@ -170,6 +172,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
                     "description": data["description"],
                     "owner": data["owner"],
                     "due_on": data["due_on"].isoformat(),
+                    **action_form.service_fields(),
                 },
             }
             said = "The action is added."
@@ -204,6 +207,9 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
             "may_write": caf.may_write(user),
             "is_lead": user.username == caf.lead_professional and not caf.closed,
             "handle": handle,
+            "service_words": words,
+            "services": search_services(words) if words else [],
+            "service_url": service_url,
         },
     )
 
