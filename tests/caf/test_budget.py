@@ -28,6 +28,7 @@ from fame.caf.models import (
 from fame.caf.node import team
 from fame.caf.node.actions import Actor
 from fame.directory.models import Organization, Service
+from fame.directory.named import involved_services
 from fame.node.outbox import deliver_once
 
 from ..conftest import UserFactory, signed_in_client
@@ -388,3 +389,31 @@ def test_the_node_keeps_a_service_only_with_its_name(led):
             service_id="svc-speech",
         )
     assert not TeamAction.objects.exists()
+
+
+def test_the_record_links_an_involvement_to_its_directory_service(led):
+    client, handle, _ = led
+    health = Organization.objects.create(id="org-h", name="Northmoor Community Health")
+    Service.objects.create(id="svc-hv", name="Health visiting", organization=health)
+    Service.objects.create(id="svc-other", name="Family support", organization=health)
+
+    page = client.get(f"/children/record/{handle}").content.decode()
+
+    assert "/directory/services/svc-hv/" in page
+    assert "/directory/services/svc-other/" not in page  # another agency's family support
+
+
+def test_involvements_match_the_directory_by_organisation_and_service_name(db):
+    trust = Organization.objects.create(id="o", name="Wealdshire  Youth")
+    Service.objects.create(id="club", name="Youth club (Tuesdays)", organization=trust)
+    Service.objects.create(id="mentor", name="Youth mentoring", organization=trust)
+
+    found = involved_services(
+        [
+            ("wealdshire youth", "Youth club"),
+            ("Wealdshire Youth", "Youth"),
+            ("Another trust", "Youth club"),
+        ]
+    )
+
+    assert {k: v.id for k, v in found.items()} == {("wealdshire youth", "Youth club"): "club"}

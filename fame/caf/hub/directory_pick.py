@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 
 from fame.directory.models import Service
+from fame.directory.named import service_url
 
 __all__ = ["PickedService", "find_service", "search_services", "service_url"]
 
@@ -69,11 +69,3 @@ def find_service(service_id: str) -> PickedService | None:
     no longer offered)."""
     service = _offered().select_related("organization").filter(pk=service_id[:64]).first()
     return _picked(service) if service is not None else None
-
-
-def service_url(service_id: str) -> str:
-    """The service's page in the directory."""
-    try:
-        return reverse("directory:service", args=[service_id])
-    except NoReverseMatch:
-        return f"/directory/services/{service_id}/"
