@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from fame import apis
+from fame.directory.api import api as directory_api
 
 # The role decides what this process serves: a node serves only its API and
 # /healthz (fame.federation.middleware turns everything else away).
@@ -21,6 +22,7 @@ if settings.FAME_ROLE in {"hub", "both"}:
         path("", include("fame.benefits.urls")),
         path("", include("fame.reports.urls")),
         path("", include("fame.directory.urls")),
+        path("directory/api/", directory_api.urls),
     ]
 if settings.FAME_ROLE in {"node", "both"}:
     urlpatterns += [

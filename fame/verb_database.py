@@ -84,6 +84,9 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("readiness", "results"): (Need.READS, "there are no readiness rounds yet; " + SET_UP),
     ("readiness", "banks"): (Need.READS, "no bank versions are kept yet; " + SET_UP),
     ("readiness", "bank"): (Need.MAKES, ""),
+    ("directory", "import"): (Need.MAKES, ""),
+    ("directory", "export"): (Need.READS, "there is no directory to export yet; " + SET_UP),
+    ("directory", "postcodes"): (Need.MAKES, ""),
 }
 # Verbs that need no database at all: never listed in VERBS, so never held up by one.
 PURE: frozenset[str] = frozenset({"benefits"})

@@ -11,8 +11,10 @@ from django.urls import reverse
 
 # Exact paths: the second-factor pages under /sign-in/ are not public.
 PUBLIC_PATHS = frozenset({"/sign-in", "/sign-out", "/favicon.ico"})
-# The framework's guidance and the published case studies are for anyone (issue 15).
-PUBLIC_PREFIXES = ("/healthz", "/accessibility", "/framework", settings.STATIC_URL)
+# The framework's guidance and the published case studies are for anyone (issue 15), and so
+# are the service directory and its API; keeping the directory current is not.
+PUBLIC_PREFIXES = ("/healthz", "/accessibility", "/framework", "/directory", settings.STATIC_URL)
+SIGNED_IN_WITHIN_PUBLIC = ("/directory/edit", "/directory/review")
 SECOND_FACTOR_PREFIXES = ("/sign-in/security-code", "/sign-in/set-up-authenticator", "/sign-out")
 
 
@@ -24,7 +26,10 @@ class SignInRequiredMiddleware:
         path = request.path
         user = request.user
         if not user.is_authenticated:
-            if path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
+            public = path in PUBLIC_PATHS or (
+                path.startswith(PUBLIC_PREFIXES) and not path.startswith(SIGNED_IN_WITHIN_PUBLIC)
+            )
+            if not public:
                 return redirect(reverse("accounts:sign_in"))
         elif not user.is_verified():  # type: ignore[attr-defined]
             if not path.startswith((*SECOND_FACTOR_PREFIXES, "/healthz", settings.STATIC_URL)):

@@ -42,6 +42,16 @@ class _OrukObject(models.Model):
         abstract = True
 
 
+class _Part(_OrukObject):
+    """An object that belongs to one service, kept in the order the feed or editor gave."""
+
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
 class Organization(_OrukObject):
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -142,7 +152,7 @@ class Service(_OrukObject):
         return low_ok and high_ok
 
 
-class ServiceTerm(_OrukObject):
+class ServiceTerm(_Part):
     """The standard's ``attribute``: a service carries a taxonomy term."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
@@ -168,7 +178,7 @@ class Location(_OrukObject):
         return self.name or self.id
 
 
-class ServiceAtLocation(_OrukObject):
+class ServiceAtLocation(_Part):
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="service_at_locations"
     )
@@ -176,13 +186,13 @@ class ServiceAtLocation(_OrukObject):
     description = models.TextField(blank=True)
 
 
-class Contact(_OrukObject):
+class Contact(_Part):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=300, blank=True)
 
 
-class Schedule(_OrukObject):
+class Schedule(_Part):
     """When a service runs, in the standard's iCalendar-like fields; ``description`` in words."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
@@ -193,14 +203,14 @@ class Schedule(_OrukObject):
     description = models.TextField(blank=True)
 
 
-class CostOption(_OrukObject):
+class CostOption(_Part):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     option = models.CharField(max_length=300, blank=True)
     amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     amount_description = models.CharField(max_length=300, blank=True)
 
 
-class ServiceArea(_OrukObject):
+class ServiceArea(_Part):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
     name = models.CharField(max_length=500, blank=True)
 

@@ -76,6 +76,18 @@ class _Street:
     postcodes: dict[int, str]
 
 
+def districts(authority: str) -> dict[str, str]:
+    """An authority's postcode districts ("QN1") and the town each is in."""
+    area = POSTCODE_AREAS[authority]
+    found: dict[str, str] = {}
+    number = 1
+    for town, count in zip(TOWNS[authority], _DISTRICTS_PER_TOWN, strict=True):
+        for k in range(count):
+            found[f"{area}{number + k}"] = town
+        number += count
+    return found
+
+
 class AddressBook:
     """Hands out distinct made-up addresses, each street with consistent postcodes."""
 
@@ -85,11 +97,8 @@ class AddressBook:
         self._streets: dict[tuple[str, str], _Street] = {}
         self._districts: dict[str, list[str]] = {}
         for authority in local_authorities:
-            area = POSTCODE_AREAS[authority]
-            number = 1
-            for town, count in zip(TOWNS[authority], _DISTRICTS_PER_TOWN, strict=True):
-                self._districts[town] = [f"{area}{number + k}" for k in range(count)]
-                number += count
+            for district, town in districts(authority).items():
+                self._districts.setdefault(town, []).append(district)
 
     def new_address(self, authority: str) -> Address:
         rng = self._rng

@@ -11,11 +11,14 @@ from typing import Any
 
 from fame.records import AgencyRecord, write_records
 
+from .directory import Places, directory_feed
 from .generator import Region
 
 REGION_FILE = "region.json"
 TRUTH_FILE = "truth.csv"
 TRUTH_COLUMNS = ("agency_id", "local_id", "child_key")
+DIRECTORY_FEED = "directory/directory.json"
+DIRECTORY_POSTCODES = "directory/postcodes.csv"
 
 
 def region_json(region: Region) -> dict[str, Any]:
@@ -71,8 +74,32 @@ def write_region(
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(TRUTH_COLUMNS)
         writer.writerows((row.agency_id, row.local_id, row.child_key) for row in truth)
+    write_directory(region, out)
     text = json.dumps(region_json(region), indent=2, ensure_ascii=False) + "\n"
     (out / REGION_FILE).write_text(text, encoding="utf-8")
+
+
+def write_directory(region: Region, out: Path) -> None:
+    """The region's service directory (an Open Referral UK feed) and its postcodes, with
+    where each is, in ``out/directory/``."""
+    places = Places(region.local_authorities, region.seed)
+    feed, venues = directory_feed(
+        region.local_authorities, region.organisations, places, region.seed, region.as_of
+    )
+    homes = {
+        address.postcode
+        for family in region.families
+        for address in (family.address, family.previous_address)
+        if address is not None
+    }
+    (out / "directory").mkdir(exist_ok=True)
+    text = json.dumps(feed, indent=2, ensure_ascii=False) + "\n"
+    (out / DIRECTORY_FEED).write_text(text, encoding="utf-8")
+    with open(out / DIRECTORY_POSTCODES, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("postcode", "latitude", "longitude"))
+        for code in sorted(homes | venues):
+            writer.writerow((code, *places.postcode(code)))
 
 
 def remove_region(out_dir: str | PathLike[str]) -> int:
@@ -89,4 +116,10 @@ def remove_region(out_dir: str | PathLike[str]) -> int:
         if Path(name).name == name and path.is_file():
             path.unlink()
             removed += 1
+    for name in (DIRECTORY_FEED, DIRECTORY_POSTCODES):
+        if (out / name).is_file():
+            (out / name).unlink()
+            removed += 1
+    if (out / "directory").is_dir() and not any((out / "directory").iterdir()):
+        (out / "directory").rmdir()
     return removed

@@ -23,7 +23,11 @@ from fame.synth.people import Child, age_on
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def pairs(region: Region) -> list[tuple[AgencyRecord, Child]]:
