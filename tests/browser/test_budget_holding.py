@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from fame.caf.models import BudgetAllocation, BudgetCommitment, BudgetSpend
+from fame.caf.models import BudgetAllocation, BudgetCommitment, BudgetSpend, CafOverview
 from fame.directory.models import Organization, Service
 from fame.node.outbox import deliver_once
 
@@ -44,14 +44,15 @@ def test_a_budget_holding_lead_professional_commissions_a_directory_service(
     client, handle = completed_caf(region["alice"])
     meeting_recorded(client, handle, lead="bob")  # a health visitor leads the school's CAF
     deliver_once()  # the co-ordinator's facts, and the Lead Professional, reach the hub
+    reference = f"CAF-{CafOverview.objects.get().pk:04d}"
 
     # The co-ordinator allocates £500 from the queue.
     signed_in(page, region["cora"])
     page.get_by_role("link", name="CAF co-ordination").click()
     page.check()
-    page.get_by_role("link", name="Budget for CAF-0001").click()
+    page.get_by_role("link", name=f"Budget for {reference}").click()
     page.check()
-    expect(page.get_by_role("heading", name="Budget for CAF-0001")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Budget for {reference}")).to_be_visible()
     page.get_by_label("Budget for this CAF").fill("five hundred")
     page.get_by_role("button", name="Save the budget").click()
     page.check()
@@ -60,7 +61,7 @@ def test_a_budget_holding_lead_professional_commissions_a_directory_service(
     page.get_by_label("Note (optional)").fill("Agreed at the early help panel")
     page.get_by_role("button", name="Save the budget").click()
     page.check()
-    expect(page.get_by_text("The budget for CAF-0001 is saved.")).to_be_visible()
+    expect(page.get_by_text(f"The budget for {reference} is saved.")).to_be_visible()
     expect(page.get_by_text("£500.00 on", exact=False)).to_be_visible()
     assert BudgetAllocation.objects.get().amount_pence == 50000
     page.save_screenshot("budget-allocated")

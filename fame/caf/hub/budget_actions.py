@@ -35,7 +35,11 @@ def _target(overview: CafOverview) -> str:
 
 
 def _locked(overview: CafOverview) -> CafOverview:
-    locked = CafOverview.objects.select_for_update().select_related("person").get(pk=overview.pk)
+    locked = (
+        CafOverview.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=overview.pk)
+    )
     return locked
 
 
