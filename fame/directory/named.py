@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from .models import Service
@@ -51,10 +52,13 @@ def involved_services(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
     if not wanted:
         return {}
     organisations = {org for org, _ in wanted}
+    named = Q()
+    for org, _ in wanted.values():
+        named |= Q(organization__name__iexact=org.strip())
     listed: dict[str, list[Service]] = {}
     for service in (
         Service.objects.exclude(status=Service.Status.DEFUNCT)
-        .filter(organization__isnull=False)
+        .filter(named)
         .select_related("organization")
         .order_by("name")
     ):

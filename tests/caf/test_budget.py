@@ -404,7 +404,7 @@ def test_the_record_links_an_involvement_to_its_directory_service(led):
 
 
 def test_involvements_match_the_directory_by_organisation_and_service_name(db):
-    trust = Organization.objects.create(id="o", name="Wealdshire  Youth")
+    trust = Organization.objects.create(id="o", name="Wealdshire Youth")
     Service.objects.create(id="club", name="Youth club (Tuesdays)", organization=trust)
     Service.objects.create(id="mentor", name="Youth mentoring", organization=trust)
 
