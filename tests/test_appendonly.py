@@ -9,7 +9,15 @@ import fame.audit
 from fame.appendonly import AppendOnlyError, AppendOnlyModel
 from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead
 from fame.benefits.models import ModelVersion
-from fame.caf.models import Assessment, AssessmentVersion, ReferralCopy, SectionDraft
+from fame.caf.models import (
+    Assessment,
+    AssessmentVersion,
+    BudgetAllocation,
+    BudgetCommitment,
+    BudgetSpend,
+    ReferralCopy,
+    SectionDraft,
+)
 from fame.reports.models import ComparatorFigures
 from fame.sharing.models import Disclosure, ProtocolVersion
 
@@ -25,6 +33,9 @@ KEPT = {
     ProtocolVersion,
     Disclosure,
     ModelVersion,
+    BudgetAllocation,
+    BudgetCommitment,
+    BudgetSpend,
     ComparatorFigures,
 }
 WORDS = {
@@ -45,6 +56,11 @@ WORDS = {
         "A benefits model's version is never changed; save a new version.",
         "A benefits model's version is never removed.",
     ),
+    BudgetAllocation: (
+        "A budget allocation is never changed; allocate again to change it.",
+        "A budget allocation is never removed.",
+    ),
+    BudgetSpend: ("A budget spend is never changed.", "A budget spend is never removed."),
     ComparatorFigures: (
         "Comparator figures are never changed; enter the area again.",
         "Comparator figures are never removed.",

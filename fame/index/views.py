@@ -23,6 +23,7 @@ from fame.accounts.facilitated import ActingAs, acting_as
 from fame.accounts.models import Organisation, User
 from fame.accounts.permissions import can
 from fame.audit import record_event
+from fame.directory.named import involved_services
 from fame.sharing import DataCategory, consents_for, next_steps
 from fame.sharing.queries import disclosures_about
 from fame.web.pages import posted, render_page
@@ -168,6 +169,9 @@ def record(request: HttpRequest, handle: str) -> HttpResponse:
             "can_review": can(user, "review_matches"),
             "can_report": can(user, "family_report"),
             "askable": _other_agencies(summary.involvements, sharing.who),
+            "in_directory": involved_services(
+                (i.organisation.name, i.service) for i in summary.involvements
+            ),
             "nav_active": "search",
         },
     )

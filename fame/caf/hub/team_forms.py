@@ -12,6 +12,8 @@ from fame.caf.vocabulary import Attendance
 from fame.web.forms import DatePartsField
 from fame.web.jinja import long_date
 
+from .directory_pick import PickedService, find_service
+
 ATTENDANCE = [(a.value, a.label) for a in Attendance if a != Attendance.INVITED]
 
 
@@ -122,6 +124,24 @@ class ActionForm(forms.Form):
         past_only=False,
         error_messages={"required": "Enter the date it is due by"},
     )
+    service = forms.CharField(label="Service from the directory", required=False, max_length=64)
+
+    def clean_service(self) -> PickedService | None:
+        """The directory's service the action names, looked up again (never the form's word)."""
+        chosen = self.cleaned_data.get("service", "")
+        if not chosen:
+            return None
+        found = find_service(chosen)
+        if found is None:
+            raise forms.ValidationError("That service is not in the directory: search again")
+        return found
+
+    def service_fields(self) -> dict[str, str]:
+        """The service as the node keeps it with the action ("" for none)."""
+        picked = self.cleaned_data.get("service")
+        if picked is None:
+            return {}
+        return {"service_id": picked.id, "service_name": picked.name}
 
 
 class CloseForm(forms.Form):

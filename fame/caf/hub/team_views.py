@@ -25,6 +25,7 @@ from fame.accounts.decorators import (
     used_second_factor,
 )
 from fame.accounts.models import Organisation, OrganisationType, User
+from fame.accounts.permissions import can
 from fame.audit import record_event
 from fame.web.pages import posted, render_page
 
@@ -32,6 +33,7 @@ from . import client
 from .client import CafPlace, CafProblem, CafView
 from .closing import NotClosed, close_caf
 from .coordination import FollowUpRefused, coordinator_queue, follow_up_escalation
+from .directory_pick import search_services, service_url
 from .family_copy import family_copy_pdf
 from .involved import involved_practitioners
 from .pages import (
@@ -136,6 +138,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
         initial=RecordMeetingForm.recorded(found) if found["recorded"] else None,
     )
     action_form = ActionForm(posted(request) if step == "action" else None)
+    words = (request.POST.get("service_q") or request.GET.get("service_q") or "").strip()[:200]
     if request.method == "POST":
         if step == "escalate":
             if user.username != caf.lead_professional or caf.closed:
@@ -169,6 +172,7 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
                     "description": data["description"],
                     "owner": data["owner"],
                     "due_on": data["due_on"].isoformat(),
+                    **action_form.service_fields(),
                 },
             }
             said = "The action is added."
@@ -203,6 +207,9 @@ def _meeting_page(request: HttpRequest, handle: str, meeting: str) -> HttpRespon
             "may_write": caf.may_write(user),
             "is_lead": user.username == caf.lead_professional and not caf.closed,
             "handle": handle,
+            "service_words": words,
+            "services": search_services(words) if words else [],
+            "service_url": service_url,
         },
     )
 
@@ -324,6 +331,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "lines": lines,
             "escalated": [line for line in lines if line.open_escalations],
+            "may_allocate": can(request.user, "allocate_budgets"),  # type: ignore[arg-type]
             "problem": problem,
             "has_errors": bool(problem),
             "nav_active": "caf_queue",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import referral_views, team_views, views
+from . import budget_views, referral_views, team_views, views
 
 app_name = "caf"
 urlpatterns = [
@@ -27,7 +27,19 @@ urlpatterns = [
         team_views.family_copy,
         name="family_copy",
     ),
+    path("children/record/<str:handle>/caf/budget", budget_views.budget, name="budget"),
+    path(
+        "children/record/<str:handle>/caf/budget/commission",
+        budget_views.commission,
+        name="budget_commission",
+    ),
+    path(
+        "children/record/<str:handle>/caf/budget/spend/<int:commitment>",
+        budget_views.spend,
+        name="budget_spend",
+    ),
     path("caf/queue", team_views.queue, name="queue"),
+    path("caf/budgets/<int:overview>", budget_views.allocate, name="budget_allocate"),
     path("caf/referrals", referral_views.received, name="referrals"),
     path("caf/referrals/<uuid:uid>", referral_views.referral, name="referral"),
 ]

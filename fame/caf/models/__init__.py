@@ -9,7 +9,13 @@ migrations and tests.
 
 from __future__ import annotations
 
-from fame.caf.models.hub import CafOverview, EscalationFollowUp
+from fame.caf.models.hub import (
+    BudgetAllocation,
+    BudgetCommitment,
+    BudgetSpend,
+    CafOverview,
+    EscalationFollowUp,
+)
 from fame.caf.models.node import (
     Assessment,
     AssessmentStatus,
@@ -32,6 +38,9 @@ __all__ = [
     "AssessmentStatus",
     "AssessmentVersion",
     "Attendance",
+    "BudgetAllocation",
+    "BudgetCommitment",
+    "BudgetSpend",
     "CafOverview",
     "Closure",
     "ClosureReason",

@@ -3,14 +3,29 @@
 ``CafOverview`` holds the latest facts each holding node sent through its
 outbox; ``EscalationFollowUp`` the co-ordinator's note that an escalated
 absence was followed up. The CAF itself, and the child's name, stay at the node.
+
+A CAF's budget is co-ordinated here too, for a budget-holding Lead Professional:
+``BudgetAllocation`` (what the co-ordinator allocates; a change is a new row),
+``BudgetCommitment`` (a directory service commissioned against it) and
+``BudgetSpend`` (money spent on a commitment). All three are evidence rows,
+added and never changed (ADR 0036); the arithmetic is ``fame.caf.hub.budget``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-__all__ = ["CafOverview", "EscalationFollowUp"]
+from fame.appendonly import AppendOnlyModel
+
+__all__ = [
+    "BudgetAllocation",
+    "BudgetCommitment",
+    "BudgetSpend",
+    "CafOverview",
+    "EscalationFollowUp",
+]
 
 
 class CafOverview(models.Model):
@@ -87,3 +102,66 @@ class EscalationFollowUp(models.Model):
                 fields=["overview", "agency", "raised_on"], name="one_follow_up_per_escalation"
             )
         ]
+
+
+class BudgetAllocation(AppendOnlyModel):
+    """The budget the CAF co-ordinator allocates to one CAF; the latest row is in force.
+
+    A changed allocation is a new row, so every earlier figure stays as evidence.
+    """
+
+    never_changed = "A budget allocation is never changed; allocate again to change it."
+    never_removed = "A budget allocation is never removed."
+
+    overview = models.ForeignKey(
+        CafOverview, on_delete=models.PROTECT, related_name="budget_allocations"
+    )
+    amount_pence = models.PositiveBigIntegerField()
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["overview", "at", "id"]
+
+
+class BudgetCommitment(AppendOnlyModel):
+    """A service from the directory commissioned for the family against the CAF's budget."""
+
+    never_changed = "A budget commitment is never changed."
+    never_removed = "A budget commitment is never removed."
+
+    overview = models.ForeignKey(
+        CafOverview, on_delete=models.PROTECT, related_name="budget_commitments"
+    )
+    service_id = models.CharField(max_length=200, help_text="The directory service's id")
+    service_name = models.CharField(max_length=300, help_text="Its name when commissioned")
+    organisation_name = models.CharField(max_length=300, blank=True)
+    amount_pence = models.PositiveBigIntegerField()
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["overview", "at", "id"]
+        indexes = [models.Index(fields=["at"], name="caf_budget_commitment_at")]
+
+
+class BudgetSpend(AppendOnlyModel):
+    """Money spent on one commitment: how much, on which day, and what for."""
+
+    never_changed = "A budget spend is never changed."
+    never_removed = "A budget spend is never removed."
+
+    commitment = models.ForeignKey(
+        BudgetCommitment, on_delete=models.PROTECT, related_name="spends"
+    )
+    amount_pence = models.PositiveBigIntegerField()
+    spent_on = models.DateField()
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["commitment", "spent_on", "id"]
+        indexes = [models.Index(fields=["spent_on"], name="caf_budget_spend_on")]

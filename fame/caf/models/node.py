@@ -182,6 +182,10 @@ class TeamAction(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=8, choices=ActionStatus.choices, default="open")
     changed_by = models.CharField(max_length=150, blank=True)
+    # A service from the hub's directory the action names, if any (its id and name as
+    # the directory gave them when the action was agreed).
+    service_id = models.CharField(max_length=200, blank=True)
+    service_name = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -342,6 +342,8 @@ def add_action(request: HttpRequest, uid: UUID, meeting: UUID, action: ActionIn)
             description=action.description,
             owner=action.owner,
             due_on=action.due_on,
+            service_id=action.service_id,
+            service_name=action.service_name,
             by=by,
         ),
     )

@@ -123,6 +123,9 @@ class ActionIn(WithFacts):
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     owner: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     due_on: IsoDate
+    service_id: Annotated[str, StringConstraints(max_length=200)] = ""
+    """A service from the hub's directory the action names ("" for none)."""
+    service_name: Annotated[str, StringConstraints(max_length=300)] = ""
 
 
 class ActionStatusIn(WithFacts):
@@ -209,6 +212,8 @@ class ActionOut(Schema):
     due_on: str
     status: str
     status_text: str
+    service_id: str = ""
+    service_name: str = ""
 
 
 class MeetingOut(Schema):

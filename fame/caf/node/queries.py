@@ -157,6 +157,8 @@ def describe_meeting(meeting: Meeting) -> dict[str, Any]:
                 "due_on": a.due_on.isoformat(),
                 "status": a.status,
                 "status_text": a.get_status_display(),
+                "service_id": a.service_id,
+                "service_name": a.service_name,
             }
             for a in meeting.actions.all()
         ],

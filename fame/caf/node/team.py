@@ -139,8 +139,18 @@ def record_meeting(
 
 
 def add_action(
-    *, meeting: Meeting, description: str, owner: str, due_on: date, by: Actor
+    *,
+    meeting: Meeting,
+    description: str,
+    owner: str,
+    due_on: date,
+    by: Actor,
+    service_id: str = "",
+    service_name: str = "",
 ) -> TeamAction:
+    """An action agreed at the meeting; it may name a service from the hub's directory."""
+    if bool(service_id) != bool(service_name):
+        raise ValueError("A service is named by its directory id and its name together.")
     with transaction.atomic():
         locked = _open(meeting.assessment)
         action = TeamAction.objects.create(
@@ -149,6 +159,8 @@ def add_action(
             owner=owner,
             due_on=due_on,
             changed_by=by.username,
+            service_id=service_id,
+            service_name=service_name,
         )
         record_caf_event(
             "node.caf_action_added",
@@ -157,6 +169,7 @@ def add_action(
             meeting=str(meeting.uid),
             team_action=action.pk,
             due_on=due_on.isoformat(),
+            service=service_id,
         )
         tell_coordinator(locked)
     return action
