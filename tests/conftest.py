@@ -136,6 +136,19 @@ def partnership_officer(local_authority) -> User:
 
 
 @pytest.fixture
+def directory_editor(local_authority) -> User:
+    """Keeps the service directory current; sees no child's record."""
+    return UserFactory(
+        username="dee",
+        first_name="Dee",
+        last_name="Rector",
+        organisation=local_authority,
+        job_title="Family information service officer",
+        roles=["directory_editor"],
+    )
+
+
+@pytest.fixture
 def unvetted_volunteer(school) -> User:
     return UserFactory(
         username="eve",

@@ -38,7 +38,8 @@ api = NinjaAPI(
     description="The region's service directory in the Open Referral UK profile of HSDS 3.0: "
     "services, their locations and taxonomies. Read-only and public.",
     urls_namespace="directory_api",
-    docs_url="/docs",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the interactive docs would load scripts from elsewhere
 )
 
 

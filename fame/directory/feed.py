@@ -5,7 +5,8 @@ them (``{"contents": [...]}``, as ``/services`` answers), each service fully nes
 standard's ``/services/{id}`` gives it; the export is such a page, with every service and a
 ``taxonomies`` list beside it. Each service is checked against the standard's schema and our
 limits before it is kept: a bad one is refused, with every problem by its field, and the rest
-are kept. A service already here (by its id) is replaced by the feed's version, parts and all.
+are kept. A service already here (by its id) is updated to the feed's version: what the item
+says replaces what was held, and a collection it does not mention is left as it was.
 """
 
 from __future__ import annotations
@@ -250,19 +251,26 @@ def _upsert(
         values[column] = _column_value(model._meta.get_field(column), raw.get(key))
     handled = {"id", *fields, *skip, *links}
     values["extra"] = {key: value for key, value in raw.items() if key not in handled}
+    held = model.objects.filter(id=raw["id"]).values_list("extra", flat=True).first()  # type: ignore[attr-defined]
+    if held:  # a collection the item does not mention is left as it was
+        kept = {k: v for k, v in held.items() if isinstance(v, list) and k not in raw}
+        values["extra"] = {**kept, **values["extra"]}
     values.update(links)
     obj, _ = model.objects.update_or_create(id=raw["id"], defaults=values)  # type: ignore[attr-defined]
     return obj
 
 
 def _keep_service(raw: dict[str, Any]) -> Service:
+    """Keep one checked service. What the item says replaces what was held; a collection it
+    does not mention (a ``/services`` page lists only one-to-one fields) is left as it was."""
+    before = Service.objects.select_related("organization").filter(id=raw["id"]).first()
     org = raw.get("organization")
     if isinstance(org, dict):
         organization = _upsert(Organization, org, oruk.ORGANIZATION_FIELDS)
     elif raw.get("organization_id"):
         organization = Organization.objects.get(id=raw["organization_id"])
     else:
-        organization = None
+        organization = before.organization if before else None
     nested = {"organization", "organization_id", "service_at_locations", "attributes", *_PARTS}
     service: Service = _upsert(
         Service, raw, oruk.SERVICE_FIELDS, skip=nested, organization=organization
@@ -271,10 +279,13 @@ def _keep_service(raw: dict[str, Any]) -> Service:
         service.last_checked_on = service.assured_date
     service.save()
     for key, (model, fields) in _PARTS.items():
+        if key not in raw:
+            continue
         model.objects.filter(service=service).delete()  # type: ignore[attr-defined]
         for position, part in enumerate(raw.get(key) or []):
             _upsert(model, part, fields, skip={"service_id"}, service=service, position=position)
-    ServiceAtLocation.objects.filter(service=service).delete()
+    if "service_at_locations" in raw:
+        ServiceAtLocation.objects.filter(service=service).delete()
     for position, sal in enumerate(raw.get("service_at_locations") or []):
         place = _upsert(Location, sal["location"], oruk.LOCATION_FIELDS)
         _fill_address(place)
@@ -287,7 +298,8 @@ def _keep_service(raw: dict[str, Any]) -> Service:
             location=place,
             position=position,
         )
-    ServiceTerm.objects.filter(service=service).delete()
+    if "attributes" in raw:
+        ServiceTerm.objects.filter(service=service).delete()
     for position, attribute in enumerate(raw.get("attributes") or []):
         term_raw = attribute.get("taxonomy_term")
         term = (

@@ -133,7 +133,9 @@ class Service(_OrukObject):
     last_modified = models.DateTimeField(null=True, blank=True)
     #: When an editor last confirmed the entry is right (shown on the service's page).
     last_checked_on = models.DateField(null=True, blank=True)
-    terms = models.ManyToManyField(TaxonomyTerm, through="ServiceTerm", related_name="services")
+    terms: models.ManyToManyField[TaxonomyTerm, ServiceTerm] = models.ManyToManyField(
+        TaxonomyTerm, through="ServiceTerm", related_name="services"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -145,6 +147,17 @@ class Service(_OrukObject):
         """True when never checked, or checked longer ago than ``REVIEW_AFTER``."""
         today = today or timezone.localdate()
         return self.last_checked_on is None or today - self.last_checked_on > REVIEW_AFTER
+
+    def who_for(self) -> str:
+        """The ages the service is for, in words ("Ages 2 to 5"), or "" for any age."""
+        low, high = self.minimum_age, self.maximum_age
+        if low is None and high is None:
+            return ""
+        if low is None or low == 0:
+            return f"Up to age {high:g}"
+        if high is None:
+            return f"Age {low:g} and over"
+        return f"Ages {low:g} to {high:g}"
 
     def is_for_age(self, age: float) -> bool:
         low_ok = self.minimum_age is None or age >= self.minimum_age
@@ -177,6 +190,11 @@ class Location(_OrukObject):
     def __str__(self) -> str:
         return self.name or self.id
 
+    @property
+    def addresses(self) -> list[dict[str, object]]:
+        found = self.extra.get("addresses") or []
+        return [address for address in found if isinstance(address, dict)]
+
 
 class ServiceAtLocation(_Part):
     service = models.ForeignKey(
@@ -190,6 +208,11 @@ class Contact(_Part):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=300, blank=True)
+
+    @property
+    def phone_numbers(self) -> list[str]:
+        found = self.extra.get("phones") or []
+        return [str(p["number"]) for p in found if isinstance(p, dict) and p.get("number")]
 
 
 class Schedule(_Part):

@@ -169,7 +169,7 @@ def directory_feed(
             lat, lon = places.postcode(address.postcode)
             providers = by_type.get((kind.provider, authority), [])
             provider = rng.choice(providers) if providers else None
-            org = _organisation(provider, rng.choice(_CHARITY_NAMES))
+            provided_by = _organisation(provider, rng.choice(_CHARITY_NAMES))
             # Most entries were checked in the last six months; some are overdue for review.
             checked = as_of - timedelta(days=rng.choice((20, 45, 90, 120, 160, 200, 260, 400)))
             ident = _uuid(rng)
@@ -184,7 +184,7 @@ def directory_feed(
                 "maximum_age": kind.ages[1],
                 "assured_date": checked.isoformat(),
                 "fees": "Free" if not kind.cost else f"£{kind.cost} a session",
-                "organization": org,
+                "organization": provided_by,
                 "schedules": [
                     {
                         "id": _uuid(rng),

@@ -48,6 +48,12 @@ _FIXED_STAFF: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "other": (("Housing team leader", ("practitioner", "manager")),),
 }
 
+# Staff added after the region's first release: job, roles, and the organisation type whose
+# first organisation employs them.
+_LATER_STAFF: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Family information service officer", ("directory_editor",), "social_care"),
+)
+
 # Demo persona: organisation type, job title ("" for any). All are vetted and trained and work
 # at accredited organisations, except the unvetted volunteer (never vetted) and the
 # unaccredited worker (at an organisation awaiting accreditation).
@@ -66,6 +72,7 @@ DEMO_PERSONAS: dict[str, tuple[str, str]] = {
     "partnership_officer": ("social_care", "Partnership performance lead"),
     "unvetted_volunteer": ("voluntary", "Volunteer"),
     "unaccredited_worker": ("voluntary", ""),
+    "directory_editor": ("social_care", "Family information service officer"),
 }
 
 
@@ -199,6 +206,10 @@ def build_staff(
             if job == "Volunteer" and org.agency_id == first_voluntary:
                 status = "unvetted"
             hiring.hire(org, job, roles, status)
+    # Hired last, so that adding them changed no one else in a region made from the same seed.
+    for job, roles, org_type in _LATER_STAFF:
+        org = next(org for org in organisations if org.type == org_type)
+        hiring.hire(org, job, roles, "good")
     return hiring.people, caseworkers
 
 

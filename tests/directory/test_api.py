@@ -148,3 +148,21 @@ def test_unknown_postcode_and_service_are_refused_clearly(directory, client) -> 
 
     assert unknown.status_code == 400 and "ZZ1 1ZZ is not known" in unknown.json()["detail"]
     assert missing.status_code == 404
+
+
+def test_services_filter_by_day_and_time(directory, client) -> None:
+    tuesday = get(client, "/services?day=TU&start_time=09:30:00&end_time=12:00:00")
+    friday = get(client, "/services?day=FR")
+
+    assert {s["name"] for s in tuesday["contents"]} == {
+        "Parenting Group",
+        "Chatterbox",
+        "Far Parenting Class",
+    }
+    assert [s["name"] for s in friday["contents"]] == ["Community Counselling"]
+
+
+def test_bad_paging_is_refused(directory, client) -> None:
+    response = client.get(f"{API}/services?page=0")
+
+    assert response.status_code == 400

@@ -84,3 +84,33 @@ def test_normalise_and_haversine() -> None:
     # One degree of latitude is about 111.2 km anywhere.
     assert haversine_km((52.0, -1.0), (53.0, -1.0)) == pytest.approx(111.2, abs=0.1)
     assert haversine_km((52.0, -1.0), (52.0, -1.0)) == 0
+
+
+def test_import_from_an_address_reads_the_feed_there(monkeypatch) -> None:
+    import httpx
+
+    feed = EXAMPLE.read_text(encoding="utf-8")
+    asked: list[str] = []
+
+    def answer(url: str, **_: object) -> httpx.Response:
+        asked.append(url)
+        return httpx.Response(200, text=feed, request=httpx.Request("GET", url))
+
+    monkeypatch.setattr(httpx, "get", answer)
+
+    said = run("import", "https://directory.example.org/services/full")
+
+    assert asked == ["https://directory.example.org/services/full"]
+    assert "1 services added" in said
+
+
+def test_import_from_an_address_that_fails_says_so(monkeypatch) -> None:
+    import httpx
+
+    def answer(url: str, **_: object) -> httpx.Response:
+        return httpx.Response(503, request=httpx.Request("GET", url))
+
+    monkeypatch.setattr(httpx, "get", answer)
+
+    with pytest.raises(CommandError, match=r"Cannot fetch https://directory\.example\.org/x"):
+        run("import", "https://directory.example.org/x")

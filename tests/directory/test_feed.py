@@ -99,6 +99,16 @@ def test_reimport_updates_by_id_and_replaces_parts() -> None:
     assert service.changes.filter(kind=ServiceChange.Kind.IMPORTED).count() == 2
 
 
+def test_reimport_of_a_list_item_keeps_the_collections_it_does_not_mention() -> None:
+    import_feed(example())
+    listed = json.loads((STANDARD / "examples" / "service_list.json").read_text("utf-8"))
+
+    report = import_feed(listed)
+
+    assert report.updated == [example()["id"]]
+    assert export_feed()["contents"] == [without_empties(example())]
+
+
 def test_import_keeps_search_columns_and_checked_date() -> None:
     import_feed(example())
 

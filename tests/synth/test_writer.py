@@ -42,7 +42,7 @@ def test_write_region_region_json_has_the_shape_the_accounts_loader_reads(
         assert {done["course"] for done in person["training"]} <= set(COURSES)
         assert set(person["roles"]) <= {
             "practitioner", "caf_coordinator", "isa_officer", "shielding_officer", "manager",
-            "auditor", "administrator", "partnership_officer",
+            "auditor", "administrator", "partnership_officer", "directory_editor",
         }  # fmt: skip
     usernames = {person["username"] for person in region["practitioners"]}
     assert set(region["demo_logins"].values()) <= usernames

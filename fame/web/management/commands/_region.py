@@ -18,6 +18,7 @@ from fame.accounts.seeding import (
     load_region,
     read_region,
 )
+from fame.directory.seeding import seed_demo_directory
 from fame.readiness import seeding as readiness_seeding
 from fame.sharing.seeding import seed_demo_protocol
 
@@ -47,6 +48,7 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
         readiness_seeding.seed_demo_round(
             logins=region.get("demo_logins", {}), seed=int(region.get("seed", 0))
         )
+        seed_demo_directory(region_dir)  # once; the editors' changes since are theirs
     except RegionFileError as error:
         raise CommandError(f"{error}. Delete {region_dir} to make a new region.") from None
     return region
@@ -85,6 +87,12 @@ def login_lines(region: dict[str, Any], url: str, style: Style) -> list[str]:
         row = f"{login.persona:<20} {login.username:<32} {login.totp_secret:<34}"
         lines.append(f"{row} {login.organisation}")
     lines.append("")
+    if "directory_editor" in region.get("demo_logins", {}):
+        lines += [
+            "Service directory: anyone searches it at /directory/; directory_editor keeps it "
+            "current (/directory/review/).",
+            "",
+        ]
     readiness = readiness_seeding.login_lines(region.get("demo_logins", {}))
     if readiness:
         lines += [*readiness, ""]
