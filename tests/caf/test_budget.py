@@ -333,6 +333,9 @@ def test_budget_figures_total_by_quarter_and_service_for_an_area(
         ("svc-speech", 1, 1, 40000, 0),
         ("svc-parenting", 1, 1, 30000, 15000),
     ]
+    assert [(k.label, k.committed, k.spent) for k in year.agency_types] == [
+        ("School", 70000, 15000)
+    ]
     assert first.totals == {"allocated": 50000, "committed": 30000, "spent": 10000}
     assert first.allocated_in_force == 50000
     assert elsewhere.empty and elsewhere.totals == {"allocated": 0, "committed": 0, "spent": 0}
