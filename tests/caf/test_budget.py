@@ -420,3 +420,29 @@ def test_involvements_match_the_directory_by_organisation_and_service_name(db):
     )
 
     assert {k: v.id for k, v in found.items()} == {("wealdshire youth", "Youth club"): "club"}
+
+
+def test_a_closed_cafs_budget_does_not_change(led, coordinator, services):
+    client, handle, overview = led
+    allocate(coordinator, overview, "500")
+    CafOverview.objects.filter(pk=overview.pk).update(status="closed")
+
+    changed = allocate(coordinator, overview, "900")
+    commissioned = client.post(
+        caf_url(handle, "/budget/commission"), {"service": "svc-speech", "amount": "10"}
+    )
+
+    assert "This CAF is closed: its budget cannot change" in changed.content.decode()
+    assert "closed: nothing more can be commissioned" in commissioned.content.decode()
+    assert list(BudgetAllocation.objects.values_list("amount_pence", flat=True)) == [50000]
+    assert not BudgetCommitment.objects.exists()
+
+
+def test_no_budget_page_for_a_caf_the_hub_does_not_know(caf, coordinator):  # noqa: F811
+    client, handle = caf
+    CafOverview.objects.all().delete()
+
+    page = client.get(caf_url(handle, "/budget"))
+
+    assert "No budget has been allocated to this CAF" in page.content.decode()
+    assert signed_in_client(coordinator).get("/caf/budgets/999").status_code == 404
