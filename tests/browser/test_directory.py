@@ -35,6 +35,7 @@ def test_a_family_finds_a_service_by_need_and_postcode(page, directory):  # noqa
     result = page.locator(".fame-directory-result")
     expect(result).to_contain_text("Parenting Group")
     expect(result).to_contain_text("1.1 km away")
+    page.save_screenshot("directory-search")
     page.get_by_role("link", name="Parenting Group").click()
     page.check()
     expect(page.locator("h1")).to_have_text("Parenting Group")
