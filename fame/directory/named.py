@@ -24,7 +24,7 @@ def service_url(service_id: str) -> str:
     try:
         return reverse("directory:service", args=[service_id])
     except NoReverseMatch:
-        return f"/directory/services/{service_id}/"
+        return f"/directory/services/{service_id}"
 
 
 @dataclass(frozen=True)

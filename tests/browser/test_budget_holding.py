@@ -85,7 +85,7 @@ def test_a_budget_holding_lead_professional_commissions_a_directory_service(
     page.check()
     expect(page.get_by_text("Incredible Years parenting course is commissioned")).to_be_visible()
     course = page.page.get_by_role("link", name="Incredible Years parenting course", exact=True)
-    expect(course).to_have_attribute("href", "/directory/services/svc-parenting/")
+    expect(course).to_have_attribute("href", "/directory/services/svc-parenting")
 
     # A second service beyond what is left is refused, with what was typed kept.
     page.get_by_role("button", name="Commission a service").click()
@@ -120,3 +120,22 @@ def test_a_budget_holding_lead_professional_commissions_a_directory_service(
     expect(spent).to_contain_text("£160.00")
     assert BudgetSpend.objects.get().amount_pence == 16000
     page.save_screenshot("budget-spent")
+
+    # A meeting's action names a directory service, linked to its page.
+    page.get_by_role("link", name="Back to the CAF").click()
+    page.check()
+    page.get_by_role("link", name="Meeting on", exact=False).first.click()
+    page.check()
+    page.get_by_label("Find a service in the directory (optional)").fill("sleep")
+    page.get_by_role("button", name="Search the directory").click()
+    page.check()
+    page.get_by_label("What needs to be done").fill("Refer the family to the sleep clinic")
+    page.get_by_label("Who will do it").fill("Bob, health visitor")
+    fill_date(page, "due_on", timezone.localdate())
+    page.get_by_label("Sleep clinic for families").check()
+    page.get_by_role("button", name="Add the action").click()
+    page.check()
+    expect(page.get_by_text("The action is added.")).to_be_visible()
+    clinic = page.page.get_by_role("link", name="Sleep clinic for families")
+    expect(clinic).to_have_attribute("href", "/directory/services/svc-sleep")
+    page.save_screenshot("meeting-action-names-a-service")

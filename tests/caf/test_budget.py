@@ -333,6 +333,9 @@ def test_budget_figures_total_by_quarter_and_service_for_an_area(
         ("svc-speech", 1, 1, 40000, 0),
         ("svc-parenting", 1, 1, 30000, 15000),
     ]
+    assert [(k.label, k.committed, k.spent) for k in year.agency_types] == [
+        ("School", 70000, 15000)
+    ]
     assert first.totals == {"allocated": 50000, "committed": 30000, "spent": 10000}
     assert first.allocated_in_force == 50000
     assert elsewhere.empty and elsewhere.totals == {"allocated": 0, "committed": 0, "spent": 0}
@@ -370,7 +373,7 @@ def test_a_meeting_action_names_a_directory_service(led, services):
         "Chatterbox speech and language group",
     )
     page = client.get(meeting_url).content.decode()
-    assert "/directory/services/svc-speech/" in page
+    assert "/directory/services/svc-speech" in page
 
 
 def test_the_node_keeps_a_service_only_with_its_name(led):
@@ -399,8 +402,8 @@ def test_the_record_links_an_involvement_to_its_directory_service(led):
 
     page = client.get(f"/children/record/{handle}").content.decode()
 
-    assert "/directory/services/svc-hv/" in page
-    assert "/directory/services/svc-other/" not in page  # another agency's family support
+    assert "/directory/services/svc-hv" in page
+    assert "/directory/services/svc-other" not in page  # another agency's family support
 
 
 def test_involvements_match_the_directory_by_organisation_and_service_name(db):
@@ -417,3 +420,29 @@ def test_involvements_match_the_directory_by_organisation_and_service_name(db):
     )
 
     assert {k: v.id for k, v in found.items()} == {("wealdshire youth", "Youth club"): "club"}
+
+
+def test_a_closed_cafs_budget_does_not_change(led, coordinator, services):
+    client, handle, overview = led
+    allocate(coordinator, overview, "500")
+    CafOverview.objects.filter(pk=overview.pk).update(status="closed")
+
+    changed = allocate(coordinator, overview, "900")
+    commissioned = client.post(
+        caf_url(handle, "/budget/commission"), {"service": "svc-speech", "amount": "10"}
+    )
+
+    assert "This CAF is closed: its budget cannot change" in changed.content.decode()
+    assert "closed: nothing more can be commissioned" in commissioned.content.decode()
+    assert list(BudgetAllocation.objects.values_list("amount_pence", flat=True)) == [50000]
+    assert not BudgetCommitment.objects.exists()
+
+
+def test_no_budget_page_for_a_caf_the_hub_does_not_know(caf, coordinator):  # noqa: F811
+    client, handle = caf
+    CafOverview.objects.all().delete()
+
+    page = client.get(caf_url(handle, "/budget"))
+
+    assert "No budget has been allocated to this CAF" in page.content.decode()
+    assert signed_in_client(coordinator).get("/caf/budgets/999").status_code == 404

@@ -17,10 +17,12 @@ from datetime import date
 from django.db.models import Sum
 from django.utils import timezone
 
+from fame.accounts.models import OrganisationType
 from fame.benefits.figures import quarter_label, quarter_of
 from fame.caf.models.hub import BudgetAllocation, BudgetCommitment, BudgetSpend, CafOverview
 
 __all__ = [
+    "AgencyTypeBudget",
     "Budget",
     "BudgetFigures",
     "CommitmentLine",
@@ -132,6 +134,16 @@ class ServiceBudget:
     spent: int = 0
 
 
+@dataclass
+class AgencyTypeBudget:
+    """CAFs held by one type of agency: committed and spent on them."""
+
+    agency_type: str
+    label: str
+    committed: int = 0
+    spent: int = 0
+
+
 @dataclass(frozen=True)
 class BudgetFigures:
     """The area's budgets over a period: totals by quarter and by service; no child, no CAF."""
@@ -140,6 +152,8 @@ class BudgetFigures:
     end: date
     quarters: list[QuarterBudget]
     services: list[ServiceBudget]
+    agency_types: list[AgencyTypeBudget]
+    """By the type of the agency holding the CAF (school, health, ...)."""
     cafs_with_budget: int
     """CAFs with a budget allocated (changed) in the period."""
     allocated_in_force: int
@@ -156,8 +170,9 @@ def _local_day(moment: object) -> date:
 
 
 def budget_figures(start: date, end: date, area: str | None = None) -> BudgetFigures:
-    """Totals of the CAF budgets between ``start`` and ``end`` (both days included), by quarter
-    and by directory service; ``area`` narrows them to CAFs held in one local authority.
+    """Totals of the CAF budgets between ``start`` and ``end`` (both days included), by quarter,
+    by directory service and by the type of agency holding the CAF; ``area`` narrows them to
+    CAFs held in one local authority.
 
     An allocation counts in its quarter as the change it made to its CAF's budget (a raise
     from £500 to £800 counts £300), so the quarters add up to what is allocated now.
@@ -187,14 +202,23 @@ def budget_figures(start: date, end: date, area: str | None = None) -> BudgetFig
 
     services: dict[str, ServiceBudget] = {}
     cafs: dict[str, set[int]] = defaultdict(set)
+    labels = dict(OrganisationType.choices)
+    kinds: dict[str, AgencyTypeBudget] = {}
+
+    def kind(agency_type: str) -> AgencyTypeBudget:
+        return kinds.setdefault(
+            agency_type, AgencyTypeBudget(agency_type, labels.get(agency_type, "Not known"))
+        )
+
     commitments = BudgetCommitment.objects.filter(overview__in=overviews)
-    for service_id, name, overview_id, amount, at in commitments.values_list(
-        "service_id", "service_name", "overview_id", "amount_pence", "at"
+    for service_id, name, overview_id, amount, at, holder_type in commitments.values_list(
+        "service_id", "service_name", "overview_id", "amount_pence", "at", "overview__holder__type"
     ):
         day = _local_day(at)
         if not start <= day <= end:
             continue
         quarter(day).committed += amount
+        kind(holder_type).committed += amount
         line = services.setdefault(service_id, ServiceBudget(service_id, name))
         line.commitments += 1
         line.committed += amount
@@ -207,6 +231,10 @@ def budget_figures(start: date, end: date, area: str | None = None) -> BudgetFig
     )
     for row in spends.values("spent_on").annotate(total=Sum("amount_pence")):
         quarter(row["spent_on"]).spent += row["total"]
+    for row in spends.values("commitment__overview__holder__type").annotate(
+        total=Sum("amount_pence")
+    ):
+        kind(row["commitment__overview__holder__type"]).spent += row["total"]
     for row in spends.values("commitment__service_id", "commitment__service_name").annotate(
         total=Sum("amount_pence")
     ):
@@ -222,6 +250,7 @@ def budget_figures(start: date, end: date, area: str | None = None) -> BudgetFig
         end=end,
         quarters=ordered,
         services=sorted(services.values(), key=lambda s: (-s.committed, s.service_name)),
+        agency_types=sorted(kinds.values(), key=lambda k: k.label),
         cafs_with_budget=len(with_budget),
         allocated_in_force=sum(in_force.values()),
         totals={

@@ -2,19 +2,21 @@
 
 A CAF's budget commissions, and a team action names, a service as the directory
 knows it: by its Open Referral UK id, with its name as it was when picked (the
-directory may rename it later; the CAF keeps what was agreed). A picked id is
-always looked up again here, never taken from the form, so nobody can commission
-a service the directory does not list.
+directory may rename it later; the CAF keeps what was agreed). The search is the
+directory's own (``fame.directory.search``). A picked id is always looked up again
+here, never taken from the form, so nobody can commission a service the directory does
+not list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from fame.directory.models import Service
 from fame.directory.named import service_url
+from fame.directory.search import Filters, services
 
 __all__ = ["PickedService", "find_service", "search_services", "service_url"]
 
@@ -46,22 +48,19 @@ def _picked(service: Service) -> PickedService:
 
 
 def _offered() -> QuerySet[Service]:
-    return Service.objects.exclude(status__in=[Service.Status.DEFUNCT, Service.Status.INACTIVE])
+    """Services open for referral: active, or only closed for a while."""
+    return Service.objects.filter(
+        status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+    )
 
 
 def search_services(words: str) -> list[PickedService]:
-    """Services open for referral whose name, description or organisation has every word."""
-    found = _offered()
-    terms = words.split()
-    if not terms:
+    """Services open for referral that have every word (in their name, description, needs or
+    organisation), found as the directory's own search finds them."""
+    if not words.split():
         return []
-    for term in terms[:8]:
-        found = found.filter(
-            Q(name__icontains=term)
-            | Q(description__icontains=term)
-            | Q(organization__name__icontains=term)
-        )
-    return [_picked(s) for s in found.select_related("organization").order_by("name")[:SHOWN]]
+    found = services(Filters(keyword=" ".join(words.split()[:8]), active_only=True))
+    return [_picked(s) for s in found.select_related("organization")[:SHOWN]]
 
 
 def find_service(service_id: str) -> PickedService | None:
