@@ -77,3 +77,33 @@ def test_a_manager_reads_the_caf_quarterly_report_and_downloads_it(
     rows = list(csv.reader(io.StringIO(Path(waiting.value.path()).read_text(encoding="utf-8"))))
     assert rows[0] == ["Quarter", "School", "Total"]
     assert rows[-1][1:] == ["7", "7"]
+
+
+def test_a_partnership_officer_enters_a_comparator_and_reads_every_report(
+    page, partnership_officer, caf_history
+):
+    signed_in(page, partnership_officer)
+    page.visit("/reports/comparators/")
+    page.get_by_role("button", name="Keep these figures").click()
+    page.check()
+    expect(page.page.get_by_role("link", name=re.compile("Enter the area"))).to_be_visible()
+    page.get_by_label("Area", exact=True).fill("Kent")
+    page.get_by_label("Year the figures are for").fill("2010")
+    page.get_by_label("Children and young people in the area").fill("327000")
+    page.get_by_label("CAF staff (full-time equivalent)").fill("12")
+    page.get_by_label("Where the figures come from").fill("Board paper, March 2010")
+    page.get_by_role("button", name="Keep these figures").click()
+    page.check()
+    expect(page.get_by_text("The figures for Kent are kept.")).to_be_visible()
+
+    for path, heading in (
+        ("/reports/comparison/", "Comparison with other areas"),
+        ("/reports/usage/", "Use of the index and of sharing"),
+        ("/reports/workforce/", "Workforce readiness"),
+        ("/reports/budgets/", "CAF budgets"),
+    ):
+        page.visit(path)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    page.visit("/reports/comparison/")
+    comparison = page.get_by_role("table", name=re.compile("comparator areas"))
+    expect(comparison.get_by_role("row", name=re.compile("Kent"))).to_be_visible()
