@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .budgets import BUDGET_TABLES
 from .caf import CAF_TABLES
 from .comparison import comparison
 from .scope import Scope
@@ -65,6 +66,14 @@ GROUPS = {
             "Comparison with other areas",
             "CAFs and CAF staff per 10,000 children beside the comparator areas' figures.",
             {"comparison": lambda scope: [comparison(scope)]},
+        ),
+        Group(
+            "budgets",
+            "CAF budgets",
+            "What co-ordinators allocated to budget-holding Lead Professionals, and what they "
+            "committed and spent with services from the directory, by quarter, service and "
+            "agency type.",
+            BUDGET_TABLES,
         ),
     )
 }

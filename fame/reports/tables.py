@@ -23,6 +23,8 @@ class Kind(Enum):
     FIGURE = "figure"
     """Worked out (days, a rate): shown as it is; the report leaves it out (None) when the
     count it rests on is small."""
+    MONEY = "money"
+    """Pounds (a float, to the penny): shown as money, left out (None) as a figure is."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Table:
 def _page_cell(cell: Cell, column: Column, suppress: bool) -> str:
     if column.kind is Kind.COUNT and (cell is None or isinstance(cell, int)):
         return on_page(cell, suppress=suppress)
+    if column.kind is Kind.MONEY and isinstance(cell, int | float):
+        return f"\u00a3{cell:,.2f}"
     if cell is None:
         return "\u2013"
     if isinstance(cell, float):

@@ -7,7 +7,6 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("reports/", views.home, name="home"),
-    path("reports/budgets/", views.budgets, name="budgets"),
     path("reports/comparators/", views.comparators, name="comparators"),
     path("reports/<slug:slug>/", views.report, name="report"),
     path("reports/<slug:slug>/chart/<slug:key>.svg", views.chart, name="chart"),

@@ -1,5 +1,5 @@
 """Management information's pages: the index of reports, a page per report group (tables,
-charts beside them, CSV and XLSX), the budgets placeholder and comparator areas.
+charts beside them, CSV and XLSX), and comparator areas.
 
 For those who may ``view_reports``; comparator figures are entered by those who may
 ``manage_comparators``. No report shows a child. Small numbers are suppressed on pages
@@ -152,12 +152,6 @@ def chart(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-cache"
     return response
-
-
-@require_GET
-@requires("view_reports")
-def budgets(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "reports/budgets.html")
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fame.audit.models import AuditEvent
+from fame.caf.models import BudgetAllocation, BudgetCommitment, BudgetSpend
 from fame.reports.models import ComparatorFigures
 
-from ..conftest import signed_in_client
+from ..conftest import UserFactory, signed_in_client
 from .conftest import caf
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def test_a_practitioner_is_refused_every_report(school_teacher) -> None:
         ("reports:home", []),
         ("reports:report", ["caf"]),
         ("reports:chart", ["caf", "started"]),
-        ("reports:budgets", []),
+        ("reports:report", ["budgets"]),
         ("reports:comparators", []),
     ):
         assert client.get(reverse(name, args=args)).status_code == 403, name
@@ -52,16 +54,56 @@ def test_a_practitioner_is_refused_every_report(school_teacher) -> None:
 def test_the_index_lists_the_report_groups_and_the_nav_links_to_it(manager) -> None:
     page = signed_in_client(manager).get(reverse("reports:home")).content.decode()
 
-    for slug in ("caf", "usage", "workforce", "comparison"):
+    for slug in ("caf", "usage", "workforce", "comparison", "budgets"):
         assert reverse("reports:report", args=[slug]) in page
-    assert reverse("reports:budgets") in page
     assert 'href="/reports/"' in page
 
 
-def test_budgets_says_none_are_recorded(manager) -> None:
-    page = signed_in_client(manager).get(reverse("reports:budgets")).content.decode()
+def test_the_budgets_report_totals_money_and_leaves_out_a_service_of_few_cafs(
+    manager, school
+) -> None:
+    lead = UserFactory(username="lena", organisation=school, roles=["practitioner"])
+    at = timezone.make_aware(datetime(2026, 2, 2, 12))
+    for i in range(6):
+        overview = caf(school, date(2026, 1, 10))
+        BudgetAllocation.objects.create(overview=overview, amount_pence=50000, by=manager, at=at)
+        commitment = BudgetCommitment.objects.create(
+            overview=overview,
+            service_id="svc-parenting",
+            service_name="Parenting course",
+            amount_pence=30000,
+            by=lead,
+            at=at,
+        )
+        BudgetSpend.objects.create(
+            commitment=commitment, amount_pence=10000, spent_on=date(2026, 3, 1), by=lead
+        )
+        if i == 0:
+            BudgetCommitment.objects.create(
+                overview=overview,
+                service_id="svc-speech",
+                service_name="Speech group",
+                amount_pence=4500,
+                by=lead,
+                at=at,
+            )
 
-    assert "No budgets are recorded." in page
+    client = signed_in_client(manager)
+    page = client.get(reverse("reports:report", args=["budgets"]), PERIOD).content.decode()
+    spreadsheet = client.get(
+        reverse("reports:report", args=["budgets"]),
+        {**PERIOD, "download": "csv", "table": "budget-services"},
+    )
+
+    assert "£3,000.00" in page  # allocated: six budgets of £500
+    assert "£1,845.00" in page  # committed: six parenting courses and one speech group
+    assert "£600.00" in page  # spent
+    assert "£45.00" not in page  # one CAF's speech group: its money is left out
+    rows = list(csv.reader(io.StringIO(spreadsheet.content.decode())))
+    assert rows[1:] == [
+        ["Parenting course", "6", "6", "1800.0", "600.0"],
+        ["Speech group", "<5", "<5", "", ""],
+    ]
 
 
 def test_a_manager_sees_small_numbers_suppressed_and_the_period_chosen(manager, three_cafs) -> None:
