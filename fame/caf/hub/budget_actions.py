@@ -34,6 +34,15 @@ def _target(overview: CafOverview) -> str:
     return f"person:{overview.person.uid}" if overview.person else f"caf:{overview.caf}"
 
 
+def _closed(overview: CafOverview) -> bool:
+    """Closed by today: a CAF's budget changes up to the day before the day it closed. (Today
+    is the clock's, so a history played with the clock moved back (``budget_history``) acts
+    on a CAF as it was then; a real CAF never closes on a day still to come.)"""
+    if overview.status != "closed":
+        return False
+    return overview.closed_on is None or overview.closed_on <= timezone.localdate()
+
+
 def _locked(overview: CafOverview) -> CafOverview:
     locked = (
         CafOverview.objects.select_for_update(of=("self",))
@@ -56,7 +65,7 @@ def allocate_budget(
         raise BudgetRefused("A budget cannot be less than £0.00")
     with transaction.atomic():
         locked = _locked(overview)
-        if locked.status == "closed":
+        if _closed(locked):
             raise BudgetRefused("This CAF is closed: its budget cannot change")
         budget = budget_of(locked)
         if amount_pence < budget.committed:
@@ -102,7 +111,7 @@ def commission_service(
             locked.lead_professional_username
         ):
             raise BudgetRefused("Only the CAF's Lead Professional can commission a service")
-        if locked.status == "closed":
+        if _closed(locked):
             raise BudgetRefused("This CAF is closed: nothing more can be commissioned")
         budget = budget_of(locked)
         if not budget.exists:

@@ -21,6 +21,8 @@ from fame.accounts.seeding import (
     load_region,
     read_region,
 )
+from fame.caf.hub.budget import pounds
+from fame.caf.hub.budget_history import BudgetPlan, play_budget_history
 from fame.caf.models.node import Assessment
 from fame.caf.node.history import HistoryReport, play_history
 from fame.directory.seeding import seed_demo_directory
@@ -108,11 +110,30 @@ def play_hub_history(region: dict[str, Any], *, say: Any) -> int:
     return sessions
 
 
+def play_demo_budgets(region: dict[str, Any], *, say: Any) -> BudgetPlan | None:
+    """Once, on a hub that holds the CAF facts of the region's history: the CAF budgets the
+    co-ordinator allocated and the Lead Professionals spent (``fame.caf.hub.budget_history``)."""
+    if settings.PRODUCTION:
+        return None
+    plan = play_budget_history(
+        int(region.get("seed", 0)),
+        today=timezone.localdate(),
+        coordinator=region.get("demo_logins", {}).get("caf_coordinator"),
+    )
+    if plan is not None:
+        say(
+            f"Played {len(plan.stories)} CAF budgets: {pounds(plan.allocated)} allocated, "
+            f"{pounds(plan.committed)} committed, {pounds(plan.spent)} spent."
+        )
+    return plan
+
+
 def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryReport:
     """A demo region in ``folder/region`` on this process as hub and node (as ``fame run``
     makes it), its records delivered to the Child Index and three years of CAF history played
-    at the node and delivered to the hub, and the consents its families gave and withdrew
-    recorded at the hub (where the index knows the children). For tests and benchmarks; the
+    at the node and delivered to the hub, the consents its families gave and withdrew
+    recorded at the hub (where the index knows the children), and the CAF budgets played at
+    the hub. For tests and benchmarks; the
     federation client must reach this process (a test's in-process transport, or the URLs of
     a served one)."""
     from fame.federation.actions import register_node
@@ -142,6 +163,7 @@ def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryRep
             raise CommandError(f"The hub did not take the region's history: {delivered}")
     assert report is not None
     play_consent_history(seed=seed, today=timezone.localdate())
+    play_demo_budgets(region, say=lambda line: None)
     return report
 
 
