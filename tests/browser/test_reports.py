@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from fame.accounts.models import User
 from fame.accounts.seeding import DEMO_PASSWORD
+from fame.caf.hub.budget import budget_figures
 from fame.caf.models.hub import CafOverview
 from fame.reports.scope import default_period
 
@@ -90,6 +91,26 @@ def test_the_coordinator_reads_the_seeded_demos_caf_quarterly_report(page, demo_
         for filed, seen in zip(in_file[1:], on_page[1:], strict=True):
             small = seen.replace(",", "") in {"1", "2", "3", "4"}
             assert filed == ("<5" if small else seen.replace(",", "")), (in_file, on_page)
+
+
+def test_the_coordinator_sees_the_seeded_demos_caf_budgets(page, demo_history, tmp_path):
+    logins = json.loads((tmp_path / "demo" / "region" / "region.json").read_text())["demo_logins"]
+    coordinator = User.objects.get(username=logins["caf_coordinator"])
+    figures = budget_figures(*default_period())
+    assert figures.cafs_with_budget  # the budgets the demo plays, not rows this test writes
+
+    sign_in(page, coordinator.username, DEMO_PASSWORD)
+    page.get_by_label("Security code").fill(current_code(authenticator(coordinator)))
+    page.get_by_role("button", name="Continue").click()
+    page.visit("/reports/budgets/")
+    page.check()
+    table = page.get_by_role(
+        "table", name="Budgets allocated, committed to services and spent, by quarter"
+    )
+    expect(table).to_be_visible()
+    rows = table.evaluate("t => [...t.tBodies[0].rows].map(r => r.cells[0].textContent.trim())")
+    assert rows == [q.label for q in figures.quarters]
+    expect(page.get_by_text(f"{figures.cafs_with_budget:,} CAFs given a budget")).to_be_visible()
 
 
 def test_a_manager_reads_the_caf_quarterly_report_and_downloads_it(
