@@ -130,6 +130,23 @@ def start(
         )
 
 
+def play_budgets(
+    hub: ProcessSpec, *, region: Path, wait: float = 1800.0
+) -> subprocess.Popen[bytes]:
+    """Once the nodes have delivered their history to ``hub``, play the demo's CAF budgets
+    there (``fame history budgets``), in a process of its own against the hub's data folder
+    (the clock it moves back is its own); its output goes to ``history.log`` beside the hub's."""
+    command = [*FAME, "history", "budgets", "--region", str(region), "--wait", str(wait)]
+    with (hub.data_dir / "history.log").open("ab") as log:
+        return subprocess.Popen(  # noqa: S603 - our own command line
+            command,
+            env=environment(hub, hub_url=hub.url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def health(url: str, *, timeout: float = 1.0) -> dict[str, object] | None:
     """A process's /healthz, or None while it does not answer."""
     try:
