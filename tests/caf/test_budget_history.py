@@ -5,11 +5,14 @@ the management figures total what was played."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from fame.accounts.models import User
@@ -128,3 +131,50 @@ def test_a_closed_caf_took_budget_changes_only_before_the_day_it_closed(demo_his
     with time_machine.travel(_noon(day_before), tick=False):
         allocate_budget(overview=closed, amount_pence=500_00, note="", by=coordinator)
     assert budget_of(closed).allocated == 500_00
+
+
+@pytest.fixture
+def no_budgets_yet(monkeypatch):
+    """The demo_history fixture (asked for after this) without its budgets: as `fame demo`'s
+    hub is once its nodes have delivered their history."""
+    from fame.web.management.commands import _region
+
+    monkeypatch.setattr(_region, "play_demo_budgets", lambda region, *, say: None)
+
+
+def test_fame_history_budgets_plays_them_once_the_nodes_have_delivered(
+    no_budgets_yet, demo_history, monkeypatch, tmp_path
+):
+    monkeypatch.undo()
+    region = str(tmp_path / "demo" / "region")
+    assert not BudgetAllocation.objects.exists()
+    out = StringIO()
+    call_command("history", "budgets", "--region", region, "--wait", "30", stdout=out)
+    assert out.getvalue().startswith("Played ")
+    assert BudgetAllocation.objects.count() == len(_planned().stories)
+
+    again = StringIO()
+    call_command("history", "budgets", "--region", region, stdout=again)
+    assert "has CAF budgets already" in again.getvalue()
+    assert BudgetAllocation.objects.count() == len(_planned().stories)
+
+
+def test_fame_history_budgets_waits_for_the_nodes_then_gives_up(
+    no_budgets_yet, demo_history, monkeypatch, tmp_path
+):
+    from fame.federation.models import FederationNode
+    from fame.web.management.commands import history
+
+    monkeypatch.undo()
+    monkeypatch.setattr(history, "POLL", 0.01)
+    FederationNode.objects.update(outbox_backlog=3)
+    region = str(tmp_path / "demo" / "region")
+    with pytest.raises(CommandError, match="had not delivered their outboxes"):
+        call_command("history", "budgets", "--region", region, "--wait", "0.1")
+    assert not BudgetAllocation.objects.exists()
+
+
+def test_fame_history_refuses_in_production(settings, tmp_path):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="not in production"):
+        call_command("history", "budgets", "--region", str(tmp_path))
