@@ -92,18 +92,11 @@ def test_the_coordinator_reads_the_seeded_demos_caf_quarterly_report(page, demo_
             small = seen.replace(",", "") in {"1", "2", "3", "4"}
             assert filed == ("<5" if small else seen.replace(",", "")), (in_file, on_page)
 
-
-def test_the_coordinator_sees_the_seeded_demos_caf_budgets(page, demo_history, tmp_path):
-    logins = json.loads((tmp_path / "demo" / "region" / "region.json").read_text())["demo_logins"]
-    coordinator = User.objects.get(username=logins["caf_coordinator"])
-    figures = budget_figures(*default_period())
-    assert figures.cafs_with_budget  # the budgets the demo plays, not rows this test writes
-
-    sign_in(page, coordinator.username, DEMO_PASSWORD)
-    page.get_by_label("Security code").fill(current_code(authenticator(coordinator)))
-    page.get_by_role("button", name="Continue").click()
+    # The demo's CAF budgets, played at the hub: by quarter, as the hub's figures give them.
+    # (Here, not in a test of its own: a second demo_history would follow a flushed database.)
+    figures = budget_figures(since, until)
+    assert figures.cafs_with_budget
     page.visit("/reports/budgets/")
-    page.check()
     table = page.get_by_role(
         "table", name="Budgets allocated, committed to services and spent, by quarter"
     )
