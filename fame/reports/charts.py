@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from fame.web.charts import drawing, svg_document
 
 from .suppression import ON_PAGES
-from .tables import Table
+from .tables import Kind, Table
 
 COLOURS = ("#1d70b8", "#f47738", "#00703c", "#d4351c", "#4c2c92", "#5694ca", "#912b88", "#85994b")
 _RC: dict[Any, Any] = {"svg.hashsalt": "fame-reports", "svg.fonttype": "none", "font.size": 9}
@@ -37,7 +37,9 @@ def table_chart(table: Table, *, suppress: bool = True) -> str:
             axes.barh(shifted, values, height=height, color=colour, label=name)
     axes.set_yticks(ys, labels=categories)
     axes.invert_yaxis()
-    axes.set_xlabel(next(iter(series)) if len(series) == 1 else "Number")
+    money = all(table.columns[table.headings.index(n)].kind is Kind.MONEY for n in series)
+    unit = "Pounds (\u00a3)" if series and money else "Number"
+    axes.set_xlabel(next(iter(series)) if len(series) == 1 else unit)
     if series:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     figure.tight_layout()

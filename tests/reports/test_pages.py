@@ -99,6 +99,8 @@ def test_the_budgets_report_totals_money_and_leaves_out_a_service_of_few_cafs(
     assert "£1,845.00" in page  # committed: six parenting courses and one speech group
     assert "£600.00" in page  # spent
     assert "£45.00" not in page  # one CAF's speech group: its money is left out
+    chart = client.get(reverse("reports:chart", args=["budgets", "budget-quarters"]), PERIOD)
+    assert "Pounds (£)" in chart.content.decode()
     rows = list(csv.reader(io.StringIO(spreadsheet.content.decode())))
     assert rows[1:] == [
         ["Parenting course", "6", "6", "1800.0", "600.0"],
