@@ -31,7 +31,8 @@ __all__ = [
 ]
 
 CAFS_PER_10K_A_YEAR = 150
-"""About 150 CAFs a year for every 10,000 children (the brief; seed 004's area ran well below)."""
+"""About 150 CAFs a year for every 10,000 children (chosen so that the demo's quarters have CAFs to
+count; seed 004's area ran well below)."""
 
 QUARTER_SHAPE: tuple[int, ...] = (13, 11, 3, 21, 16, 8, 14, 9, 46, 49, 30, 54)
 """Seed 004's CAFs per quarter, January 2007 to December 2009: the shape of three years."""
