@@ -149,12 +149,12 @@ def test_fame_history_budgets_plays_them_once_the_nodes_have_delivered(
     region = str(tmp_path / "demo" / "region")
     assert not BudgetAllocation.objects.exists()
     out = StringIO()
-    call_command("history", "budgets", "--region", region, "--wait", "30", stdout=out)
+    call_command("history", "hub", "--region", region, "--wait", "30", stdout=out)
     assert out.getvalue().startswith("Played ")
     assert BudgetAllocation.objects.count() == len(_planned().stories)
 
     again = StringIO()
-    call_command("history", "budgets", "--region", region, stdout=again)
+    call_command("history", "hub", "--region", region, stdout=again)
     assert "has CAF budgets already" in again.getvalue()
     assert BudgetAllocation.objects.count() == len(_planned().stories)
 
@@ -170,11 +170,11 @@ def test_fame_history_budgets_waits_for_the_nodes_then_gives_up(
     FederationNode.objects.update(outbox_backlog=3)
     region = str(tmp_path / "demo" / "region")
     with pytest.raises(CommandError, match="had not delivered their outboxes"):
-        call_command("history", "budgets", "--region", region, "--wait", "0.1")
+        call_command("history", "hub", "--region", region, "--wait", "0.1")
     assert not BudgetAllocation.objects.exists()
 
 
 def test_fame_history_refuses_in_production(settings, tmp_path):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="not in production"):
-        call_command("history", "budgets", "--region", str(tmp_path))
+        call_command("history", "hub", "--region", str(tmp_path))
