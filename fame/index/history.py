@@ -31,7 +31,7 @@ from .looking import audited_search, record_opened
 from .models import Person, SourceRecord
 from .queries import SearchQuery
 
-__all__ = ["PlannedSearch", "plan_searches", "play_search_history"]
+__all__ = ["PlannedSearch", "plan_searches", "play_search_history", "searchers"]
 
 YEARS = 3
 PER_CHILD = 1 / 6
@@ -57,7 +57,8 @@ class PlannedSearch:
     purpose: str
 
 
-def _searchers() -> list[User]:
+def searchers() -> list[User]:
+    """The practitioners who may search the index (those who work with children)."""
     users = User.objects.filter(organisation__isnull=False, is_active=True).order_by("username")
     return [u for u in users.select_related("organisation") if can(u, "work_with_children")]
 
@@ -102,14 +103,14 @@ def play_search_history(*, seed: int, today: date) -> tuple[int, int]:
     """Play the searches and openings of the region's past; (searches, records opened)."""
     if already_played(today):
         return 0, 0
-    searchers = {u.username: u for u in _searchers()}
+    by_name = {u.username: u for u in searchers()}
     # One record a child: the first the index received for each person.
     first: dict[int, int] = {}
     rows = SourceRecord.objects.exclude(date_of_birth=None).order_by("id")
     for record_id, person_id in rows.values_list("id", "person_id"):
         first.setdefault(person_id, record_id)
     record_ids = sorted(first.values())
-    plan = plan_searches(record_ids, sorted(searchers), seed=seed, today=today)
+    plan = plan_searches(record_ids, sorted(by_name), seed=seed, today=today)
     records = SourceRecord.objects.in_bulk([p.record_id for p in plan])
     searches = opened = 0
     for p in plan:
@@ -121,7 +122,7 @@ def play_search_history(*, seed: int, today: date) -> tuple[int, int]:
             date_of_birth=record.date_of_birth,
             postcode=record.postcode if p.with_name else "",
         )
-        user = searchers[p.username]
+        user = by_name[p.username]
         with time_machine.travel(p.at, tick=False):
             found, people = audited_search(query, who=ActingAs.of(user), mfa=True)
         searches += 1

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from fame.accounts.facilitated import ActingAs
+from fame.accounts.models import User
 from fame.audit import record_event
 
 from . import queries
@@ -55,11 +56,11 @@ def audited_search(
 def record_opened(
     person: Person,
     *,
-    by: Any,
+    by: User,
     purpose: str,
     detail: str = "",
-    query: Any = None,
-    shown: Any = None,
+    query: dict[str, Any] | None = None,
+    shown: int = 0,
     request: HttpRequest | None = None,
 ) -> None:
     """Audit a record opened from a search, with the purpose stated (one of ``PURPOSES``)."""

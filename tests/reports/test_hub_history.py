@@ -15,7 +15,7 @@ from django.utils import timezone
 from fame.audit.models import AuditEvent
 from fame.federation.history import play_detail_requests
 from fame.federation.models import DetailRequest, DetailRequestStatus
-from fame.index.history import _searchers, plan_searches, play_search_history
+from fame.index.history import plan_searches, play_search_history, searchers
 from fame.index.models import SourceRecord
 from fame.reports.scope import Scope, quarters_between
 from fame.reports.usage import activity, detail_outcomes, purposes
@@ -41,7 +41,7 @@ def _column(table, name: str) -> int:
 
 def test_the_searches_are_the_seeds_and_played_once(demo_history) -> None:
     today = timezone.localdate()
-    users = sorted(u.username for u in _searchers())
+    users = sorted(u.username for u in searchers())
     plan = plan_searches(_record_ids(), users, seed=SEED, today=today)
     assert plan == plan_searches(_record_ids(), users, seed=SEED, today=today)
     assert plan != plan_searches(_record_ids(), users, seed=SEED + 1, today=today)
