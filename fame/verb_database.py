@@ -88,7 +88,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("directory", "import"): (Need.MAKES, ""),
     ("directory", "export"): (Need.READS, "there is no directory to export yet; " + SET_UP),
     ("directory", "postcodes"): (Need.MAKES, ""),
-    ("history", "budgets"): (Need.CHANGES, "there are no CAF facts to give budgets to; " + DEMO),
+    ("history", "hub"): (Need.CHANGES, "there are no CAF facts to play a past from; " + DEMO),
 }
 # Verbs that need no database at all: never listed in VERBS, so never held up by one.
 PURE: frozenset[str] = frozenset({"benefits"})

@@ -73,7 +73,7 @@ class RecordSharing:
             ).permitted
         }
 
-    def keep_records(self, request: HttpRequest, *, what: str) -> None:
+    def keep_records(self, request: HttpRequest | None, *, what: str) -> None:
         """A disclosure record of each decision taken (audited by the caller's own event)."""
         requester = Requester.of(self.user, on_behalf_of=self.who.on_behalf_of)
         for key, decision in self.decisions.items():
@@ -118,7 +118,7 @@ the purpose the practitioner states."""
 
 
 def permitted_results(
-    people: dict[int, Person], who: ActingAs, *, mfa: bool, request: HttpRequest
+    people: dict[int, Person], who: ActingAs, *, mfa: bool, request: HttpRequest | None
 ) -> tuple[set[int], dict[int, Decision]]:
     """The people whose basic details this searcher (or whoever they act for) may see, and
     every decision taken."""

@@ -29,7 +29,7 @@ from fame.sharing.queries import disclosures_about
 from fame.web.pages import posted, render_page
 
 from . import actions, queries
-from .forms import PURPOSES, InvolvementForm, OpenRecordForm, SearchForm, SplitForm
+from .forms import InvolvementForm, OpenRecordForm, SearchForm, SplitForm
 from .handles import (
     last_search,
     new_handle,
@@ -39,8 +39,9 @@ from .handles import (
     remember_results,
     result_person,
 )
+from .looking import audited_search, record_opened
 from .models import Involvement, LinkDecision, Person, ReviewItem, ReviewStatus, SourceRecord
-from .sharing import RecordSharing, permitted_results
+from .sharing import RecordSharing
 from .source import from_row
 
 
@@ -58,34 +59,11 @@ def search(request: HttpRequest) -> HttpResponse:
             date_of_birth=form.cleaned_data["date_of_birth"],
             postcode=form.cleaned_data["postcode"],
         )
-        found = queries.search(query)
-        people = Person.objects.in_bulk([r.person_id for r in found])
-        shown, decisions = permitted_results(
-            people,
-            who,
-            mfa=used_second_factor(user),
-            request=request,
+        found, _people = audited_search(
+            query, who=who, mfa=used_second_factor(user), request=request
         )
-        found = [r for r in found if r.person_id in shown]
         handles = {new_handle(): result for result in found}
         remember_results(request, {h: r.person_id for h, r in handles.items()}, query.as_audit())
-        record_event(
-            "index.search",
-            actor=user,
-            target="child-index",
-            details={
-                "query": query.as_audit(),
-                "results": [
-                    {"person": str(people[r.person_id].uid), "weight": f"{r.match_weight:.2f}"}
-                    for r in found
-                ],
-                "decisions": {
-                    str(people[pk].uid): {"decision": d.decision, "id": d.decision_id}
-                    for pk, d in decisions.items()
-                },
-            },
-            request=request,
-        )
         results = list(handles.items())
     return render_page(
         request, "index/search.html", {"form": form, "results": results, "nav_active": "search"}
@@ -100,17 +78,13 @@ def open_record(request: HttpRequest, handle: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         record_handle = remember_opened(request, person, purpose=form.cleaned_data["purpose"])
         query, shown = last_search(request)
-        record_event(
-            "index.record_opened",
-            actor=acting_user(request),
-            target=f"person:{person.uid}",
-            details={
-                "purpose": form.cleaned_data["purpose"],
-                "reason": dict(PURPOSES)[form.cleaned_data["purpose"]],
-                "detail": form.cleaned_data["detail"],
-                "query": query,
-                "results_shown": shown,
-            },
+        record_opened(
+            person,
+            by=acting_user(request),
+            purpose=form.cleaned_data["purpose"],
+            detail=form.cleaned_data["detail"],
+            query=query,
+            shown=shown,
             request=request,
         )
         if request.GET.get("then") == "caf":  # from a CAF listed on the home page

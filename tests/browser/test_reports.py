@@ -20,7 +20,8 @@ from fame.accounts.models import User
 from fame.accounts.seeding import DEMO_PASSWORD
 from fame.caf.hub.budget import budget_figures
 from fame.caf.models.hub import CafOverview
-from fame.reports.scope import default_period
+from fame.reports.scope import Scope, default_period
+from fame.reports.usage import activity, detail_outcomes
 
 from ..conftest import UserFactory, authenticator, current_code
 from ..reports.conftest import caf
@@ -104,6 +105,20 @@ def test_the_coordinator_reads_the_seeded_demos_caf_quarterly_report(page, demo_
     rows = table.evaluate("t => [...t.tBodies[0].rows].map(r => r.cells[0].textContent.trim())")
     assert rows == [q.label for q in figures.quarters]
     expect(page.get_by_text(f"{figures.cafs_with_budget:,} CAFs given a budget")).to_be_visible()
+
+    # The hub's history (searches, records opened, consents, detail requests shared and
+    # refused), counted from the audit log by the usage report: each table with its rows.
+    scope = Scope(since, until)
+    counted = activity(scope)
+    for name in ("Searches", "Records opened", "Consents given", "Detail requests"):
+        i = counted.headings.index(name)
+        assert sum(row[i] for row in counted.rows), name
+    page.visit("/reports/usage/")
+    for title in (counted.title, detail_outcomes(scope).title):
+        table = page.get_by_role("table", name=title)
+        expect(table).to_be_visible()
+        assert table.evaluate("t => t.tBodies[0].rows.length") > 0
+    page.save_screenshot("reports-demo-usage")
 
 
 def test_a_manager_reads_the_caf_quarterly_report_and_downloads_it(

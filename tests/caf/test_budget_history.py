@@ -135,11 +135,12 @@ def test_a_closed_caf_took_budget_changes_only_before_the_day_it_closed(demo_his
 
 @pytest.fixture
 def no_budgets_yet(monkeypatch):
-    """The demo_history fixture (asked for after this) without its budgets: as `fame demo`'s
-    hub is once its nodes have delivered their history."""
+    """The demo_history fixture (asked for after this) without the hub's part of its history
+    (consents, searches, budgets, detail requests): as `fame demo`'s hub is once its nodes
+    have delivered their history."""
     from fame.web.management.commands import _region
 
-    monkeypatch.setattr(_region, "play_demo_budgets", lambda region, *, say: None)
+    monkeypatch.setattr(_region, "play_demo_hub_history", lambda region, *, say: None)
 
 
 def test_fame_history_budgets_plays_them_once_the_nodes_have_delivered(
@@ -149,13 +150,13 @@ def test_fame_history_budgets_plays_them_once_the_nodes_have_delivered(
     region = str(tmp_path / "demo" / "region")
     assert not BudgetAllocation.objects.exists()
     out = StringIO()
-    call_command("history", "budgets", "--region", region, "--wait", "30", stdout=out)
-    assert out.getvalue().startswith("Played ")
+    call_command("history", "hub", "--region", region, "--wait", "30", stdout=out)
+    assert "Played the hub's history in " in out.getvalue()
     assert BudgetAllocation.objects.count() == len(_planned().stories)
 
     again = StringIO()
-    call_command("history", "budgets", "--region", region, stdout=again)
-    assert "has CAF budgets already" in again.getvalue()
+    call_command("history", "hub", "--region", region, stdout=again)
+    assert "has its history already" in again.getvalue()
     assert BudgetAllocation.objects.count() == len(_planned().stories)
 
 
@@ -170,11 +171,11 @@ def test_fame_history_budgets_waits_for_the_nodes_then_gives_up(
     FederationNode.objects.update(outbox_backlog=3)
     region = str(tmp_path / "demo" / "region")
     with pytest.raises(CommandError, match="had not delivered their outboxes"):
-        call_command("history", "budgets", "--region", region, "--wait", "0.1")
+        call_command("history", "hub", "--region", region, "--wait", "0.1")
     assert not BudgetAllocation.objects.exists()
 
 
 def test_fame_history_refuses_in_production(settings, tmp_path):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="not in production"):
-        call_command("history", "budgets", "--region", str(tmp_path))
+        call_command("history", "hub", "--region", str(tmp_path))

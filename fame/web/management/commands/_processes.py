@@ -130,13 +130,14 @@ def start(
         )
 
 
-def play_budgets(
+def play_hub_history(
     hub: ProcessSpec, *, region: Path, wait: float = 1800.0
 ) -> subprocess.Popen[bytes]:
-    """Once the nodes have delivered their history to ``hub``, play the demo's CAF budgets
-    there (``fame history budgets``), in a process of its own against the hub's data folder
+    """Once the nodes have delivered their history to ``hub``, play the hub's part of the
+    demo's history there (``fame history hub``: consents, searches, budgets, detail
+    requests), in a process of its own against the hub's data folder
     (the clock it moves back is its own); its output goes to ``history.log`` beside the hub's."""
-    command = [*FAME, "history", "budgets", "--region", str(region), "--wait", str(wait)]
+    command = [*FAME, "history", "hub", "--region", str(region), "--wait", str(wait)]
     with (hub.data_dir / "history.log").open("ab") as log:
         return subprocess.Popen(  # noqa: S603 - our own command line
             command,

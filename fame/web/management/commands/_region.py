@@ -26,6 +26,8 @@ from fame.caf.hub.budget_history import BudgetPlan, play_budget_history
 from fame.caf.models.node import Assessment
 from fame.caf.node.history import HistoryReport, play_history
 from fame.directory.seeding import seed_demo_directory
+from fame.federation.history import play_detail_requests
+from fame.index.history import play_search_history
 from fame.readiness import seeding as readiness_seeding
 from fame.reports.seeding import seed_comparators
 from fame.sharing.history import play_consent_history
@@ -128,14 +130,36 @@ def play_demo_budgets(region: dict[str, Any], *, say: Any) -> BudgetPlan | None:
     return plan
 
 
+def play_demo_hub_history(region: dict[str, Any], *, say: Any) -> None:
+    """Once, on a hub that holds the CAF facts of the region's history: the consents families
+    gave (and withdrew), practitioners' searches and records opened over the three years, the
+    CAF budgets, then a handful of detail requests made now, shared and refused. Each part is
+    played once: a hub that has any of its kind keeps them."""
+    if settings.PRODUCTION:
+        return
+    seed = int(region.get("seed", 0))
+    today = timezone.localdate()
+    given, withdrawn = play_consent_history(seed=seed, today=today)
+    if given:
+        say(f"Recorded {given} consents ({withdrawn} withdrawn since).")
+    searches, opened = play_search_history(seed=seed, today=today)
+    if searches:
+        say(f"Played {searches} searches of the Child Index ({opened} records opened).")
+    play_demo_budgets(region, say=say)
+    outcomes = play_detail_requests(seed=seed)
+    if outcomes:
+        said = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
+        say(f"Asked {sum(outcomes.values())} detail requests now: {said}.")
+
+
 def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryReport:
     """A demo region in ``folder/region`` on this process as hub and node (as ``fame run``
     makes it), its records delivered to the Child Index and three years of CAF history played
     at the node and delivered to the hub, the consents its families gave and withdrew
-    recorded at the hub (where the index knows the children), and the CAF budgets played at
-    the hub. For tests and benchmarks; the
-    federation client must reach this process (a test's in-process transport, or the URLs of
-    a served one)."""
+    recorded at the hub, three years of searches and records opened, the CAF budgets played
+    at the hub and a handful of detail requests asked now (``play_demo_hub_history``). For
+    tests and benchmarks; the federation client must reach this process (a test's in-process
+    transport, or the URLs of a served one)."""
     from fame.federation.actions import register_node
     from fame.federation.keys import public_pem
     from fame.node.actions import host_agencies, trust_key
@@ -162,8 +186,7 @@ def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryRep
         if delivered.error or delivered.rejected or not delivered.sent:
             raise CommandError(f"The hub did not take the region's history: {delivered}")
     assert report is not None
-    play_consent_history(seed=seed, today=timezone.localdate())
-    play_demo_budgets(region, say=lambda line: None)
+    play_demo_hub_history(region, say=lambda line: None)
     return report
 
 

@@ -97,7 +97,7 @@ class Command(BaseCommand):
         plan = root / "plan.json"
         processes.write_plan(plan, hub, nodes)
         self.stdout.write(f"Starting the hub and {len(nodes)} nodes (logs in {root}/*/serve.log)…")
-        budgets: subprocess.Popen[bytes] | None = None
+        history: subprocess.Popen[bytes] | None = None
         running = {
             spec.name: processes.start(spec, hub_url=hub.url, plan=plan, region=region_dir)
             for spec in everyone
@@ -115,8 +115,8 @@ class Command(BaseCommand):
                 everyone, running, timeout=options["startup_timeout"], say=self.stdout.write
             )
             self._print_region(hub, nodes, root)
-            # Once the nodes' history has reached the hub: its CAF budgets (none on resume).
-            budgets = processes.play_budgets(hub, region=region_dir)
+            # Once the nodes' history has reached the hub: the hub's part (none on resume).
+            history = processes.play_hub_history(hub, region=region_dir)
             restarts: dict[str, float] = {}
             specs = {spec.name: spec for spec in everyone}
             while not stopping:
@@ -134,25 +134,25 @@ class Command(BaseCommand):
                             specs[name], hub_url=hub.url, plan=plan, region=region_dir
                         )
                         self.stdout.write(f"{name} restarted; it catches up by itself.")
-                if budgets is not None and budgets.poll() is not None:
-                    self._say_budgets(hub, budgets.returncode)
-                    budgets = None
+                if history is not None and history.poll() is not None:
+                    self._say_history(hub, history.returncode)
+                    history = None
                 time.sleep(0.5)
         except RuntimeError as error:
             raise CommandError(str(error)) from None
         finally:
             self.stdout.write("Stopping the hub and the nodes…")
-            processes.stop([*running.values(), *([budgets] if budgets is not None else [])])
+            processes.stop([*running.values(), *([history] if history is not None else [])])
             self.stdout.write("Stopped. Run `make run` again to resume.")
 
-    def _say_budgets(self, hub: processes.ProcessSpec, returncode: int) -> None:
+    def _say_history(self, hub: processes.ProcessSpec, returncode: int) -> None:
         log = hub.data_dir / "history.log"
         lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
         last = lines[-1] if lines else ""
         if returncode == 0:
-            self.stdout.write(last or "CAF budgets: nothing to play.")
+            self.stdout.write(last or "The hub's history: nothing to play.")
         else:
-            self.stderr.write(f"The demo's CAF budgets were not played ({last}); see {log}.")
+            self.stderr.write(f"The hub's history was not played ({last}); see {log}.")
 
     def _print_region(
         self, hub: processes.ProcessSpec, nodes: list[processes.ProcessSpec], root: Path

@@ -1,12 +1,15 @@
-"""``fame history budgets --region DIR [--wait SECONDS]``: the demo's CAF budgets, at the hub.
+"""``fame history hub --region DIR [--wait SECONDS]``: a demo region's past, at the hub.
 
-The CAF budgets of a demo region's history (``fame.caf.hub.budget_history``) can only be
-played once the hub holds the facts of the CAFs the nodes played; in ``fame demo`` the hub
-starts before the nodes deliver them. So ``fame demo`` runs this once, in a process of its
-own against the hub's data folder, once its nodes are up: with ``--wait`` it waits until
-every node the hub knows has delivered its outbox, then plays the budgets with the clock
-moved back (in this process only, never in one serving requests). A hub with any budget
-keeps it (so resuming the demo plays nothing); it never runs in production.
+The hub's part of a demo region's history can only be played once the hub holds the facts
+of the CAFs the nodes played; in ``fame demo`` the hub starts before the nodes deliver
+them. So ``fame demo`` runs this once, in a process of its own against the hub's data
+folder, once its nodes are up: with ``--wait`` it waits until every node the hub knows has
+delivered its outbox, then plays the families' consents, practitioners' searches and
+records opened, and the CAF budgets with the clock moved back (in this process only, never
+in one serving requests), and last a handful of detail requests at the present time (a
+node checks a signed request's freshness against its own clock). Each part is played once
+(a hub that has any of its kind keeps them, so resuming the demo plays nothing); it never
+runs in production.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fame.accounts.seeding import RegionFileError, read_region
-from fame.caf.models.hub import BudgetAllocation
-from fame.federation.models import FederationNode
+from fame.caf.models.hub import BudgetAllocation, CafOverview
+from fame.federation.models import DetailRequest, FederationNode
 
-from ._region import play_demo_budgets
+from ._region import play_demo_hub_history
 
 POLL = 5.0
 """Seconds between looks at the nodes' outboxes, as the hub last heard them."""
@@ -36,13 +39,16 @@ def nodes_delivered() -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Play a demo region's past at the hub. budgets: the CAF budgets the co-ordinator "
-        "allocated and Lead Professionals spent, once the nodes' CAF facts have reached the "
-        "hub (once; never in production)."
+        "Play a demo region's past at the hub. hub: the families' consents, practitioners' "
+        "searches and records opened, the CAF budgets, and a handful of detail requests "
+        "made now, once the nodes' CAF facts have reached the hub (once; never in "
+        "production)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", choices=["budgets"], help="budgets: the CAF budgets")
+        parser.add_argument(
+            "subcommand", choices=["hub"], help="hub: the hub's part of the region's history"
+        )
         parser.add_argument("--region", required=True, help="the demo region's folder")
         parser.add_argument(
             "--wait",
@@ -58,23 +64,28 @@ class Command(BaseCommand):
             region = read_region(Path(options["region"]) / "region.json")
         except RegionFileError as error:
             raise CommandError(str(error)) from None
-        if BudgetAllocation.objects.exists():
-            self.stdout.write("No budgets played: this hub has CAF budgets already.")
+        if BudgetAllocation.objects.exists() or DetailRequest.objects.exists():
+            self.stdout.write("Nothing played: this hub has its history already.")
             return
-        deadline = time.monotonic() + max(0.0, options["wait"])
+        waited = time.monotonic()
+        deadline = waited + max(0.0, options["wait"])
         # Twice in a row: a batch the hub put off is sent again at once, and counted again.
         settled = 0
         while settled < 2 and options["wait"] > 0:
             settled = settled + 1 if nodes_delivered() else 0
             if time.monotonic() > deadline:
                 raise CommandError(
-                    f"No budgets played: the nodes had not delivered their outboxes after "
+                    f"Nothing played: the nodes had not delivered their outboxes after "
                     f"{options['wait']:.0f} s (see the hub's Agency nodes page)."
                 )
             if settled < 2:
                 time.sleep(POLL)
-        if play_demo_budgets(region, say=self.stdout.write) is None:
-            self.stdout.write(
-                "No budgets played: the hub holds no completed CAF with a Lead Professional, "
-                "no CAF co-ordinator or no directory services."
-            )
+        if not CafOverview.objects.exists():
+            self.stdout.write("Nothing played: the hub holds no CAF facts from the nodes.")
+            return
+        started = time.monotonic()
+        play_demo_hub_history(region, say=self.stdout.write)
+        self.stdout.write(
+            f"Played the hub's history in {time.monotonic() - started:.1f} s "
+            f"(after {started - waited:.0f} s waiting for the nodes to deliver)."
+        )
