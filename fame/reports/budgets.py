@@ -3,9 +3,10 @@ and what they committed and spent with services from the directory (seed 003), b
 by service and by the type of agency holding the CAF.
 
 The sums come from ``fame.caf.hub.budget.budget_figures``, the same arithmetic the CAF's own
-budget page uses. Money is shown as it is; a service's money is left out where it rests on
-fewer than 5 CAFs, as a median is (ADR 0037), so a page never shows what one family's
-package cost. Budgets are counted by the area of the agency holding the CAF; the agency-type
+budget page uses. A service's money is left out where it rests on fewer than 5 CAFs, as a
+median is (ADR 0037). The totals by quarter and by agency type are shown as they are: a
+quarter with a single budget shows that budget's sum (money, with no child or service
+beside it). Budgets are counted by the area of the agency holding the CAF; the agency-type
 filter narrows the agency-type table only.
 """
 
