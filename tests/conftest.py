@@ -101,6 +101,29 @@ def isa_only(local_authority) -> User:
 
 
 @pytest.fixture
+def manager(local_authority) -> User:
+    return UserFactory(
+        username="morag",
+        first_name="Morag",
+        last_name="Reid",
+        organisation=local_authority,
+        job_title="Head of early help",
+        roles=["manager"],
+    )
+
+
+@pytest.fixture
+def coordinator(local_authority) -> User:
+    return UserFactory(
+        username="cora",
+        first_name="Cora",
+        organisation=local_authority,
+        job_title="CAF co-ordinator",
+        roles=["caf_coordinator"],
+    )
+
+
+@pytest.fixture
 def administrator(local_authority) -> User:
     return UserFactory(
         username="dana",

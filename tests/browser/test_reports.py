@@ -23,24 +23,12 @@ from fame.caf.models.hub import CafOverview
 from fame.reports.scope import Scope, default_period
 from fame.reports.usage import activity, detail_outcomes
 
-from ..conftest import UserFactory, authenticator, current_code
+from ..conftest import authenticator, current_code
 from ..reports.conftest import caf
 from .test_child_index import signed_in
 from .test_journeys import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def board_manager(local_authority):
-    return UserFactory(
-        username="morag",
-        first_name="Morag",
-        last_name="Reid",
-        organisation=local_authority,
-        job_title="Head of early help",
-        roles=["manager"],
-    )
 
 
 @pytest.fixture
@@ -121,10 +109,8 @@ def test_the_coordinator_reads_the_seeded_demos_caf_quarterly_report(page, demo_
     page.save_screenshot("reports-demo-usage")
 
 
-def test_a_manager_reads_the_caf_quarterly_report_and_downloads_it(
-    page, board_manager, caf_history
-):
-    signed_in(page, board_manager)
+def test_a_manager_reads_the_caf_quarterly_report_and_downloads_it(page, manager, caf_history):
+    signed_in(page, manager)
     page.get_by_role("link", name="Reports").first.click()
     page.check()
     expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()

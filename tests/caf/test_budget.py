@@ -62,11 +62,6 @@ def services(db):
 
 
 @pytest.fixture
-def coordinator(local_authority):
-    return UserFactory(username="cora", organisation=local_authority, roles=["caf_coordinator"])
-
-
-@pytest.fixture
 def led(caf):  # noqa: F811 - the imported fixture
     """Olivia's CAF after a meeting that agreed Alice as Lead Professional; the hub's facts."""
     client, handle = caf

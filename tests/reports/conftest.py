@@ -9,32 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from fame.accounts.models import Organisation, OrganisationType, User
+from fame.accounts.models import Organisation, OrganisationType
 from fame.caf.models.hub import CafOverview
 
-from ..factories import OrganisationFactory, UserFactory
-
-
-@pytest.fixture
-def manager(local_authority) -> User:
-    return UserFactory(
-        username="morag",
-        first_name="Morag",
-        organisation=local_authority,
-        job_title="Head of early help",
-        roles=["manager"],
-    )
-
-
-@pytest.fixture
-def coordinator(local_authority) -> User:
-    return UserFactory(
-        username="cora",
-        first_name="Cora",
-        organisation=local_authority,
-        job_title="CAF co-ordinator",
-        roles=["caf_coordinator"],
-    )
+from ..factories import OrganisationFactory
 
 
 @pytest.fixture
