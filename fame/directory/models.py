@@ -115,6 +115,9 @@ class Service(_OrukObject):
         DEFUNCT = "defunct"
         TEMPORARILY_CLOSED = "temporarily closed"
 
+    OFFERED = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
+    """Statuses of a service open for referral: active, or only closed for a while."""
+
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
     )

@@ -41,7 +41,7 @@ def services(filters: Filters) -> QuerySet[Service]:
     """The services that meet ``filters``, by name."""
     found = Service.objects.all()
     if filters.active_only:
-        found = found.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+        found = found.filter(status__in=Service.OFFERED)
     for word in filters.keyword.split():
         found = found.filter(
             Q(name__icontains=word)

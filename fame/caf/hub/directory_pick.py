@@ -49,9 +49,7 @@ def _picked(service: Service) -> PickedService:
 
 def _offered() -> QuerySet[Service]:
     """Services open for referral: active, or only closed for a while."""
-    return Service.objects.filter(
-        status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
-    )
+    return Service.objects.filter(status__in=Service.OFFERED)
 
 
 def search_services(words: str) -> list[PickedService]:
