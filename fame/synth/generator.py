@@ -12,9 +12,10 @@ from fame.records import AgencyRecord
 
 from .errors import agency_copy
 from .involvements import Agencies, Involvement, LocalIds, involvements
+from .messy import LifeEvents, life_events, roughen
 from .organisations import Organisation, build_organisations
 from .people import Child, Family, make_families
-from .places import local_authorities_for
+from .places import AddressBook, local_authorities_for
 from .staff import Practitioner, build_staff, demo_logins
 
 REFERENCE_DATE = date(2026, 9, 1)
@@ -81,11 +82,14 @@ def generate_region(
     as_of: date = REFERENCE_DATE,
     *,
     progress: Callable[[int], None] | None = None,
+    messy: bool = True,
 ) -> Region:
     """A region of ``children`` children on ``as_of``; the same arguments give the same region.
 
     ``progress`` (if given) is called now and then with a number of steps done;
-    they add up to ``PROGRESS_STEPS_PER_CHILD * children``.
+    they add up to ``PROGRESS_STEPS_PER_CHILD * children``. ``messy=False`` leaves
+    out the life events and slips of ADR 0038 (the base error model of ADR 0004
+    only), to compare with regions made before them.
     """
     if children < 1:
         raise ValueError(f"a region needs at least one child, not {children}")
@@ -94,8 +98,15 @@ def generate_region(
         _stream(seed, "organisations"), children, authorities, as_of
     )
     step = _Progress(progress)
-    families = make_families(_stream(seed, "people"), children, authorities, as_of, step)
+    made = _stream(seed, "people")
+    book = AddressBook(authorities, made)
+    families = make_families(made, children, authorities, as_of, step, book)
     people = [child for family in families for child in family.children]
+    events = (
+        life_events(_stream(seed, "life events"), families, book, authorities, as_of)
+        if messy
+        else LifeEvents({}, {}, {})
+    )
 
     agencies = Agencies(organisations)
     choose = _stream(seed, "involvements")
@@ -110,6 +121,7 @@ def generate_region(
     practitioners, caseworkers = build_staff(_stream(seed, "staff"), organisations, cases, as_of)
 
     ids, assign, err = LocalIds(), _stream(seed, "local ids"), _stream(seed, "errors")
+    slips = _stream(seed, "slips")
     records: list[AgencyRecord] = []
     truth: list[TruthRow] = []
     for child, found in known:
@@ -117,10 +129,14 @@ def generate_region(
             local_id = ids.new(assign, involvement)
             key = (involvement.organisation.agency_id, involvement.service.job_title)
             email = assign.choice(caseworkers[key])
-            records.append(agency_copy(err, child, involvement, local_id, email, as_of))
+            record = agency_copy(err, child, involvement, local_id, email, as_of)
+            if messy:
+                record = roughen(slips, record, child, involvement, events, as_of)
+            records.append(record)
             truth.append(TruthRow(involvement.organisation.agency_id, local_id, child.key))
         step(1)
     step.flush()
+    events.settle(families)
 
     return Region(
         seed=seed,

@@ -106,12 +106,14 @@ def make_families(
     authorities: tuple[str, ...],
     as_of: date,
     progress: Callable[[int], None] | None = None,
+    book: AddressBook | None = None,
 ) -> list[Family]:
     """Families until there are exactly ``children`` children, all aged 0 to 17 on ``as_of``.
 
-    ``progress`` (if given) is called with the number of children just made.
+    ``progress`` (if given) is called with the number of children just made. Addresses
+    come from ``book`` if given (so that later moves go to addresses not yet taken).
     """
-    book = AddressBook(authorities, rng)
+    book = book or AddressBook(authorities, rng)
     first_birthday = years_before(as_of, 18) + timedelta(days=1)
     width = max(6, len(str(children)))
     families: list[Family] = []

@@ -100,12 +100,13 @@ class AddressBook:
             for district, town in districts(authority).items():
                 self._districts.setdefault(town, []).append(district)
 
-    def new_address(self, authority: str) -> Address:
-        rng = self._rng
+    def new_address(self, authority: str, rng: random.Random | None = None) -> Address:
+        """A new address in ``authority``, drawn from ``rng`` if given (else the book's own)."""
+        rng = rng or self._rng
         town = rng.choices(TOWNS[authority], weights=_TOWN_WEIGHTS)[0]
         while True:
             name = f"{rng.choice(STREET_WORDS)} {rng.choice(STREET_KINDS)}"
-            street = self._street(town, name)
+            street = self._street(town, name, rng)
             number = rng.randint(1, 160)
             line_1 = f"{number} {name}"
             if rng.random() < 0.12:
@@ -120,10 +121,9 @@ class AddressBook:
             street.postcodes[number // 40] = postcode
         return Address(line_1, street.locality, town, postcode, authority)
 
-    def _street(self, town: str, name: str) -> _Street:
+    def _street(self, town: str, name: str, rng: random.Random) -> _Street:
         street = self._streets.get((town, name))
         if street is None:
-            rng = self._rng
             locality = ""
             if rng.random() < 0.35:
                 if rng.random() < 0.5:
