@@ -10,6 +10,7 @@ with no truth file, as in real life:
 - ``blocking_keys``: the short keys the hub indexes to fetch candidates.
 - ``link_records`` / ``fame link bulk``: link whole files of records into persons.
 - ``pairwise_accuracy`` / ``fame link evaluate``: measure a linkage against the truth.
+- ``load_mapping`` / ``--mapping``: read files of other layouts (FEBRL, ...) as agency records.
 
 See docs/adr/0006-identity-matching.md for the choices and the measured accuracy.
 """
@@ -18,7 +19,8 @@ from ._blocking import KEY_KINDS, blocking_keys
 from ._bulk import LinkResult, link_records, write_links
 from ._comparisons import COMPARISONS
 from ._evaluation import PairwiseAccuracy, pairwise_accuracy, read_truth
-from ._files import read_record_files, record_files
+from ._files import read_record_file, read_record_files, record_files
+from ._layouts import ColumnMapping, MappingError, load_mapping, read_mapped_records
 from ._model import (
     DEFAULT_MODEL,
     LinkageModel,
@@ -35,19 +37,24 @@ __all__ = [
     "COMPARISONS",
     "DEFAULT_MODEL",
     "KEY_KINDS",
+    "ColumnMapping",
     "FieldScore",
     "LinkResult",
     "LinkageModel",
     "LinkageRecord",
+    "MappingError",
     "ModelError",
     "PairwiseAccuracy",
     "RuntimeScorer",
     "Score",
     "blocking_keys",
     "link_records",
+    "load_mapping",
     "load_model",
     "model_path",
     "pairwise_accuracy",
+    "read_mapped_records",
+    "read_record_file",
     "read_record_files",
     "read_truth",
     "record_files",

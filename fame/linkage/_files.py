@@ -1,4 +1,8 @@
-"""Reading the agency record files a linkage command is pointed at: one file or a folder."""
+"""Reading the record files a linkage command is pointed at: one file or a folder.
+
+Files are in the agency record layout, or, given a ``ColumnMapping``, in another
+layout read through it (``_layouts``).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ from pathlib import Path
 
 from fame.records import AgencyRecord, read_records
 
+from ._layouts import ColumnMapping, read_mapped_records
+
 NOT_RECORD_FILES = frozenset({"truth.csv", "links.csv"})
 """CSV files a region folder may hold beside the agency files."""
 
 
 def record_files(path: str | PathLike[str]) -> list[Path]:
-    """The agency CSV files at ``path``: the file itself, or every ``*.csv`` in the folder.
+    """The record CSV files at ``path``: the file itself, or every ``*.csv`` in the folder.
 
     Raises ``FileNotFoundError`` or ``ValueError`` with a message fit for the user.
     """
@@ -32,13 +38,21 @@ def record_files(path: str | PathLike[str]) -> list[Path]:
     return files
 
 
+def read_record_file(path: Path, mapping: ColumnMapping | None = None) -> list[AgencyRecord]:
+    """Every record in one file: the agency layout, or another read through ``mapping``."""
+    return read_records(path) if mapping is None else read_mapped_records(path, mapping)
+
+
 def read_record_files(
-    path: str | PathLike[str], *, progress: Callable[[Path], None] | None = None
+    path: str | PathLike[str],
+    *,
+    mapping: ColumnMapping | None = None,
+    progress: Callable[[Path], None] | None = None,
 ) -> list[AgencyRecord]:
-    """Every record in the agency file or folder at ``path`` (``RecordFileError`` if bad)."""
+    """Every record in the file or folder at ``path`` (``RecordFileError`` if bad)."""
     records: list[AgencyRecord] = []
     for file in record_files(path):
         if progress:
             progress(file)
-        records.extend(read_records(file))
+        records.extend(read_record_file(file, mapping))
     return records

@@ -8,7 +8,15 @@ characters but tab (no NUL, no line break). Files are UTF-8; every problem is
 named by file, line and field.
 """
 
-from ._model import COLUMNS, MAX_PROBLEMS, AgencyRecord, RecordFileError, RecordProblem, Sex
+from ._model import (
+    COLUMNS,
+    MAX_PROBLEMS,
+    AgencyRecord,
+    FileProblems,
+    RecordFileError,
+    RecordProblem,
+    Sex,
+)
 from ._postcodes import normalise_postcode, postcode_parts
 from ._reader import EXPECTED_DELIVERY_DAYS, read_records
 from ._writer import record_row, write_records
@@ -18,6 +26,7 @@ __all__ = [
     "EXPECTED_DELIVERY_DAYS",
     "MAX_PROBLEMS",
     "AgencyRecord",
+    "FileProblems",
     "RecordFileError",
     "RecordProblem",
     "Sex",

@@ -106,3 +106,21 @@ class RecordFileError(ValueError):
         if self.more:
             lines.append(f"and {self.more:,} more")
         return "\n".join(lines)
+
+
+class FileProblems:
+    """Collects the first MAX_PROBLEMS problems of one file and counts them all."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.found: list[RecordProblem] = []
+        self.total = 0
+
+    def add(self, line: int, field: str, message: str) -> None:
+        self.total += 1
+        if len(self.found) < MAX_PROBLEMS:
+            self.found.append(RecordProblem(self.file, line, field, message))
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise RecordFileError(self.found, self.total - len(self.found))

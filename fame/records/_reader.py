@@ -12,10 +12,8 @@ from pathlib import Path
 from ._model import (
     COLUMNS,
     LIST_SEPARATOR,
-    MAX_PROBLEMS,
     AgencyRecord,
-    RecordFileError,
-    RecordProblem,
+    FileProblems,
     Sex,
 )
 from ._postcodes import normalise_postcode
@@ -35,29 +33,11 @@ _SEXES: dict[str, Sex] = {"F": "F", "M": "M", "U": "U"}
 _BOOLEANS = {"": False, "false": False, "true": True}
 
 
-class _Problems:
-    """Collects the first MAX_PROBLEMS problems of one file and counts them all."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.found: list[RecordProblem] = []
-        self.total = 0
-
-    def add(self, line: int, field: str, message: str) -> None:
-        self.total += 1
-        if len(self.found) < MAX_PROBLEMS:
-            self.found.append(RecordProblem(self.file, line, field, message))
-
-    def raise_if_any(self) -> None:
-        if self.found:
-            raise RecordFileError(self.found, self.total - len(self.found))
-
-
 class _Checker:
     """Checks rows one at a time; remembers each distinct value's verdict (files repeat them)."""
 
     def __init__(
-        self, problems: _Problems, known_agencies: Collection[str] | None, latest_birth: date
+        self, problems: FileProblems, known_agencies: Collection[str] | None, latest_birth: date
     ) -> None:
         self.problems = problems
         self.known_agencies = known_agencies
@@ -209,7 +189,7 @@ class _Checker:
         )
 
 
-def _check_header(header: list[str] | None, problems: _Problems) -> None:
+def _check_header(header: list[str] | None, problems: FileProblems) -> None:
     expected = ", ".join(COLUMNS)
     if header is None:
         problems.add(1, "", f"the file is empty; the first line must be the header: {expected}")
@@ -256,7 +236,7 @@ def read_records(
     Line numbers are lines of the file as an editor shows them; the header is line 1.
     """
     file = Path(path)
-    problems = _Problems(file.name)
+    problems = FileProblems(file.name)
     latest_birth = (today or date.today()) + timedelta(days=EXPECTED_DELIVERY_DAYS)
     checker = _Checker(problems, known_agencies, latest_birth)
     records: list[AgencyRecord] = []
@@ -297,7 +277,7 @@ def read_records(
     return records
 
 
-def _add_control_characters(row: list[str], line: int, problems: _Problems) -> None:
+def _add_control_characters(row: list[str], line: int, problems: FileProblems) -> None:
     """A problem for each field holding a control character (PostgreSQL cannot store NUL)."""
     for name, value in zip(COLUMNS, row, strict=True):
         message = control_character_message(value)

@@ -11,11 +11,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fame.linkage import (
+    ColumnMapping,
     LinkageModel,
+    MappingError,
     ModelError,
     link_records,
+    load_mapping,
     load_model,
     model_path,
+    read_record_file,
     read_truth,
     record_files,
     save_model,
@@ -23,18 +27,19 @@ from fame.linkage import (
     write_links,
 )
 from fame.linkage._evaluation import evaluate_linkage
-from fame.records import AgencyRecord, RecordFileError, read_records
+from fame.records import AgencyRecord, RecordFileError
 
 USAGE_ERROR = 2
 USAGE = (
     "Usage: fame link train --records PATH [--out MODEL.json] | "
     "fame link bulk --records PATH --out links.csv [--threshold W] | "
-    "fame link evaluate --records DIR --truth truth.csv [--json]"
+    "fame link evaluate --records DIR --truth truth.csv [--json]; "
+    "each takes --mapping FILE|febrl for files of another layout"
 )
 OPTIONS = {
-    "train": {"records", "out", "max_pairs", "seed"},
-    "bulk": {"records", "out", "threshold", "model"},
-    "evaluate": {"records", "truth", "threshold", "model", "json"},
+    "train": {"records", "out", "max_pairs", "seed", "mapping"},
+    "bulk": {"records", "out", "threshold", "model", "mapping"},
+    "evaluate": {"records", "truth", "threshold", "model", "json", "mapping"},
 }
 REQUIRED = {"train": {"records"}, "bulk": {"records", "out"}, "evaluate": {"records", "truth"}}
 
@@ -47,7 +52,8 @@ class Command(BaseCommand):
     help = (
         "Identity matching. `fame link train` trains the model on agency records; "
         "`fame link bulk` links record files into persons; `fame link evaluate` measures "
-        "a linkage against a truth file."
+        "a linkage against a truth file. Files of another layout (FEBRL, ...) are read through "
+        "a column mapping, --mapping FILE.toml or a shipped one by name (febrl)."
     )
     requires_system_checks: list[str] = []  # reads and writes files only
 
@@ -61,6 +67,11 @@ class Command(BaseCommand):
         parser.add_argument("--max-pairs", dest="max_pairs", help="train: pairs sampled for u")
         parser.add_argument("--seed", help="train: random seed for sampling u (1)")
         parser.add_argument("--json", action="store_true", help="evaluate: print JSON")
+        parser.add_argument(
+            "--mapping",
+            help="read files of another layout through this column mapping: a TOML file, or "
+            "the name of a shipped one (febrl); see fame/linkage/_layouts.py",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
@@ -84,13 +95,14 @@ class Command(BaseCommand):
         options["threshold"] = self._threshold(options)
         options["max_pairs"] = _number(options.get("max_pairs") or "1e7", "--max-pairs", minimum=1)
         options["seed"] = int(_number(options.get("seed") or "1", "--seed", minimum=0))
+        options["mapping"] = self._mapping(options.get("mapping"))
         self.show_progress = options.get("verbosity", 1) > 0
         getattr(self, f"_{subcommand}")(options)
 
     # The three verbs
 
     def _train(self, options: dict[str, Any]) -> None:
-        records = self._read(options["records"])
+        records = self._read(options["records"], options["mapping"])
         out = Path(options["out"]) if options.get("out") else model_path()
         if out.is_dir():
             raise CommandError(f"--out {out} is a folder; give a file name such as model.json")
@@ -116,7 +128,7 @@ class Command(BaseCommand):
         if out.is_dir():
             raise CommandError(f"--out {out} is a folder; give a file name such as links.csv")
         model = self._model(options)
-        records = self._read(options["records"])
+        records = self._read(options["records"], options["mapping"])
         result = link_records(records, model, threshold=options["threshold"], progress=self._say)
         write_links(result, out)
         stats = result.stats
@@ -134,7 +146,7 @@ class Command(BaseCommand):
             truth = read_truth(truth_path)
         except (ValueError, KeyError, UnicodeDecodeError) as error:
             raise CommandError(f"--truth: {error}") from None
-        records = self._read(options["records"])
+        records = self._read(options["records"], options["mapping"])
         try:
             report = evaluate_linkage(
                 records, truth, model, threshold=options["threshold"], progress=self._say
@@ -158,7 +170,15 @@ class Command(BaseCommand):
         if self.show_progress:
             self.stderr.write(message)
 
-    def _read(self, path: str) -> list[AgencyRecord]:
+    def _mapping(self, name: str | None) -> ColumnMapping | None:
+        if name is None:
+            return None
+        try:
+            return load_mapping(name)
+        except MappingError as error:
+            raise CommandError(f"--mapping: {error}", returncode=USAGE_ERROR) from None
+
+    def _read(self, path: str, mapping: ColumnMapping | None) -> list[AgencyRecord]:
         try:
             files = record_files(path)
         except (FileNotFoundError, ValueError) as error:
@@ -173,7 +193,7 @@ class Command(BaseCommand):
         )
         for file in bar:
             try:
-                records.extend(read_records(file))
+                records.extend(read_record_file(file, mapping))
             except RecordFileError as error:
                 raise CommandError(f"{file} has problems:\n{error.summary()}") from None
             except UnicodeDecodeError:
