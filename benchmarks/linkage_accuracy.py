@@ -24,7 +24,7 @@ in one run. No method sees the truth: each is trained on the data it links.
 Splink and recordlinkage get the values trimmed, names in lower case and
 postcodes in upper case without spaces, the cleaning their examples do or
 assume. Each method runs on each data set in a process of its own, so that its
-peak resident memory (``ru_maxrss``) is its own; the figure includes the
+peak resident memory (``VmHWM``) is its own; the figure includes the
 interpreter, the libraries and the data read.
 """
 
@@ -104,6 +104,14 @@ def truth_of(spec: dict[str, Any]) -> dict[Key, str]:
 
 
 def _peak_mib() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh with the program;
+    ``ru_maxrss`` would keep the peak of the parent that forked it before exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
