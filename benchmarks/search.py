@@ -1,6 +1,8 @@
-"""Child Index search latency: `python benchmarks/search.py --people N [--postgres URL]`.
+"""Child Index search, found and how fast, Splink beside it:
+`python benchmarks/search.py --people N [--postgres URL]`.
 
-Builds (or reuses) an index of N people in its own data folder
+Builds (or reuses) an index of a region of N children, linked by the model with
+one agency type held out (see fame/index/benchmark.py), in its own data folder
 (var/bench/search-N; with --postgres, the database you name, its marker in
 var/bench/search-N-pg) and prints the JSON
 of `fame bench search`.
@@ -24,7 +26,9 @@ FAME = ROOT / ".venv" / "bin" / "fame"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, required=True)
-    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--queries", type=int, default=400, help="held-out records (400)")
+    parser.add_argument("--hold-out", default="health_trust", help="agency type held out")
+    parser.add_argument("--no-peer", action="store_true", help="leave out Splink")
     parser.add_argument("--postgres", help="a DATABASE_URL for an empty PostgreSQL database")
     args = parser.parse_args()
     machine = _machine.start()
@@ -47,6 +51,10 @@ def main() -> None:
             str(args.people),
             "--queries",
             str(args.queries),
+            "--hold-out",
+            args.hold_out,
+            *(["--no-peer"] if args.no_peer else []),
+            "--json",
         ],
         env=env,
         check=True,

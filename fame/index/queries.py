@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import connection
@@ -128,14 +128,15 @@ _FROM_DATA = (
 """The fields of the stored row a candidate needs, read out as text by the database."""
 
 
-def _candidate_sql(keys: int, wider: str, values: int) -> str:
-    """Both candidate sets in one statement: a UNION of the two (each capped), which
-    also drops a record found by both, returning only the fields in ``_FROM_DATA``.
+def _candidate_sql(keys: int, wider: str, values: int, named: int = 0) -> str:
+    """The candidate sets in one statement: a UNION of them (each capped), which
+    also drops a record found by more than one, returning only the fields in ``_FROM_DATA``.
 
     Written in SQL because building the same query with the ORM took longer, in
     Python, than the database took to answer it. ``->>`` reads a JSON field as text
     in PostgreSQL and in SQLite (3.38 or newer). ``keys`` and ``values`` are how
-    many blocking keys and values of the ``wider`` column the statement takes.
+    many blocking keys and values of the ``wider`` column the statement takes;
+    ``named``, how many keys of a third set, found by the names alone (none: no third set).
     """
     record, person, key = (
         connection.ops.quote_name(model._meta.db_table)
@@ -149,6 +150,16 @@ def _candidate_sql(keys: int, wider: str, values: int) -> str:
     keyed = ", ".join(["%s"] * keys)
     among = ", ".join(["%s"] * values)
     limit = matching.MAX_CANDIDATES
+    by_names = ""
+    if named:
+        names = ", ".join(["%s"] * named)
+        # As below: names from the models, every value a parameter.
+        by_names = f"""
+        UNION
+        SELECT * FROM (
+            SELECT {live} AND r.id IN (SELECT record_id FROM {key} WHERE key IN ({names}))
+            LIMIT {limit}
+        ) AS by_names"""  # noqa: S608
     # Table and column names from the models and this module; every value is a parameter.
     return f"""
         SELECT * FROM (
@@ -156,15 +167,37 @@ def _candidate_sql(keys: int, wider: str, values: int) -> str:
             LIMIT {limit}
         ) AS by_key
         UNION
-        SELECT * FROM (SELECT {live} AND r.{wider} IN ({among}) LIMIT {limit}) AS wider
+        SELECT * FROM (SELECT {live} AND r.{wider} IN ({among}) LIMIT {limit}) AS wider{by_names}
     """  # noqa: S608
+
+
+_NAMES_AND_YEAR = "given~fam~yob:"
+"""The blocking keys of given name, family name and year of birth (``fame.linkage``)."""
+NAMED_YEARS = 26
+"""A search without a date of birth also looks for the names in any of this many years of
+birth up to this one: everyone the index may hold (archived at 18, or 25 with consent)."""
+
+
+def _named_keys(record: AgencyRecord) -> list[int]:
+    """The keys of given and family name with each year of birth the index may hold, so
+    that a search by names and postcode still finds a child whose record has no postcode
+    (or another one, where the names are rare enough to outweigh the disagreement)."""
+    this_year = date.today().year
+    keys: set[str] = set()
+    for year in range(this_year - NAMED_YEARS + 1, this_year + 1):
+        born = replace(record, date_of_birth=date(year, 1, 1))
+        keys.update(key for key in blocking_keys(born) if key.startswith(_NAMES_AND_YEAR))
+    return matching.stored_keys(keys)
 
 
 def _candidates(query: SearchQuery, record: AgencyRecord) -> list[_Candidate]:
     """Records sharing a blocking key with the query, plus, so that a misspelt name is
     still found, every record with the date of birth given (or its day/month swap) or,
-    without one, at the postcode given. Both sets are small: a few hundred at most."""
+    without one, at the postcode given, and then also every record with the given and
+    family names (by their keys with each year of birth). Each set is small: a few
+    hundred at most."""
     keys = matching.stored_keys(blocking_keys(record))
+    named: list[int] = []
     wider: list[date] | list[str]
     if query.date_of_birth is not None:
         born = query.date_of_birth
@@ -174,8 +207,11 @@ def _candidates(query: SearchQuery, record: AgencyRecord) -> list[_Candidate]:
         column, wider = "date_of_birth", sorted(days)
     else:
         column, wider = "postcode", [record.postcode]
+        if query.given_name.strip():
+            named = _named_keys(record)
     with connection.cursor() as cursor:
-        cursor.execute(_candidate_sql(len(keys), column, len(wider)), [*keys, *wider])
+        sql = _candidate_sql(len(keys), column, len(wider), len(named))
+        cursor.execute(sql, [*keys, *wider, *named])
         rows = cursor.fetchall()
     return [
         _Candidate(

@@ -95,3 +95,19 @@ def test_search_lists_a_person_known_to_two_agencies_once(agencies):
 
     assert names(results) == ["Olivia Hartley"]
     assert results[0].band == "Strong match"
+
+
+def test_search_by_names_and_postcode_finds_a_record_without_a_postcode(agencies):
+    # No key holds the postcode searched for, and no record is at it: only the names
+    # (with each year of birth the index may hold) find Olivia.
+    ingest(agencies, postcode="")
+
+    results = search(SearchQuery("Hartley", given_name="Olivia", postcode="NM4 2PL"))
+
+    assert names(results) == ["Olivia Hartley"]
+
+
+def test_search_by_names_and_postcode_leaves_out_someone_of_other_names(agencies):
+    ingest(agencies, postcode="")
+
+    assert search(SearchQuery("Hartley", given_name="Amelia", postcode="NM4 2PL")) == []
