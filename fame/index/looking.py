@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 
 from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.audit import record_event
+from fame.sharing import Decision
 
 from . import queries
 from .forms import PURPOSES
@@ -31,8 +33,23 @@ def audited_search(
     found, by key."""
     found = queries.search(query)
     people = Person.objects.in_bulk([r.person_id for r in found])
-    shown, decisions = permitted_results(people, who, mfa=mfa, request=request)
+    decided = permitted_results(people, who, mfa=mfa)
+    shown = decided.shown
     found = [r for r in found if r.person_id in shown]
+    with transaction.atomic():  # the decisions' records and the search's event: one write
+        decided.keep_records()
+        _audit_search(query, who, found, people, decided.decisions, request)
+    return found, people
+
+
+def _audit_search(
+    query: queries.SearchQuery,
+    who: ActingAs,
+    found: list[queries.SearchResult],
+    people: dict[int, Person],
+    decisions: dict[int, Decision],
+    request: HttpRequest | None,
+) -> None:
     record_event(
         "index.search",
         actor=who.user,
@@ -50,7 +67,6 @@ def audited_search(
         },
         request=request,
     )
-    return found, people
 
 
 def record_opened(

@@ -3,15 +3,24 @@ policy decision point, and every decision recorded in the audit log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 
 from fame.accounts.facilitated import ActingAs
 from fame.accounts.models import User
 from fame.audit import record_event
-from fame.sharing import Decision, Requester, permission, record_disclosure
+from fame.sharing import (
+    Decision,
+    Requester,
+    permission,
+    permissions_for,
+    record_disclosure,
+    record_disclosures,
+)
 from fame.sharing.queries import acting
 
-from .models import Person
+from .models import Person, SourceRecord
 
 # What the record page shows of each category (the disclosure record's data items).
 SHOWN: dict[str, tuple[str, ...]] = {
@@ -20,6 +29,13 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "involvement": ("agency", "practitioner", "service", "role", "phone", "email", "since"),
     "sensitive": ("agency", "practitioner", "service", "role", "phone", "email", "since"),
 }
+
+
+def holder_for(holders: set[str], who: ActingAs) -> str:
+    """The agency a child's index record is decided as held by, of those that supplied it:
+    the viewer's own organisation when it is one of them (rule 2), otherwise any of them."""
+    own = who.agency_id or None
+    return own if own in holders else min(holders)
 
 
 class RecordSharing:
@@ -32,10 +48,7 @@ class RecordSharing:
         self.purpose = purpose
         self.mfa = mfa
         holders = set(person.records.values_list("organisation__agency_id", flat=True))
-        own = self.who.agency_id or None
-        # The index's copy is held for the agencies that supplied it: the viewer's own
-        # organisation when it is one of them (rule 2), otherwise any of them.
-        self.holder = own if own in holders else min(holders)
+        self.holder = holder_for(holders, self.who)
         self.decisions: dict[str, Decision] = {}
         self.asked: dict[str, tuple[str, str]] = {}  # key: (holder, category)
 
@@ -117,17 +130,62 @@ SEARCH_PURPOSE = "service_coordination"
 the purpose the practitioner states."""
 
 
-def permitted_results(
-    people: dict[int, Person], who: ActingAs, *, mfa: bool, request: HttpRequest | None
-) -> tuple[set[int], dict[int, Decision]]:
-    """The people whose basic details this searcher (or whoever they act for) may see, and
-    every decision taken."""
-    shown: set[int] = set()
-    decisions: dict[int, Decision] = {}
-    for pk, person in people.items():
-        sharing = RecordSharing(person, who, purpose=SEARCH_PURPOSE, mfa=mfa)
-        decisions[pk] = sharing.decide("basic")
-        if decisions[pk].permitted:
-            shown.add(pk)
-        sharing.keep_records(request, what="index.search")
-    return shown, decisions
+@dataclass(frozen=True)
+class SearchDecisions:
+    """The decision on each person found (by key) about their basic details, and the
+    agency each was decided as held by."""
+
+    who: ActingAs
+    people: dict[int, Person]
+    decisions: dict[int, Decision]
+    holders: dict[int, str]
+
+    @property
+    def shown(self) -> set[int]:
+        """The people whose basic details the searcher may see."""
+        return {pk for pk, decision in self.decisions.items() if decision.permitted}
+
+    def keep_records(self) -> None:
+        """A disclosure record of each decision, in one insert (audited by the search's event)."""
+        if not self.decisions:
+            return
+        record_disclosures(
+            {
+                str(self.people[pk].uid): (decision, self.holders[pk])
+                for pk, decision in self.decisions.items()
+            },
+            category="basic",
+            purpose=SEARCH_PURPOSE,
+            requester=Requester.of(self.who.user, on_behalf_of=self.who.on_behalf_of),
+            request_ref="index.search",
+            data_items=SHOWN["basic"],
+        )
+
+
+def permitted_results(people: dict[int, Person], who: ActingAs, *, mfa: bool) -> SearchDecisions:
+    """Whether this searcher (or whoever they act for) may see each person's basic details:
+    the decision ``RecordSharing(...).decide("basic")`` takes, with the facts read once
+    for all the people rather than once a person. Nothing is written: the caller keeps
+    the records (``SearchDecisions.keep_records``) with the search's audit event."""
+    who = acting(who)
+    holders: dict[int, set[str]] = {pk: set() for pk in people}
+    for person_id, agency_id in SourceRecord.objects.filter(person_id__in=people).values_list(
+        "person_id", "organisation__agency_id"
+    ):
+        holders[person_id].add(agency_id)
+    held = {pk: holder_for(holders[pk], who) for pk in people}
+    refs = {pk: str(person.uid) for pk, person in people.items()}
+    by_ref = (
+        permissions_for(
+            who,
+            children={refs[pk]: (held[pk], person.shielded) for pk, person in people.items()},
+            purpose=SEARCH_PURPOSE,
+            category="basic",
+            mfa=mfa,
+        )
+        if people
+        else {}
+    )
+    return SearchDecisions(
+        who=who, people=people, decisions={pk: by_ref[refs[pk]] for pk in people}, holders=held
+    )

@@ -75,6 +75,7 @@ __all__ = [
     "permissions_for",
     "record_consent",
     "record_disclosure",
+    "record_disclosures",
     "scenario_document",
     "withdraw_consent",
 ]
@@ -87,6 +88,7 @@ _LAZY = {
     "new_protocol_version": "fame.sharing.actions",
     "record_consent": "fame.sharing.actions",
     "record_disclosure": "fame.sharing.actions",
+    "record_disclosures": "fame.sharing.actions",
     "load_scenario": "fame.sharing._scenario",
     "scenario_document": "fame.sharing._scenario",
     "Scenario": "fame.sharing._scenario",
@@ -109,6 +111,7 @@ if TYPE_CHECKING:
         new_protocol_version,
         record_consent,
         record_disclosure,
+        record_disclosures,
         withdraw_consent,
     )
     from fame.sharing.models import Consent, Disclosure, Protocol, ProtocolVersion

@@ -6,7 +6,7 @@ for the view to ask through the permissions door; these functions record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -278,35 +278,23 @@ def record_disclosure(
     ``organisation`` for the audit event instead. ``audit=False`` when the
     caller's own audit event names the decision (a record page view).
     """
-    grounds = decision.grounds
-    told_code, told_why = family_told(decision, told=told, why_not=why_not_told)
     with transaction.atomic():
-        disclosure = Disclosure.objects.create(
-            recorded_at_end=end,
-            decision_id=decision.decision_id,
-            request_ref=request_ref,
-            decision=decision.decision,
-            policies=list(decision.policies),
-            reasons=list(decision.reasons),
-            child_ref=child_ref,
+        disclosure = _disclosure_row(
+            decision,
+            child_ref,
+            holder,
+            requester,
+            data_items=data_items,
+            told=(told, why_not_told),
             category=category,
-            data_items=list(data_items) if decision.permitted else [],
             purpose=purpose,
-            lawful_basis=grounds.lawful_basis if grounds else "",
-            protocol=grounds.protocol if grounds else "",
-            consent_references=list(grounds.consents) if grounds else [],
+            recorded_at_end=end,
+            request_ref=request_ref,
+            holding_practitioner=holding_practitioner,
             override_reason=override_reason.strip(),
             override_authoriser=override_authoriser,
-            requester=requester.username,
-            requester_name=requester.name,
-            requester_organisation=requester.organisation,
-            on_behalf_of=requester.on_behalf_of,
-            holder_organisation=holder,
-            holding_practitioner=holding_practitioner,
-            family_told=told_code,
-            family_not_told_reason=told_why,
-            retain_until=_retention_end(timezone.localdate()),
         )
+        disclosure.save()
         details: dict[str, Any] = {
             "disclosure": disclosure.pk,
             "decision_id": decision.decision_id,
@@ -339,6 +327,74 @@ def record_disclosure(
             request=request,
         )
     return disclosure
+
+
+def _disclosure_row(
+    decision: Decision,
+    child_ref: str,
+    holder: str,
+    requester: Requester,
+    *,
+    data_items: Iterable[str],
+    told: tuple[bool | None, str] = (None, ""),
+    **fields: str,
+) -> Disclosure:
+    """The disclosure record of one decision, not yet saved; ``fields`` are the record's
+    own (category, purpose, recorded_at_end, request_ref, ...); ``told`` what the
+    practitioner said of telling the family, and why not."""
+    grounds = decision.grounds
+    told_code, told_why = family_told(decision, told=told[0], why_not=told[1])
+    return Disclosure(
+        decision_id=decision.decision_id,
+        decision=decision.decision,
+        policies=list(decision.policies),
+        reasons=list(decision.reasons),
+        child_ref=child_ref,
+        data_items=list(data_items) if decision.permitted else [],
+        lawful_basis=grounds.lawful_basis if grounds else "",
+        protocol=grounds.protocol if grounds else "",
+        consent_references=list(grounds.consents) if grounds else [],
+        requester=requester.username,
+        requester_name=requester.name,
+        requester_organisation=requester.organisation,
+        on_behalf_of=requester.on_behalf_of,
+        holder_organisation=holder,
+        family_told=told_code,
+        family_not_told_reason=told_why,
+        retain_until=_retention_end(timezone.localdate()),
+        **fields,
+    )
+
+
+def record_disclosures(
+    decisions: Mapping[str, tuple[Decision, str]],
+    *,
+    category: str,
+    purpose: str,
+    requester: Requester,
+    request_ref: str,
+    data_items: Iterable[str] = (),
+) -> list[Disclosure]:
+    """``record_disclosure(..., audit=False)`` for many children at once (child ref ->
+    (decision, holding agency)), in one insert: for a page that decides about many
+    children, whose own audit event names each decision (search results)."""
+    items = tuple(data_items)
+    return Disclosure.objects.bulk_create(
+        [
+            _disclosure_row(
+                decision,
+                child_ref,
+                holder,
+                requester,
+                data_items=items,
+                category=category,
+                purpose=purpose,
+                recorded_at_end="hub",
+                request_ref=request_ref,
+            )
+            for child_ref, (decision, holder) in decisions.items()
+        ]
+    )
 
 
 def _retention_end(day: date) -> date:

@@ -271,3 +271,64 @@ def test_a_refused_record_says_what_can_be_done_next(school_teacher):
     steps = page[page.index('id="next-steps"') :]
     assert "ask your administrator to give your account the practitioner role" in steps
     assert "record their consent" not in steps  # basic details need no consent
+
+
+@pytest.fixture
+def triplets(agencies):
+    """Three children of one family, born the same day, known to different agencies."""
+    for given, agency, local_id in (
+        ("Olivia", "sch-001", "UPN-1001"),
+        ("Noah", "hlt-001", "N-2002"),
+        ("Amelia", "lasc-001", "LA-3003"),
+    ):
+        ingest_record(
+            record(given_name=given, middle_names=(), agency_id=agency, local_id=local_id),
+            organisation=agencies[agency],
+            by=None,
+        )
+    assert Person.objects.count() == 3
+    return list(Person.objects.all())
+
+
+def test_search_keeps_a_disclosure_record_of_each_decision_its_event_names(
+    school_teacher, triplets
+):
+    from fame.index.sharing import SEARCH_PURPOSE, RecordSharing
+    from fame.sharing.models import Disclosure
+
+    response = signed_in_client(school_teacher).post("/children", SEARCH)
+    assert b"3 children found" in response.content
+    event = AuditEvent.objects.get(action="index.search")
+    kept = {d.child_ref: d for d in Disclosure.objects.filter(request_ref="index.search")}
+    assert set(kept) == {str(p.uid) for p in triplets} == set(event.details["decisions"])
+    for person in triplets:
+        record_kept = kept[str(person.uid)]
+        named = event.details["decisions"][str(person.uid)]
+        # The decision the record page's own check takes, for the same holder.
+        alone = RecordSharing(person, school_teacher, purpose=SEARCH_PURPOSE, mfa=True)
+        assert record_kept.decision_id == named["id"]
+        assert record_kept.decision == named["decision"] == alone.decide("basic").decision
+        assert record_kept.holder_organisation == alone.holder
+        assert record_kept.requester == school_teacher.username
+        assert record_kept.category == "basic"
+        assert record_kept.data_items == ["names", "date_of_birth", "sex", "town"]
+
+
+def test_a_search_reads_the_same_number_of_times_however_many_it_finds(
+    school_teacher, agencies, triplets
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in_client(school_teacher)
+    client.post("/children", SEARCH)  # the session's first search saves it anew
+    counts = {}
+    for query, found in (
+        ({"family_name": "Hartley", "given_name": "Olivia", "postcode": "NM4 2PL"}, b"1 child"),
+        (SEARCH, b"3 children"),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/children", query)
+        assert found + b" found" in response.content
+        counts[found] = len(captured.captured_queries)
+    assert counts[b"1 child"] == counts[b"3 children"], counts
