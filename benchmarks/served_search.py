@@ -2,7 +2,7 @@
 
     python benchmarks/served_search.py [--people 100000] [--clients 6,12,24] [--seconds 20]
         [--processes 2] [--threads 8] [--peer OLD_CHECKOUT] [--database-url URL]
-    python benchmarks/served_search.py --profile [--searches 200]
+    python benchmarks/served_search.py --profile [--searches 200] [--peer OLD_CHECKOUT]
 
 The hub is served as `fame serve --role hub` serves it (gunicorn, ``--processes`` worker
 processes of ``--threads`` threads, ADR 0022) on an index of ``--people`` people built by
@@ -19,9 +19,10 @@ but 200 with results), the audit events ``index.search`` written during the run 
 by the side's own code before and after: one a search is expected), and the CPU seconds
 the hub's processes and this load generator used (both run on the same cores).
 ``--peer`` (repeatable) runs another checkout (e.g. main before a change) the same way in the same
-run, before this one. ``--profile`` instead runs searches in this process through
-Django's test client on this checkout's prepared data folder, with cProfile and the
-database queries counted, and prints where the time goes.
+run, before this one. ``--profile`` instead runs ``--searches`` searches in one process
+through Django's test client (each ``--peer`` in a process of its own, then this
+checkout), timed with their database queries counted, then again under cProfile: the
+JSON says the time a search spends in each part, and the profile goes to stderr.
 
 Prints one JSON object with the machine reference (``_machine``). Not run in CI.
 """
@@ -342,16 +343,21 @@ def measure_side(name: str, folder: Path, base: Path, args: argparse.Namespace) 
 
 
 def profile(args: argparse.Namespace) -> dict[str, Any]:
-    """Searches through Django's test client in this process, profiled, queries counted."""
+    """Searches through Django's test client in this process (the code of ``--profile-code``,
+    this checkout unless said), on a copy of the index: first timed and their database
+    queries counted, then the same searches again under cProfile."""
     import cProfile
     import io
     import pstats
 
-    data_dir = BENCH / "side-new"
-    if not data_dir.exists():
-        raise SystemExit("Run the benchmark once first: it prepares var/bench/served/side-new.")
-    os.environ.update(side_env(ROOT, data_dir, args.database_url))
-    sys.path.insert(0, str(ROOT))
+    folder = Path(args.profile_code or ROOT).resolve()
+    data_dir = BENCH / f"profile-{folder.name}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    shutil.copytree(build_base(args.people), data_dir)
+    env = side_env(folder, data_dir, args.database_url)
+    setup = run_python(folder, env, SETUP, "1", "1", PASSWORD)
+    os.environ.update(env)
+    sys.path.insert(0, str(folder))
     import django
 
     django.setup()
@@ -359,26 +365,27 @@ def profile(args: argparse.Namespace) -> dict[str, Any]:
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
 
-    setup = run_python(ROOT, side_env(ROOT, data_dir, args.database_url), SETUP, "1", "1", PASSWORD)
     client = DjangoClient(SERVER_NAME="127.0.0.1")
     username, key = setup["clients"][0]
     client.post("/sign-in", {"username": username, "password": PASSWORD})
     client.post("/sign-in/security-code", {"code": totp(key)})
-    queries = setup["queries"]
-    for query in queries[:20]:  # warm
+    queries = setup["queries"][: args.searches]
+    for query in setup["queries"][-20:]:  # warm
         client.post("/children", query)
-    profiler = cProfile.Profile()
     counts = []
     started = time.perf_counter()
-    for query in queries[: args.searches]:
+    for query in queries:
         with CaptureQueriesContext(connection) as captured:
-            profiler.enable()
             answer = client.post("/children", query)
-            profiler.disable()
         if answer.status_code != 200:
             raise SystemExit(f"search answered {answer.status_code}")
         counts.append(len(captured.captured_queries))
     elapsed = time.perf_counter() - started
+    profiler = cProfile.Profile()
+    for query in queries:
+        profiler.enable()
+        client.post("/children", query)
+        profiler.disable()
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("cumulative").print_stats(args.lines)
@@ -403,6 +410,7 @@ def profile(args: argparse.Namespace) -> dict[str, Any]:
         )
         spent[label] = round(total * 1000 / len(counts), 2)
     return {
+        "code": str(folder),
         "searches": len(counts),
         "ms_per_search": round(elapsed * 1000 / len(counts), 2),
         "profiled_ms_per_search": spent,
@@ -432,11 +440,36 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--searches", type=int, default=200, help="--profile: searches")
     parser.add_argument("--lines", type=int, default=45, help="--profile: lines of each list")
+    parser.add_argument("--profile-code", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.clients = [int(x) for x in args.clients.split(",")]
     machine = _machine.start()
-    if args.profile:
-        result: dict[str, Any] = {"profile": profile(args)}
+    if args.profile and args.profile_code:
+        result: dict[str, Any] = profile(args)  # one side, for the run below
+    elif args.profile:
+        sides = []
+        for peer in args.peer:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--profile",
+                    "--profile-code",
+                    peer,
+                    "--searches",
+                    str(args.searches),
+                    "--lines",
+                    str(args.lines),
+                    "--people",
+                    str(args.people),
+                ],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            sides.append(json.loads(done.stdout))
+        sides.append(profile(args))
+        result = {"people": args.people, "profiles": sides}
     else:
         base = build_base(args.people)
         sides = []
