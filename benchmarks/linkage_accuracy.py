@@ -421,7 +421,9 @@ def measure(method: str, spec: dict[str, Any], truth: dict[Key, str], work: Path
 
 def commit() -> str:
     found = subprocess.run(
-        ["git", "-C", str(HERE.parent), "rev-parse", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(HERE.parent), "describe", "--always", "--dirty", "--abbrev=40"],
+        capture_output=True,
+        text=True,
     )
     return found.stdout.strip()
 
