@@ -1,7 +1,23 @@
-"""Audit log cost: `python benchmarks/audit_log.py --events N` prints JSON.
+"""Audit log cost, the sequencer (ADR 0040) against the design before it, in one run.
 
-Appends N events with fame.audit.record_event into a fresh SQLite database
-(var/bench/audit-N), then runs the verification `fame audit verify` uses.
+    python benchmarks/audit_log.py [--events 1000000] [--old-events 100000]
+        [--samples 20000] [--database-url postgres://...]
+
+Prints JSON. Into a fresh database (SQLite in var/bench/audit-log, or the empty
+PostgreSQL database named by --database-url), migrated as FAME is, it measures:
+
+- **append in the request path**: ``record_event`` (one event row and one queue row,
+  no lock, no signature) against ``old_record_event`` below, a copy of the append
+  before the sequencer (the log's one row locked, the event, the frontier and a
+  signed tree head per event), on its own copy of the old tables. Each call is its
+  own transaction, committed, as an audited request's event is; the two take turns
+  in blocks of 500 so that both meet the same load. p50/p95/p99 in milliseconds.
+- **sequencing**: the time ``integrate`` takes per event, in batches of ``--batch``.
+- **verify**: ``verify_audit_log`` over ``--events`` events (stored with
+  ``record_event`` a thousand to a transaction, integrated ``--batch`` to a tree
+  head: at 500 events a second, a head a second) against ``old_verify`` below, a
+  copy of the check before the sequencer, over ``--old-events`` events of the old
+  design (one head per event).
 """
 
 from __future__ import annotations
@@ -10,49 +26,292 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import _machine
 
 ROOT = Path(__file__).resolve().parent.parent
+BLOCK = 500
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1_000_000, help="events verified (new)")
+    parser.add_argument("--old-events", type=int, default=100_000, help="events verified (old)")
+    parser.add_argument("--samples", type=int, default=20_000, help="appends timed, each design")
+    parser.add_argument("--batch", type=int, default=500, help="events per tree head (new)")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
     machine = _machine.start()
-    data = ROOT / "var" / "bench" / f"audit-{args.events}"
+    data = ROOT / "var" / "bench" / "audit-log"
     shutil.rmtree(data, ignore_errors=True)
     os.environ.update(FAME_ENV="development", FAME_DATA_DIR=str(data))
     os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "fame.settings"
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from fame.audit import record_event, verify_audit_log
+    from django.db import connection
+
+    old = OldDesign()
+    old.create_tables()
+    result: dict[str, Any] = {"database": connection.vendor}
+    result["append"] = measure_appends(old, args.samples)
+    result["sequence"] = fill_new(args.events, args.batch)
+    old.fill(args.old_events)
+    result["verify"] = measure_verify(old)
+    result["machine"] = _machine.finish(machine)
+    print(json.dumps(result))
+
+
+def measure_appends(old: OldDesign, samples: int) -> dict[str, Any]:
+    from fame.audit import record_event
+    from fame.audit.sequencer import integrate
+
+    timings: dict[str, list[float]] = {"new": [], "old": []}
+    clock = time.perf_counter
+    done = 0
+    while done < samples:
+        for name, append in (("old", old.record_event), ("new", record_event)):
+            spent = timings[name]
+            for i in range(done, done + BLOCK):
+                started = clock()
+                append("index.search", target=f"search:{i}", details={"query": i})
+                spent.append(clock() - started)
+        integrate()  # the sequencer's round, outside the request path
+        done += BLOCK
+    return {name: _percentiles(spent) for name, spent in timings.items()}
+
+
+def _percentiles(seconds: list[float]) -> dict[str, Any]:
+    cuts = statistics.quantiles(seconds, n=100)
+    return {
+        "calls": len(seconds),
+        "p50_ms": round(cuts[49] * 1000, 4),
+        "p95_ms": round(cuts[94] * 1000, 4),
+        "p99_ms": round(cuts[98] * 1000, 4),
+        "mean_ms": round(statistics.fmean(seconds) * 1000, 4),
+    }
+
+
+def fill_new(events: int, batch: int) -> dict[str, Any]:
+    """Store events until the log holds ``events``, integrating ``batch`` to a head."""
+    from django.db import transaction
+
+    from fame.audit import record_event
+    from fame.audit.models import AuditEvent
+    from fame.audit.sequencer import integrate
+
+    have = AuditEvent.objects.count()
+    sequencing = 0.0
+    for start in range(have, events, 1000):
+        with transaction.atomic():
+            for i in range(start, min(events, start + 1000)):
+                record_event("index.search", target=f"search:{i}", details={"query": i})
+        started = time.perf_counter()
+        integrate(batch=batch)
+        sequencing += time.perf_counter() - started
+    added = max(0, events - have)
+    return {
+        "events": added,
+        "batch": batch,
+        "integrate_ms_per_event": round(sequencing * 1000 / max(1, added), 4),
+    }
+
+
+def measure_verify(old: OldDesign) -> dict[str, Any]:
+    from fame.audit import verify_audit_log
 
     started = time.perf_counter()
-    for i in range(args.events):
-        record_event("bench.event", target=f"item:{i}", details={"n": i})
-    append_s = time.perf_counter() - started
+    new = verify_audit_log(integrate=False)
+    new_s = time.perf_counter() - started
     started = time.perf_counter()
-    result = verify_audit_log()
-    verify_s = time.perf_counter() - started
-    print(
-        json.dumps(
-            {
-                "events": args.events,
-                "append_ms_each": round(append_s * 1000 / args.events, 3),
-                "verify_s": round(verify_s, 2),
-                "intact": result.intact,
-                "machine": _machine.finish(machine),
+    old_result = old.verify()
+    old_s = time.perf_counter() - started
+    return {
+        "new": {
+            "events": new.events,
+            "tree_heads": new.tree_heads,
+            "seconds": round(new_s, 2),
+            "intact": new.intact,
+        },
+        "old": {**old_result, "seconds": round(old_s, 2)},
+    }
+
+
+class OldDesign:
+    """The log before the sequencer, on its own tables: an event row carrying its leaf hash
+    and numbered under the log's one locked row, and a signed tree head per event."""
+
+    def __init__(self) -> None:
+        from django.db import models
+
+        class OldAuditEvent(models.Model):
+            seq = models.PositiveBigIntegerField(primary_key=True)
+            time = models.DateTimeField()
+            actor_id = models.BigIntegerField(null=True, blank=True)
+            actor_username = models.CharField(max_length=150, blank=True)
+            organisation = models.CharField(max_length=40, blank=True)
+            action = models.CharField(max_length=100)
+            target = models.TextField(blank=True)
+            outcome = models.CharField(max_length=10)
+            details = models.JSONField(default=dict, blank=True)
+            leaf_hash = models.CharField(max_length=64)
+
+            class Meta:
+                app_label = "audit"
+                db_table = "bench_old_auditevent"
+                indexes = [  # the old table's indexes, so that an insert costs the same
+                    models.Index(fields=["action", "seq"], name="bench_old_action"),
+                    models.Index(fields=["actor_id", "seq"], name="bench_old_actor"),
+                    models.Index(fields=["organisation", "seq"], name="bench_old_organisation"),
+                    models.Index(fields=["target"], name="bench_old_target"),
+                    models.Index(fields=["time"], name="bench_old_time"),
+                    models.Index(
+                        fields=["action", "outcome", "time", "organisation"],
+                        name="bench_old_action_time",
+                    ),
+                ]
+
+        class OldTreeHead(models.Model):
+            tree_size = models.PositiveBigIntegerField(unique=True)
+            root_hash = models.CharField(max_length=64)
+            timestamp = models.DateTimeField()
+            signature = models.CharField(max_length=128)
+            key_id = models.CharField(max_length=16)
+
+            class Meta:
+                app_label = "audit"
+                db_table = "bench_old_treehead"
+
+        class OldLogState(models.Model):
+            id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+            tree_size = models.PositiveBigIntegerField(default=0)
+            frontier = models.JSONField(default=list)
+            root_hash = models.CharField(max_length=64, blank=True)
+
+            class Meta:
+                app_label = "audit"
+                db_table = "bench_old_logstate"
+
+        self.Event, self.Head, self.State = OldAuditEvent, OldTreeHead, OldLogState
+
+    def create_tables(self) -> None:
+        from django.db import connection
+
+        with connection.schema_editor() as editor:
+            for model in (self.Event, self.Head, self.State):
+                editor.create_model(model)
+
+    def record_event(
+        self, action: str, *, target: str = "", details: dict[str, Any] | None = None
+    ) -> Any:
+        """``record_event`` before the sequencer (what the request path paid then)."""
+        from django.db import transaction
+        from django.utils import timezone
+
+        from fame.audit._canonical import event_bytes, normalise_details, tree_head_message
+        from fame.audit._merkle import CompactTree, leaf_hash
+        from fame.audit.signing import signing_key
+
+        recorded_details = normalise_details(details)
+        key = signing_key()
+        with transaction.atomic():
+            state, _ = self.State.objects.select_for_update().get_or_create(pk=1)
+            tree = CompactTree.from_hex(state.tree_size, state.frontier)
+            now = timezone.now()
+            fields: dict[str, Any] = {
+                "seq": tree.size + 1,
+                "time": now,
+                "actor_id": None,
+                "actor_username": "",
+                "organisation": "",
+                "action": action,
+                "target": str(target),
+                "outcome": "success",
+                "details": recorded_details,
             }
+            leaf = leaf_hash(event_bytes(**fields))
+            event = self.Event(**fields, leaf_hash=leaf.hex())
+            event.save(force_insert=True)
+            tree.append(leaf)
+            root = tree.root().hex()
+            state.tree_size, state.frontier, state.root_hash = tree.size, tree.frontier_hex(), root
+            state.save()
+            message = tree_head_message(tree_size=tree.size, timestamp=now, root_hash=root)
+            self.Head(
+                tree_size=tree.size,
+                root_hash=root,
+                timestamp=now,
+                signature=key.sign(message).hex(),
+                key_id=key.key_id,
+            ).save(force_insert=True)
+        return event
+
+    def fill(self, events: int) -> None:
+        from django.db import transaction
+
+        have = self.Event.objects.count()
+        for start in range(have, events, 1000):
+            with transaction.atomic():
+                for i in range(start, min(events, start + 1000)):
+                    self.record_event("index.search", target=f"search:{i}", details={"query": i})
+
+    def verify(self) -> dict[str, Any]:
+        """The check before the sequencer: stream events and heads through the ORM, recompute
+        each leaf, check each head's signature and root."""
+        from django.db.models import Max
+
+        from fame.audit._canonical import EVENT_FIELDS, event_bytes, tree_head_message
+        from fame.audit._merkle import CompactTree, leaf_hash
+        from fame.audit.signing import existing_public_key, key_id_for, verify_signature
+
+        size = self.Event.objects.aggregate(n=Max("seq"))["n"] or 0
+        public = existing_public_key("audit")
+        keys = {key_id_for(public): public}
+        events: Iterator[Mapping[str, Any]] = (
+            self.Event.objects.filter(seq__lte=size)
+            .order_by("seq")
+            .values(*EVENT_FIELDS, "leaf_hash")
+            .iterator(chunk_size=5000)
         )
-    )
+        heads = (
+            self.Head.objects.filter(tree_size__lte=size)
+            .order_by("tree_size")
+            .values("tree_size", "root_hash", "timestamp", "signature", "key_id")
+            .iterator(chunk_size=5000)
+        )
+        tree = CompactTree()
+        head = next(heads, None)
+        problems = 0
+        for row in events:
+            if row["seq"] != tree.size + 1:
+                problems += 1
+            recomputed = leaf_hash(event_bytes(**{f: row[f] for f in EVENT_FIELDS}))
+            if recomputed.hex() != row["leaf_hash"]:
+                problems += 1
+            tree.append(recomputed)
+            while head is not None and head["tree_size"] <= tree.size:
+                message = tree_head_message(
+                    tree_size=head["tree_size"],
+                    timestamp=head["timestamp"],
+                    root_hash=head["root_hash"],
+                )
+                key = keys[head["key_id"]]
+                if not verify_signature(key, bytes.fromhex(head["signature"]), message):
+                    problems += 1
+                if head["root_hash"] != tree.root().hex():
+                    problems += 1
+                head = next(heads, None)
+        return {"events": tree.size, "intact": problems == 0}
 
 
 if __name__ == "__main__":

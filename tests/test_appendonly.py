@@ -7,7 +7,7 @@ from django.apps import apps
 
 import fame.audit
 from fame.appendonly import AppendOnlyError, AppendOnlyModel
-from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead
+from fame.audit.models import AuditEvent, AuditLeaf, TreeHead, WitnessedTreeHead
 from fame.benefits.models import ModelVersion
 from fame.caf.models import (
     Assessment,
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 KEPT = {
     AuditEvent,
+    AuditLeaf,
     TreeHead,
     WitnessedTreeHead,
     SectionDraft,
@@ -110,3 +111,10 @@ def test_the_audit_log_is_added_to_one_row_at_a_time() -> None:
     with pytest.raises(AppendOnlyError, match="one at a time"):
         AuditEvent.objects.bulk_create([])
     assert not AuditEvent.objects.exists()
+
+
+def test_the_logs_leaves_are_added_a_batch_at_a_time_and_never_changed() -> None:
+    # The sequencer adds a batch's leaves together, in the transaction of its tree head.
+    assert AuditLeaf.objects.bulk_create([]) == []
+    with pytest.raises(AppendOnlyError, match="AuditLeaf rows cannot be changed once written"):
+        AuditLeaf.objects.update(leaf_hash="")

@@ -1,18 +1,23 @@
-"""Appending to the audit log: one event, one leaf, one signed tree head, one transaction."""
+"""Recording an audit event: one row stored and queued, in the caller's transaction.
+
+No lock is taken and nothing is signed here: the sequencer (``fame.audit.sequencer``)
+adds queued events to the Merkle tree in batches and signs one tree head per batch
+(ADR 0040).
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
-from fame.audit._canonical import event_bytes, normalise_details, tree_head_message
-from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit.models import AuditEvent, LogState, Outcome, TreeHead
-from fame.audit.signing import signing_key
+from fame.audit._canonical import normalise_details
+from fame.audit.models import AuditEvent, Outcome, PendingEvent
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
     from fame.accounts.models import Organisation
 
 ACTION_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+
+_STORED = ("time", "actor_id", "actor_username", "organisation", "action", "target", "outcome")
 
 
 def record_event(
@@ -33,12 +40,12 @@ def record_event(
     details: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log and sign the new tree head.
+    """Store one audit event and queue it for the sequencer; the stored event.
 
     Runs inside the caller's transaction (or its own): if the caller rolls back,
-    the event, its tree head and the log state roll back with it.
-    ``actor`` may be None (the system) or an anonymous user; ``organisation``
-    defaults to the actor's own.
+    the event and its place in the queue roll back with it; once it commits,
+    the sequencer will add it to the log. ``actor`` may be None (the system) or an
+    anonymous user; ``organisation`` defaults to the actor's own.
     """
     if not ACTION_PATTERN.fullmatch(action):
         raise ValueError(f"audit action {action!r} should be dotted, like 'auth.login'")
@@ -53,41 +60,49 @@ def record_event(
             recorded_details["on_behalf_of"] = acting_for
     actor_id, actor_username = _describe_actor(actor)
     agency_id = _agency_id(organisation if organisation is not None else _actor_org(actor))
-    key = signing_key()
-
-    with transaction.atomic():
-        state, _ = LogState.objects.select_for_update().get_or_create(pk=LogState.SINGLETON)
-        tree = CompactTree.from_hex(state.tree_size, state.frontier)
-        now = timezone.now()
-        fields: dict[str, Any] = {
-            "seq": tree.size + 1,
-            "time": now,
-            "actor_id": actor_id,
-            "actor_username": actor_username,
-            "organisation": agency_id,
-            "action": action,
-            "target": str(target),
-            "outcome": str(outcome),
-            "details": recorded_details,
-        }
-        leaf = leaf_hash(event_bytes(**fields))
-        event = AuditEvent(**fields, leaf_hash=leaf.hex())
-        event.save()
-
-        tree.append(leaf)
-        root = tree.root().hex()
-        state.tree_size, state.frontier, state.root_hash = tree.size, tree.frontier_hex(), root
-        state.save()
-
-        message = tree_head_message(tree_size=tree.size, timestamp=now, root_hash=root)
-        TreeHead(
-            tree_size=tree.size,
-            root_hash=root,
-            timestamp=now,
-            signature=key.sign(message).hex(),
-            key_id=key.key_id,
-        ).save()
+    event = AuditEvent(
+        time=timezone.now(),
+        actor_id=actor_id,
+        actor_username=actor_username,
+        organisation=agency_id,
+        action=action,
+        target=str(target),
+        outcome=str(outcome),
+        details=recorded_details,
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(*_insert_sql(event))
+        event.seq = cursor.fetchone()[0]
+        cursor.execute(_QUEUE_SQL, [event.seq])
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
+
+
+_QUEUE_SQL = f"INSERT INTO {PendingEvent._meta.db_table} (seq) VALUES (%s)"  # noqa: S608
+
+
+def _insert_sql(event: AuditEvent) -> tuple[str, list[Any]]:
+    """The event's INSERT, with the database's own spelling of each value (one statement,
+    without the model layer's per-save work: this runs for every audited action)."""
+    fields = _stored_fields()
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    return _insert_statement(connection.vendor), values
+
+
+@cache
+def _stored_fields() -> list[Field[Any, Any]]:
+    by_name = {f.name: f for f in AuditEvent._meta.concrete_fields}
+    return [by_name[name] for name in (*_STORED, "details")]
+
+
+@cache
+def _insert_statement(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _stored_fields())
+    marks = ", ".join(["%s"] * len(_stored_fields()))
+    table, seq = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {seq}"  # noqa: S608
 
 
 def _describe_actor(actor: AbstractBaseUser | AnonymousUser | None) -> tuple[int | None, str]:

@@ -1,6 +1,9 @@
 """Audit events and signed tree heads: rows that are written once and never changed.
 
-Write through ``fame.audit.record_event``; it keeps the Merkle log consistent.
+Write through ``fame.audit.record_event``: it stores the event and queues it
+(``PendingEvent``); the sequencer (``fame.audit.sequencer``) later gives it the
+next leaf of the Merkle tree (``AuditLeaf``) and signs one tree head per batch
+(ADR 0040).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ class Outcome(models.TextChoices):
 
 
 class LogQuerySet(AppendOnlyQuerySet):
-    """Append-only, and never added to in bulk: ``record_event`` adds each row to the tree."""
+    """Append-only, and never added to in bulk: only the sequencer adds to the tree."""
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self.model.__name__} rows are added one at a time by the log.")
@@ -40,9 +43,14 @@ class LogRow(AppendOnlyModel):
 
 
 class AuditEvent(LogRow):
-    """Something that happened: who, for which organisation, when, what, to what, and how."""
+    """Something that happened: who, for which organisation, when, what, to what, and how.
 
-    seq = models.PositiveBigIntegerField("sequence number", primary_key=True)
+    ``seq`` is given by the database as the row is stored, so events are numbered in
+    the order they were recorded (with gaps where a transaction rolled back on
+    PostgreSQL); the event's place in the Merkle tree is its ``AuditLeaf``.
+    """
+
+    seq = models.BigAutoField("sequence number", primary_key=True)
     time = models.DateTimeField()
     # Not a foreign key: the record of what someone did outlives their account.
     actor_id = models.BigIntegerField(null=True, blank=True)
@@ -52,7 +60,6 @@ class AuditEvent(LogRow):
     target = models.TextField(blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     details = models.JSONField(default=dict, blank=True)
-    leaf_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
@@ -91,14 +98,53 @@ class AuditEvent(LogRow):
         return leaf_hash(self.canonical_bytes()).hex()
 
 
+class AuditLeaf(LogRow):
+    """The event at one position of the Merkle tree, with the leaf hash the sequencer gave it.
+
+    Written by the sequencer, a batch at a time, in the transaction that signs the
+    batch's tree head. ``seq`` names the event (no foreign key, so that a deleted
+    event is reported by ``verify`` rather than hidden by the database).
+    """
+
+    position = models.PositiveBigIntegerField(primary_key=True)
+    seq = models.PositiveBigIntegerField("event", unique=True)
+    leaf_hash = models.CharField(max_length=64)
+
+    # Added a batch at a time (the sequencer's one transaction per tree head).
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"leaf {self.position}: event {self.seq}"
+
+
+class PendingEvent(models.Model):
+    """An event stored but not yet in the Merkle tree: the sequencer's queue.
+
+    Inserted with the event, in the caller's transaction; deleted by the sequencer
+    in the transaction that adds the event's leaf. Not evidence in itself:
+    ``verify`` reports an event that is neither a leaf nor waiting here.
+    """
+
+    seq = models.PositiveBigIntegerField("event", primary_key=True)
+
+    def __str__(self) -> str:
+        return f"event {self.seq}, waiting for the sequencer"
+
+
 class TreeHead(LogRow):
-    """A signed statement of the log's root hash at one size (one per append)."""
+    """A signed statement of the log's root hash at one size (one per batch integrated)."""
 
     tree_size = models.PositiveBigIntegerField(unique=True)
     root_hash = models.CharField(max_length=64)
     timestamp = models.DateTimeField()
     signature = models.CharField(max_length=128)
     key_id = models.CharField(max_length=16)
+    # The size of the head before this one: the heads form a chain, so a deleted head is
+    # noticed (not signed: the signed format is fixed, and a head's root covers all before it).
+    previous_size = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["tree_size"]
@@ -108,9 +154,9 @@ class TreeHead(LogRow):
 
 
 class LogState(models.Model):
-    """The single, locked row that serialises appends: size and Merkle frontier.
+    """The single row the sequencer locks while it integrates: size and Merkle frontier.
 
-    Not evidence in itself (it changes on every append); ``verify`` checks it agrees.
+    Not evidence in itself (it changes with every batch); ``verify`` checks it agrees.
     """
 
     SINGLETON = 1

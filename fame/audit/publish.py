@@ -8,12 +8,10 @@ has not accepted yet. Each call is a signed federation request (key id ``hub``).
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import close_old_connections, connection
-
+from fame.audit._rounds import Rounds
 from fame.audit.actions import record_event
 from fame.audit.models import Outcome
 from fame.audit.queries import latest_tree_head
@@ -108,37 +106,24 @@ def _send(
     return Publication(name, status, size, reason or f"answered {response.status}")
 
 
-class TreeHeadPublisher(threading.Thread):
+class TreeHeadPublisher(Rounds):
     """Publish the latest tree head every ``every`` seconds until stopped (the hub's serve)."""
 
+    failure = "publishing the audit tree head failed"
+
     def __init__(self, *, every: float = PUBLISH_EVERY) -> None:
-        super().__init__(name="fame-tree-heads", daemon=True)
-        self.every = every
-        self.stopping = threading.Event()
+        super().__init__(name="fame-tree-heads", every=every)
         self.accepted: dict[str, int] = {}
 
-    def run(self) -> None:
-        try:
-            while not self.stopping.is_set():
-                close_old_connections()
-                try:
-                    for result in publish_tree_head(skip=self.accepted):
-                        if result.kept:
-                            self.accepted[result.node] = result.tree_size
-                        else:
-                            logger.warning(
-                                "tree head %s not kept by %s: %s %s",
-                                result.tree_size,
-                                result.node,
-                                result.status,
-                                result.reason,
-                            )
-                except Exception:  # keep publishing whatever one round ran into
-                    logger.exception("publishing the audit tree head failed")
-                self.stopping.wait(self.every)
-        finally:
-            connection.close()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self.stopping.set()
-        self.join(timeout)
+    def round(self) -> None:
+        for result in publish_tree_head(skip=self.accepted):
+            if result.kept:
+                self.accepted[result.node] = result.tree_size
+            else:
+                logger.warning(
+                    "tree head %s not kept by %s: %s %s",
+                    result.tree_size,
+                    result.node,
+                    result.status,
+                    result.reason,
+                )

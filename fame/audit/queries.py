@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, TruncQuarter
 from django.utils import timezone
 
 from fame.audit._merkle import consistency_proof
-from fame.audit.models import AuditEvent, Outcome, TreeHead
+from fame.audit.models import AuditEvent, AuditLeaf, Outcome, TreeHead
 
 
 def events_for(
@@ -49,8 +49,16 @@ def last_log_check() -> AuditEvent | None:
     return AuditEvent.objects.filter(action=LOG_CHECKED).order_by("-seq").first()
 
 
-def latest_tree_head() -> TreeHead | None:
-    """The signed tree head for the log's current size, or None for an empty log."""
+def latest_tree_head(*, integrate: bool = True) -> TreeHead | None:
+    """The signed tree head for the log's current size, or None for an empty log.
+
+    Integrates the events waiting for the sequencer first (unless ``integrate`` is
+    False), so the head covers every event committed so far.
+    """
+    if integrate:
+        from fame.audit.sequencer import integrate as integrate_waiting
+
+        integrate_waiting()
     return TreeHead.objects.order_by("-tree_size").first()
 
 
@@ -61,13 +69,13 @@ class ProofRefused(ValueError):
 def consistency_proof_between(first: int, second: int) -> list[bytes]:
     """RFC 6962 proof that the log at size ``first`` is a prefix of the log at ``second``.
 
-    Built from the stored leaf hashes of events 1 to ``second``: O(second) work.
+    Built from the stored leaf hashes of leaves 1 to ``second``: O(second) work.
     """
     if not 1 <= first <= second:
         raise ValueError(f"sizes must satisfy 1 <= first <= second, not {first} and {second}")
     stored = list(
-        AuditEvent.objects.filter(seq__lte=second)
-        .order_by("seq")
+        AuditLeaf.objects.filter(position__lte=second)
+        .order_by("position")
         .values_list("leaf_hash", flat=True)
     )
     if len(stored) < second:

@@ -1,26 +1,35 @@
 """Checking the audit log: recompute every leaf and root, check every signature.
 
-``check_log`` is pure (it takes rows and keys); ``verify_audit_log`` feeds it
-from the database in one streaming pass. Both stop at the first problem and
-name the event it concerns.
+``check_log`` is pure (it takes rows and keys); ``verify_audit_log`` feeds the
+same walk from the database in one streaming pass, reading each leaf with its
+event in chunks through the database cursor (no model per row) and rebuilding
+each event's canonical bytes directly. Both stop at the first problem and name
+the event it concerns, by its place in the log (``first_bad_event``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import connection
 from django.db.models import Max
 
 from fame.audit._canonical import EVENT_FIELDS, event_bytes, tree_head_message
-from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit.models import AuditEvent, LogState, TreeHead
+from fame.audit._merkle import LEAF_PREFIX, CompactTree, leaf_hash
+from fame.audit.models import AuditEvent, AuditLeaf, LogState, PendingEvent, TreeHead
 from fame.audit.signing import MissingKeyError, existing_public_key, key_id_for, verify_signature
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
+
+CHUNK = 50_000
+"""Leaves read from the database at a time."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,10 @@ class Problem:
 
 @dataclass(frozen=True)
 class VerificationResult:
-    """What ``fame audit verify`` found. ``root`` is the recomputed root of the events checked."""
+    """What ``fame audit verify`` found. ``root`` is the recomputed root of the events checked.
+
+    ``first_bad_event`` is the place in the log (the leaf) of the first problem.
+    """
 
     intact: bool
     events: int
@@ -51,6 +63,7 @@ class _Head:
     timestamp: datetime
     signature: str
     key_id: str
+    previous_size: int
 
 
 _HEAD_FIELDS = tuple(f.name for f in fields(_Head))
@@ -67,6 +80,11 @@ class _Found(Exception):
         self.problem = problem
 
 
+def _event_name(position: int, seq: Any) -> str:
+    """An event as the messages name it: its number, and its place in the log if that differs."""
+    return f"event {seq}" if seq == position else f"event {seq} (leaf {position} of the log)"
+
+
 def check_log(
     events: Iterable[Mapping[str, Any]],
     heads: Iterable[Mapping[str, Any]],
@@ -74,14 +92,17 @@ def check_log(
     *,
     state: Mapping[str, Any] | None = None,
 ) -> tuple[Problem | None, CompactTree]:
-    """Check events (ordered by seq) against signed tree heads (ordered by size).
+    """Check events (in the log's order) against signed tree heads (ordered by size).
 
+    Each event row holds the event's fields and its stored ``leaf_hash``, and its
+    ``position`` in the log (without one, its ``seq`` is its position, as in logs
+    written before the sequencer). A head without ``previous_size`` covers one event.
     Returns the first problem found (or None) and the tree recomputed so far.
     One pass, O(log n) work per event beyond the hashing and signature checks.
     """
     tree = CompactTree()
     try:
-        _walk(iter(events), iter(heads), public_keys, tree)
+        _walk(_leaves_of_rows(iter(events), tree), iter(heads), public_keys, tree)
     except _Found as found:
         return found.problem, tree
     if state is not None:
@@ -90,7 +111,7 @@ def check_log(
 
 
 def _walk(
-    events: Iterator[Mapping[str, Any]],
+    leaves: Iterator[bytes],
     heads: Iterator[Mapping[str, Any]],
     public_keys: Mapping[str, Ed25519PublicKey],
     tree: CompactTree,
@@ -98,20 +119,21 @@ def _walk(
     """Append each recomputed leaf to ``tree``, checking heads as their size is reached."""
     last_good_head = 0
     head = _next_head(heads, after=0)
-    while (leaf := _next_leaf(events, tree)) is not None:
-        tree.append(leaf)
+    append = tree.append
+    for leaf in leaves:
+        append(leaf)
         while head is not None and head.tree_size <= tree.size:
             _check_head(head, tree, public_keys, last_good_head)
             last_good_head = head.tree_size
             head = _next_head(heads, after=last_good_head)
-        if last_good_head != tree.size:
-            raise _Found(
-                Problem(
-                    f"the signed tree head for size {tree.size} is missing: it was deleted, "
-                    f"so event {tree.size} can no longer be vouched for",
-                    tree.size,
-                )
+    if last_good_head != tree.size:
+        raise _Found(
+            Problem(
+                f"the signed tree head for size {tree.size} is missing: it was deleted, "
+                f"so event {tree.size} can no longer be vouched for",
+                last_good_head + 1,
             )
+        )
     if head is not None:
         _check_signature(head, public_keys)
         missing = tree.size + 1
@@ -125,34 +147,63 @@ def _walk(
         )
 
 
-def _next_leaf(events: Iterator[Mapping[str, Any]], tree: CompactTree) -> bytes | None:
-    """The next event's recomputed leaf hash, once its sequence number and hash check out."""
-    expected = tree.size + 1
-    try:
-        row = next(events, None)
-        if row is None:
-            return None
-        seq = row["seq"]
-        if seq != expected:
-            raise _Found(_sequence_problem(expected, seq))
-        recomputed = leaf_hash(event_bytes(**{f: row[f] for f in EVENT_FIELDS}))
-    except _UNREADABLE as error:
-        raise _Found(
-            Problem(
-                f"event {expected} was altered so that it can no longer be read ({error})", expected
+def _leaves_of_rows(rows: Iterator[Mapping[str, Any]], tree: CompactTree) -> Iterator[bytes]:
+    """Each row's recomputed leaf hash, once its place and stored hash check out."""
+    while True:
+        expected = tree.size + 1
+        try:
+            row = next(rows, None)
+            if row is None:
+                return
+            seq = row["seq"]
+            position = row.get("position", seq)
+            if position != expected:
+                raise _Found(_position_problem(expected, position, by_seq="position" not in row))
+            recomputed = leaf_hash(event_bytes(**{f: row[f] for f in EVENT_FIELDS}))
+        except _UNREADABLE as error:
+            raise _Found(
+                Problem(
+                    f"event {expected} was altered so that it can no longer be read ({error})",
+                    expected,
+                )
+            ) from error
+        if recomputed.hex() != row["leaf_hash"]:
+            raise _Found(
+                Problem(
+                    f"{_event_name(position, seq)} was altered: "
+                    "its contents do not match its leaf hash",
+                    position,
+                )
             )
-        ) from error
-    if recomputed.hex() != row["leaf_hash"]:
-        raise _Found(
-            Problem(f"event {seq} was altered: its contents do not match its leaf hash", seq)
+        yield recomputed
+
+
+def _position_problem(expected: int, found: int, *, by_seq: bool) -> Problem:
+    one, many = ("event", "events") if by_seq else ("leaf", "leaves")
+    of_log = "" if by_seq else " of the log"
+    jump = "sequence jumps" if by_seq else "positions jump"
+    if found > expected:
+        gap = f"{one} {expected}" if found == expected + 1 else f"{many} {expected} to {found - 1}"
+        verb = "is" if found == expected + 1 else "are"
+        return Problem(
+            f"{gap}{of_log} {verb} missing ({jump} from {expected - 1} to {found})", expected
         )
-    return recomputed
+    return Problem(
+        f"{one} {found}{of_log} is out of order or duplicated (expected {one} {expected} next)",
+        found,
+    )
 
 
 def _next_head(heads: Iterator[Mapping[str, Any]], *, after: int) -> _Head | None:
     try:
         row = next(heads, None)
-        return None if row is None else _Head(**{f: row[f] for f in _HEAD_FIELDS})
+        if row is None:
+            return None
+        values = {f: row[f] for f in _HEAD_FIELDS if f != "previous_size"}
+        previous = row.get("previous_size")
+        return _Head(
+            **values, previous_size=values["tree_size"] - 1 if previous is None else previous
+        )
     except _UNREADABLE as error:
         raise _Found(
             Problem(
@@ -163,12 +214,22 @@ def _next_head(heads: Iterator[Mapping[str, Any]], *, after: int) -> _Head | Non
         ) from error
 
 
-def verify_audit_log(*, progress: Progress | None = None) -> VerificationResult:
-    """Verify the stored audit log. ``progress`` may wrap the event stream (e.g. tqdm).
+# Reading the log from the database ------------------------------------------------
 
-    Safe to run while events are being recorded: it checks the log up to the
-    size it had when the check began, and ignores appends made since.
+
+def verify_audit_log(
+    *, progress: Progress | None = None, integrate: bool = True
+) -> VerificationResult:
+    """Verify the stored audit log. ``progress`` may wrap the stream of leaves (e.g. tqdm).
+
+    First integrates the events waiting for the sequencer (unless ``integrate`` is
+    False), so that every committed event is checked. Safe to run while events are
+    being recorded: it checks the log up to the size it had when the check began.
     """
+    if integrate:
+        from fame.audit.sequencer import integrate as integrate_waiting
+
+        integrate_waiting()
     try:
         size, state = _size_to_check()
     except _UNREADABLE as error:
@@ -180,9 +241,9 @@ def verify_audit_log(*, progress: Progress | None = None) -> VerificationResult:
             problem=f"the audit log was altered so that it can no longer be read ({error})",
             first_bad_event=None,
         )
-    events_query = AuditEvent.objects.filter(seq__lte=size).order_by("seq")
     heads_query = TreeHead.objects.filter(tree_size__lte=size).order_by("tree_size")
-    event_count, head_count = events_query.count(), heads_query.count()
+    head_count = heads_query.count()
+    event_count = AuditLeaf.objects.filter(position__lte=size).count()
 
     keys: dict[str, Ed25519PublicKey] = {}
     try:
@@ -191,13 +252,17 @@ def verify_audit_log(*, progress: Progress | None = None) -> VerificationResult:
     except MissingKeyError:
         pass  # every tree head will then be reported as signed by an unknown key
 
-    events: Iterable[Mapping[str, Any]] = events_query.values(*EVENT_FIELDS, "leaf_hash").iterator(
-        chunk_size=5000
-    )
+    tree = CompactTree()
+    leaves: Iterable[bytes] = _stored_leaves(size, tree)
     if progress is not None:
-        events = progress(events, event_count)
+        leaves = progress(leaves, size)
     heads = heads_query.values(*_HEAD_FIELDS).iterator(chunk_size=5000)
-    problem, tree = check_log(events, heads, keys, state=state)
+    try:
+        _walk(iter(leaves), heads, keys, tree)
+        problem = _check_state(state, tree) if state is not None else None
+        problem = problem or _unaccounted_events()
+    except _Found as found:
+        problem = found.problem
     return VerificationResult(
         intact=problem is None,
         events=event_count,
@@ -211,8 +276,9 @@ def verify_audit_log(*, progress: Progress | None = None) -> VerificationResult:
 def _size_to_check() -> tuple[int, Mapping[str, Any] | None]:
     """The log size to check, and the running state to compare (None if it moved on).
 
-    Appends are serialised and commit event, tree head and state together, so
-    every row up to the largest size seen here is already committed.
+    The sequencer commits a batch's leaves, its tree head and the state together,
+    and they are read here in that order, so every leaf up to the largest size
+    seen here has its head already committed.
     """
 
     def read_state() -> Mapping[str, Any]:
@@ -222,24 +288,233 @@ def _size_to_check() -> tuple[int, Mapping[str, Any] | None]:
     state = read_state()
     size = max(
         state["tree_size"],
-        AuditEvent.objects.aggregate(n=Max("seq"))["n"] or 0,
+        AuditLeaf.objects.aggregate(n=Max("position"))["n"] or 0,
         TreeHead.objects.aggregate(n=Max("tree_size"))["n"] or 0,
     )
     if state["tree_size"] < size:
         state = read_state()  # it may have moved on while we looked
-    # A state ahead of the checked size belongs to appends made since: not comparable.
+    # A state ahead of the checked size belongs to batches integrated since: not comparable.
     return size, state if state["tree_size"] <= size else None
 
 
-def _sequence_problem(expected: int, seq: int) -> Problem:
-    if seq > expected:
-        gap = f"event {expected}" if seq == expected + 1 else f"events {expected} to {seq - 1}"
-        verb = "is" if seq == expected + 1 else "are"
+def _stored_leaves(size: int, tree: CompactTree) -> Iterator[bytes]:
+    """Leaves 1 to ``size`` recomputed from their events' contents, checked against the stored
+    leaf hashes and positions, read ``CHUNK`` at a time with a plain cursor."""
+    sha256 = hashlib.sha256
+    for row in _leaf_rows(size):
+        position, named, stored = row[0], row[1], row[2]
+        expected = tree.size + 1
+        if position != expected:
+            raise _Found(_position_problem(expected, position, by_seq=False))
+        if row[3] is None:
+            raise _Found(
+                Problem(
+                    f"{_event_name(position, named)} is missing: "
+                    "the log holds its leaf but the event was deleted",
+                    position,
+                )
+            )
+        try:
+            data = _row_bytes(row)
+        except _UNREADABLE as error:
+            raise _Found(
+                Problem(
+                    f"{_event_name(position, named)} was altered so that it can no longer "
+                    f"be read ({error})",
+                    position,
+                )
+            ) from error
+        recomputed = sha256(LEAF_PREFIX + data).digest()
+        if recomputed.hex() != stored:
+            raise _Found(
+                Problem(
+                    f"{_event_name(position, named)} was altered: "
+                    "its contents do not match its leaf hash",
+                    position,
+                )
+            )
+        yield recomputed
+
+
+def _leaf_rows(size: int | None) -> Iterator[tuple[Any, ...]]:
+    """(position, seq named by the leaf, stored leaf hash, *the event's fields) for leaves
+    1 to ``size`` (all if None), in the log's order; the event's fields are None if it
+    was deleted. The time comes as text in UTC (``YYYY-MM-DD HH:MM:SS[.ffffff]`` when it
+    is well formed), the details as JSON text. Read ``CHUNK`` at a time with a plain cursor."""
+    leaf, event = AuditLeaf._meta.db_table, AuditEvent._meta.db_table
+    columns = ", ".join(
+        _TIME_AS_TEXT[connection.vendor] if f == "time" else f"e.{connection.ops.quote_name(f)}"
+        for f in EVENT_FIELDS
+    )
+    query = (
+        f"SELECT l.position, l.seq, l.leaf_hash, {columns} FROM {leaf} l "  # noqa: S608
+        f"LEFT JOIN {event} e ON e.seq = l.seq "
+        "WHERE l.position > %s AND l.position <= %s ORDER BY l.position"
+    )
+    done = 0
+    while size is None or done < size:
+        end = done + CHUNK if size is None else min(size, done + CHUNK)
+        with connection.cursor() as cursor:
+            cursor.execute(query, [done, end])
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        yield from rows
+        done = end
+
+
+# The stored time as text, without the driver's conversion to a datetime (the costliest
+# part of reading a row): SQLite keeps Django's text, in UTC; PostgreSQL is asked for it.
+_TIME_AS_TEXT = {
+    "sqlite": "CAST(e.time AS TEXT)",
+    "postgresql": "to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+}
+
+
+def leaves_from_contents() -> Iterator[bytes | None]:
+    """Every leaf of the log, in order, recomputed from its event's contents (never the
+    stored hash); None for an event deleted or altered so that it can no longer be read."""
+    for row in _leaf_rows(None):
+        if row[3] is None:
+            yield None
+            continue
+        try:
+            yield hashlib.sha256(LEAF_PREFIX + _row_bytes(row)).digest()
+        except _UNREADABLE:
+            yield None
+
+
+_string = json.encoder.encode_basestring_ascii  # what canonical_json uses for every string
+
+
+def _canonical_encoder() -> Callable[[Any], str]:
+    """``canonical_json``'s own settings, as text, with the C encoder made once rather than
+    for every event (it is what ``json.dumps`` uses underneath)."""
+    encoder = json.JSONEncoder(
+        sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return encoder.encode
+    chunks = make(None, encoder.default, _string, None, ":", ",", True, False, False)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_canonical = _canonical_encoder()
+_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
+_EVENT = (
+    '{"action":%s,"actor_id":%s,"actor_username":%s,"details":%s,"organisation":%s,'
+    '"outcome":%s,"seq":%d,"target":%s,"time":"%sT%s+00:00"}'
+)
+
+
+def _row_bytes(row: tuple[Any, ...]) -> bytes:
+    """``event_bytes`` of a row read by ``_leaf_rows``, spelt out without building the
+    mapping: the same canonical JSON (keys sorted, no spaces, ASCII). A value of an
+    unexpected type or form goes the long way, through ``event_bytes``."""
+    _, _, _, seq, moment, actor_id, username, organisation, action, target, outcome, details = row
+    if not (
+        type(seq) is int
+        and (actor_id is None or type(actor_id) is int)
+        and type(username) is str
+        and type(organisation) is str
+        and type(action) is str
+        and type(target) is str
+        and type(outcome) is str
+        and type(details) is str
+        and type(moment) is str
+        and _TIME.fullmatch(moment)
+    ):
+        return _row_bytes_slowly(row)
+    return (
+        _EVENT
+        % (
+            _string(action),
+            "null" if actor_id is None else actor_id,
+            _string(username),
+            "{}" if details == "{}" else _canonical(json.loads(details)),
+            _string(organisation),
+            _string(outcome),
+            seq,
+            _string(target),
+            moment[:10],
+            moment[11:] if len(moment) == 26 else moment[11:] + ".000000",
+        )
+    ).encode("ascii")
+
+
+def _utc(moment: Any) -> str:
+    """The canonical timestamp of a stored time: text, or a datetime (naive means UTC)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if not isinstance(moment, datetime):
+        raise ValueError(f"{moment!r} is not a time")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # stored in UTC (USE_TZ)
+    return str(moment.astimezone(UTC).isoformat(timespec="microseconds"))
+
+
+def _row_bytes_slowly(row: tuple[Any, ...]) -> bytes:
+    values = dict(zip(EVENT_FIELDS, row[3:], strict=True))
+    details = values["details"]
+    values["details"] = json.loads(details) if isinstance(details, str) else details
+    values["time"] = datetime.fromisoformat(_utc(values["time"]))
+    return event_bytes(**values)
+
+
+def _unaccounted_events() -> Problem | None:
+    """An event that is neither a leaf of the log nor waiting for the sequencer, or a queued
+    event that was deleted: found by counting, and named only if the counts disagree."""
+    event, leaf, pending = (
+        AuditEvent._meta.db_table,
+        AuditLeaf._meta.db_table,
+        PendingEvent._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(seq) FROM {event}), (SELECT MAX(seq) FROM {pending})"  # noqa: S608
+        )
+        newest = max(seq or 0 for seq in cursor.fetchone())
+        # One statement, so one view of the tables while the sequencer moves events on.
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {event} WHERE seq <= %s), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {leaf} WHERE seq <= %s), "
+            f"(SELECT COUNT(*) FROM {pending} WHERE seq <= %s)",
+            [newest, newest, newest],
+        )
+        events, leaves, waiting = cursor.fetchone()
+        if events == leaves + waiting:
+            return None
+        cursor.execute(
+            f"SELECT p.seq FROM {pending} p LEFT JOIN {event} e ON e.seq = p.seq "  # noqa: S608
+            "WHERE e.seq IS NULL AND p.seq <= %s ORDER BY p.seq",
+            [newest],
+        )
+        gone = [seq for (seq,) in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT e.seq FROM {event} e WHERE e.seq <= %s "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {leaf} l WHERE l.seq = e.seq) "
+            f"AND NOT EXISTS (SELECT 1 FROM {pending} p WHERE p.seq = e.seq) ORDER BY e.seq",
+            [newest],
+        )
+        stray = [seq for (seq,) in cursor.fetchall()]
+    if gone:
         return Problem(
-            f"{gap} {verb} missing (sequence jumps from {expected - 1} to {seq})", expected
+            f"event {gone[0]} is missing: it was recorded and waiting for the sequencer, "
+            "but was deleted before it joined the log",
+            None,
+        )
+    if stray:
+        return Problem(
+            f"event {stray[0]} is not in the log: it is neither a leaf of the Merkle tree nor "
+            "waiting for the sequencer, so it was added, or taken out of the queue, behind the "
+            "log's back",
+            None,
         )
     return Problem(
-        f"event {seq} is out of order or duplicated (expected event {expected} next)", seq
+        f"the log counts {events} events, {leaves} leaves and {waiting} waiting; "
+        "some leaves name the same event",
+        None,
     )
 
 
@@ -276,16 +551,25 @@ def _check_head(
     size = head.tree_size
     if size <= last_good_head:
         raise _Found(Problem(f"tree head for size {size} is out of order or duplicated", size))
-    _check_signature(head, public_keys)
-    if head.root_hash != tree.root().hex():
-        # Every earlier head matched, so the difference is this event itself.
+    if head.previous_size > last_good_head:
+        missing = head.previous_size
         raise _Found(
             Problem(
-                f"event {size} was altered, replaced or reordered: "
-                f"it does not match the signed tree head for size {size}",
-                size,
+                f"the signed tree head for size {missing} is missing: it was deleted, "
+                f"so event {missing} can no longer be vouched for",
+                missing,
             )
         )
+    _check_signature(head, public_keys)
+    if head.root_hash != tree.root().hex():
+        # Every earlier head matched, so the difference is among this head's own events.
+        first = last_good_head + 1
+        which = (
+            f"event {size} was altered, replaced or reordered: it does"
+            if first == size
+            else f"an event among {first} to {size} was altered, replaced or reordered: they do"
+        )
+        raise _Found(Problem(f"{which} not match the signed tree head for size {size}", first))
 
 
 def _check_state(state: Mapping[str, Any], tree: CompactTree) -> Problem | None:

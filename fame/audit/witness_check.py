@@ -11,18 +11,18 @@ not answer are reported; the check is then incomplete, not passed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fame.audit._canonical import EVENT_FIELDS, event_bytes
 from fame.audit._merkle import CompactTree, leaf_hash
-from fame.audit.models import AuditEvent, WitnessStatus
+from fame.audit.models import WitnessStatus
 from fame.audit.publish import HUB_KEY_ID
 from fame.audit.signing import MissingKeyError, existing_public_key, key_id_for
+from fame.audit.verify import leaves_from_contents
 from fame.audit.witness import SignedTreeHead, WitnessRefused
 from fame.federation import FederationClient, NoResponse, federation_client
 from fame.federation.models import FederationNode
@@ -190,10 +190,10 @@ def _compare(held: list[_Held], keys: Mapping[str, Ed25519PublicKey]) -> list[Di
             wanted[head.tree_size].append(item)
 
     tree = CompactTree()
-    for leaf in _leaves(AuditEvent.objects.order_by("seq").values(*EVENT_FIELDS).iterator(5000)):
+    for leaf in leaves_from_contents():
         if not wanted:
             break
-        tree.append(leaf)
+        tree.append(UNREADABLE_LEAF if leaf is None else leaf)
         for item in wanted.pop(tree.size, []):
             root = tree.root().hex()
             if root != item.head.root_hash:
@@ -220,15 +220,6 @@ def _compare(held: list[_Held], keys: Mapping[str, Ed25519PublicKey]) -> list[Di
             )
     found.sort(key=lambda d: (d.node, d.tree_size))
     return found
-
-
-def _leaves(rows: Iterable[Mapping[str, Any]]) -> Iterable[bytes]:
-    """Each event's leaf hash recomputed from its contents (never the stored hash)."""
-    for row in rows:
-        try:
-            yield leaf_hash(event_bytes(**{f: row[f] for f in EVENT_FIELDS}))
-        except (AttributeError, KeyError, OverflowError, TypeError, ValueError):
-            yield UNREADABLE_LEAF
 
 
 def _disagree(item: _Held, hub_root: str | None, problem: str) -> Disagreement:

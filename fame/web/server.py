@@ -7,7 +7,7 @@ replaces every worker gracefully; SIGTERM stops gracefully; SIGINT (Ctrl-C)
 stops at once. The application is loaded in the master before it forks, with
 no database connection open, so a worker starts quickly and opens its own.
 
-Background work (a node's outbox, the hub's tree heads) runs in one worker at
+Background work (a node's outbox, the hub's tree heads, the audit sequencer) runs in one worker at
 a time: the one holding an exclusive ``flock`` on ``DATA_DIR/background.lock``.
 Every worker waits for it in a thread; when the holder dies, the kernel
 releases its lock and the next worker carries on. The master runs no thread:
@@ -39,7 +39,7 @@ GRACE = 10
 
 
 class Background(Protocol):
-    """A background thread: ``OutboxWorker``, ``TreeHeadPublisher``."""
+    """A background thread: ``OutboxWorker``, ``TreeHeadPublisher``, ``Sequencer``."""
 
     def start(self) -> None: ...
 

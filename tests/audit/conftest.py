@@ -19,7 +19,7 @@ from django.db import connection
 import fame.urls  # noqa: F401 - built now, with the embedded role
 from fame.audit._canonical import tree_head_message
 from fame.audit._merkle import CompactTree
-from fame.audit.models import AuditEvent, LogState, TreeHead
+from fame.audit.models import AuditEvent, AuditLeaf, LogState, PendingEvent, TreeHead
 from fame.audit.signing import signing_key
 from fame.audit.witness import trust_log_key
 from fame.federation import client as federation_client_module
@@ -47,6 +47,21 @@ class DownHosts(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
+@pytest.fixture(autouse=True)
+def events_numbered_from_one(request: pytest.FixtureRequest) -> None:
+    """Each test's events are numbered from 1, as in a new database. (PostgreSQL does not
+    give numbers back when a test's transaction rolls back; SQLite does.)"""
+    if "django_db" not in {m.name for m in request.node.iter_markers()}:
+        return
+    request.getfixturevalue("db")  # (transaction=True tests get theirs from the marker)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'seq'), 1, false)",
+                [AuditEvent._meta.db_table],
+            )
+
+
 @pytest.fixture
 def in_process(settings, data_dir) -> Iterator[None]:
     """Federation calls answered by this process, as hub and as node ``NODE``."""
@@ -70,9 +85,12 @@ def witnessing_node(in_process, db) -> FederationNode:
 
 
 def sql(statement: str, params: list[Any] | None = None) -> None:
-    """Run SQL as an attacker with database access would; {events}, {heads}, {state}."""
+    """Run SQL as an attacker with database access would; {events}, {leaves}, {pending},
+    {heads}, {state}."""
     query = statement.format(
         events=AuditEvent._meta.db_table,
+        leaves=AuditLeaf._meta.db_table,
+        pending=PendingEvent._meta.db_table,
         heads=TreeHead._meta.db_table,
         state=LogState._meta.db_table,
     )
@@ -95,9 +113,11 @@ def rewrite_log(seq: int, **changes: Any) -> None:
     key = signing_key("audit")
     tree = CompactTree()
     heads = {h.tree_size: h for h in TreeHead.objects.all()}
-    for row in AuditEvent.objects.order_by("seq"):
-        leaf = row.computed_leaf_hash()
-        sql("UPDATE {events} SET leaf_hash = %s WHERE seq = %s", [leaf, row.seq])
+    for position, event_seq in AuditLeaf.objects.order_by("position").values_list(
+        "position", "seq"
+    ):
+        leaf = AuditEvent.objects.get(seq=event_seq).computed_leaf_hash()
+        sql("UPDATE {leaves} SET leaf_hash = %s WHERE position = %s", [leaf, position])
         tree.append(bytes.fromhex(leaf))
         head = heads.get(tree.size)
         if head is not None:
@@ -116,12 +136,14 @@ def rewrite_log(seq: int, **changes: Any) -> None:
 
 
 def truncate_log(size: int) -> None:
-    """Cut the log back to ``size`` events, with their heads, and rewind the running state."""
-    sql("DELETE FROM {events} WHERE seq > %s", [size])
+    """Cut the log back to ``size`` events, with their leaves and heads, and rewind the
+    running state."""
+    sql("DELETE FROM {events} WHERE seq IN (SELECT seq FROM {leaves} WHERE position > %s)", [size])
+    sql("DELETE FROM {leaves} WHERE position > %s", [size])
     sql("DELETE FROM {heads} WHERE tree_size > %s", [size])
     tree = CompactTree()
-    for row in AuditEvent.objects.order_by("seq"):
-        tree.append(bytes.fromhex(row.leaf_hash))
+    for leaf in AuditLeaf.objects.order_by("position").values_list("leaf_hash", flat=True):
+        tree.append(bytes.fromhex(leaf))
     sql(
         "UPDATE {state} SET tree_size = %s, frontier = %s, root_hash = %s",
         [tree.size, json.dumps(tree.frontier_hex()), tree.root().hex()],

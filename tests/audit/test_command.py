@@ -11,14 +11,17 @@ from django.db import connection
 
 from fame.audit import AuditEvent, TreeHead, record_event
 from fame.audit.management.commands.audit import Command, summary
+from fame.audit.sequencer import integrate
 from fame.audit.verify import VerificationResult
 from fame.cli import main
 
 
 @pytest.fixture
 def three_events() -> None:
+    """Three events recorded far enough apart for the sequencer to sign a head for each."""
     for action in ("auth.login", "auth.otp_failed", "auth.locked_out"):
         record_event(action, target="user:alice")
+        integrate()
 
 
 def run_audit(*args: str) -> tuple[int, str, str]:
@@ -39,6 +42,20 @@ def test_audit_verify_intact_log_prints_summary_and_exits_0(three_events: None) 
     assert code == 0
     assert out.strip() == f"Audit log intact: 3 events, 3 signed tree heads, root {root[:16]}…"
     assert err == ""
+
+
+@pytest.mark.django_db
+def test_audit_verify_first_integrates_the_events_waiting_under_one_head(
+    three_events: None,
+) -> None:
+    record_event("auth.login", target="user:bob")
+    record_event("auth.logout", target="user:bob")
+
+    code, out, _ = run_audit("verify")
+
+    root = TreeHead.objects.get(tree_size=5).root_hash
+    assert code == 0
+    assert out.strip() == f"Audit log intact: 5 events, 4 signed tree heads, root {root[:16]}…"
 
 
 @pytest.mark.django_db
@@ -85,7 +102,9 @@ def test_audit_verify_json_on_tampered_log_exits_1_with_first_bad_event(
     assert code == 1
     assert report["intact"] is False
     assert report["first_bad_event"] == 2
-    assert report["problem"] == "event 2 is missing (sequence jumps from 1 to 3)"
+    assert report["problem"] == (
+        "event 2 is missing: the log holds its leaf but the event was deleted"
+    )
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fame.audit import record_event
 from fame.audit import views as audit_views
 from fame.audit.models import AuditEvent
+from fame.audit.sequencer import integrate
 from fame.index.actions import ingest_record
 from fame.index.models import Person
 
@@ -389,6 +390,7 @@ def test_check_page_runs_the_check_and_records_it(auditor, school_teacher):
 
 def test_check_page_shows_an_altered_log_and_records_the_failure(auditor, school_teacher):
     event = record_event("auth.login", actor=school_teacher, target="user:1")
+    integrate()  # the sequencer's next round
     client = signed_in_client(auditor)
     client.get("/audit/check")
     sql("UPDATE {events} SET target = %s WHERE seq = %s", ["user:2", event.seq])

@@ -15,20 +15,12 @@ from django.db import connection
 from fame.audit import AuditEvent, TreeHead, record_event, verify_audit_log
 from fame.audit._merkle import EMPTY_ROOT, CompactTree
 from fame.audit.models import LogState
+from fame.audit.sequencer import integrate
 from fame.audit.signing import clear_key_cache, key_path
 
+from .conftest import sql
+
 pytestmark = pytest.mark.django_db
-
-EVENTS = AuditEvent._meta.db_table
-HEADS = TreeHead._meta.db_table
-STATE = LogState._meta.db_table
-
-
-def sql(statement: str, params: list[Any] | None = None) -> None:
-    """Run SQL as an attacker would; {events}, {heads} and {state} name the tables."""
-    query = statement.format(events=EVENTS, heads=HEADS, state=STATE)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params or [])
 
 
 def forge_leaf_hash(seq: int, **changes: Any) -> None:
@@ -36,11 +28,13 @@ def forge_leaf_hash(seq: int, **changes: Any) -> None:
     event = AuditEvent.objects.get(seq=seq)
     for field, value in changes.items():
         setattr(event, field, value)
-    assignments = "".join(f"{field} = %s, " for field in changes)
-    sql(
-        "UPDATE {events} SET " + assignments + "leaf_hash = %s WHERE seq = %s",  # noqa: S608
-        [*changes.values(), event.computed_leaf_hash(), seq],
-    )
+    if changes:
+        assignments = ", ".join(f"{field} = %s" for field in changes)
+        sql(
+            "UPDATE {events} SET " + assignments + " WHERE seq = %s",  # noqa: S608
+            [*changes.values(), seq],
+        )
+    sql("UPDATE {leaves} SET leaf_hash = %s WHERE seq = %s", [event.computed_leaf_hash(), seq])
 
 
 def swap_events(a: int, b: int) -> None:
@@ -51,7 +45,12 @@ def swap_events(a: int, b: int) -> None:
 
 @pytest.fixture
 def ten_events() -> list[AuditEvent]:
-    return [record_event("auth.login", target=f"user:{n}", details={"n": n}) for n in range(1, 11)]
+    """Ten events recorded far enough apart for the sequencer to sign a head for each."""
+    events = []
+    for n in range(1, 11):
+        events.append(record_event("auth.login", target=f"user:{n}", details={"n": n}))
+        integrate()
+    return events
 
 
 def test_verify_empty_log_is_intact_with_empty_root() -> None:
@@ -118,16 +117,29 @@ def test_verify_deleted_middle_event_names_it(ten_events: list[AuditEvent]) -> N
 
     result = verify_audit_log()
 
-    assert result.problem == "event 5 is missing (sequence jumps from 4 to 6)"
+    assert result.problem == (
+        "event 5 is missing: the log holds its leaf but the event was deleted"
+    )
+    assert result.first_bad_event == 5
+
+
+def test_verify_deleted_middle_event_with_its_leaf_names_it(ten_events: list[AuditEvent]) -> None:
+    sql("DELETE FROM {events} WHERE seq = 5")
+    sql("DELETE FROM {leaves} WHERE position = 5")
+
+    result = verify_audit_log()
+
+    assert result.problem == "leaf 5 of the log is missing (positions jump from 4 to 6)"
     assert result.first_bad_event == 5
 
 
 def test_verify_deleted_run_of_events_names_the_first(ten_events: list[AuditEvent]) -> None:
     sql("DELETE FROM {events} WHERE seq IN (5, 6, 7)")
+    sql("DELETE FROM {leaves} WHERE seq IN (5, 6, 7)")
 
     result = verify_audit_log()
 
-    assert result.problem == "events 5 to 7 are missing (sequence jumps from 4 to 8)"
+    assert result.problem == "leaves 5 to 7 of the log are missing (positions jump from 4 to 8)"
     assert result.first_bad_event == 5
 
 
@@ -137,13 +149,16 @@ def test_verify_deleted_first_event_names_it(ten_events: list[AuditEvent]) -> No
     result = verify_audit_log()
 
     assert result.first_bad_event == 1
-    assert result.problem == "event 1 is missing (sequence jumps from 0 to 2)"
+    assert result.problem == (
+        "event 1 is missing: the log holds its leaf but the event was deleted"
+    )
 
 
 def test_verify_deleted_last_event_with_its_tree_head_kept_names_it(
     ten_events: list[AuditEvent],
 ) -> None:
     sql("DELETE FROM {events} WHERE seq = 10")
+    sql("DELETE FROM {leaves} WHERE position = 10")
 
     result = verify_audit_log()
 
@@ -159,6 +174,7 @@ def test_verify_deleted_last_event_and_tree_head_is_caught_by_log_state(
     ten_events: list[AuditEvent],
 ) -> None:
     sql("DELETE FROM {events} WHERE seq = 10")
+    sql("DELETE FROM {leaves} WHERE position = 10")
     sql("DELETE FROM {heads} WHERE tree_size = 10")
 
     result = verify_audit_log()
@@ -177,11 +193,12 @@ def test_verify_cannot_see_truncation_that_also_rewinds_the_state(
     nine = ten_events[:9]
     frontier = LogState.objects.get().frontier
     sql("DELETE FROM {events} WHERE seq = 10")
+    sql("DELETE FROM {leaves} WHERE position = 10")
     sql("DELETE FROM {heads} WHERE tree_size = 10")
     head = TreeHead.objects.get(tree_size=9)
     tree = CompactTree()
     for event in nine:
-        tree.append(bytes.fromhex(event.leaf_hash))
+        tree.append(bytes.fromhex(event.computed_leaf_hash()))
     assert frontier != tree.frontier_hex()
     sql(
         "UPDATE {state} SET tree_size = 9, frontier = %s, root_hash = %s",
@@ -264,9 +281,10 @@ def test_verify_forged_event_appended_without_signature_names_it(
 ) -> None:
     sql(
         "INSERT INTO {events} (seq, time, actor_id, actor_username, organisation, action, "
-        "target, outcome, details, leaf_hash) "
-        "VALUES (11, '2030-01-01 00:00:00', NULL, '', '', 'auth.login', '', 'success', '{{}}', '')"
+        "target, outcome, details) "
+        "VALUES (11, '2030-01-01 00:00:00', NULL, '', '', 'auth.login', '', 'success', '{{}}')"
     )
+    sql("INSERT INTO {leaves} (position, seq, leaf_hash) VALUES (11, 11, '')")
     forge_leaf_hash(11)
 
     result = verify_audit_log()

@@ -18,6 +18,7 @@ from fame.audit._canonical import tree_head_message, utc_timestamp
 from fame.audit.models import AuditEvent, TreeHead, WitnessedTreeHead, WitnessStatus
 from fame.audit.publish import TREE_HEADS_PATH, publish_tree_head
 from fame.audit.queries import latest_tree_head
+from fame.audit.sequencer import integrate
 from fame.audit.signing import key_id_for, signing_key
 from fame.audit.witness import CONSISTENCY_PATH
 from fame.federation import federation_client
@@ -30,8 +31,10 @@ WITNESSED_PATH = "/federation/v1/node/audit/witnessed-heads"
 
 
 def add_events(n: int) -> None:
+    """``n`` events, far enough apart for the sequencer to sign a head for each."""
     for i in range(n):
         record_event("index.record_opened", target=f"child:{i}", details={"i": i})
+        integrate()
 
 
 def head_json(head: TreeHead | None = None, **changes: Any) -> dict[str, Any]:

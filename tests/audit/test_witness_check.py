@@ -17,6 +17,7 @@ from fame.audit import record_event, verify_audit_log
 from fame.audit.models import WitnessedTreeHead
 from fame.audit.publish import publish_tree_head
 from fame.audit.queries import latest_tree_head
+from fame.audit.sequencer import integrate
 from fame.audit.witness_check import check_witnesses
 from fame.federation.actions import register_node
 from fame.federation.keys import public_pem
@@ -27,8 +28,10 @@ pytestmark = pytest.mark.django_db
 
 
 def add_events(n: int) -> None:
+    """``n`` events, far enough apart for the sequencer to sign a head for each."""
     for i in range(n):
         record_event("index.search", target=f"search:{i}", details={"i": i})
+        integrate()
 
 
 def run_audit(*args: str) -> tuple[int, str, str]:

@@ -1,6 +1,7 @@
 """``fame audit``: check the audit log, and have the nodes witness it.
 
 fame audit verify [--json] [--witnesses]   check the log (and, on the hub, against the nodes)
+fame audit sequence [--once] [--every S]   add recorded events to the log, a signed head a batch
 fame audit publish [--json]                on the hub: send the latest signed tree head to nodes
 fame audit key [--public-key-file F]       print the audit log's public key (the hub's, for nodes)
 fame audit trust --public-key-file F       on a node: witness the log signed by that key
@@ -23,10 +24,11 @@ if TYPE_CHECKING:
     from fame.audit.witness_check import WitnessReport
 
 USAGE = (
-    "Usage: fame audit verify [--json] [--witnesses] | publish [--json] "
+    "Usage: fame audit verify [--json] [--witnesses] | sequence [--once] [--every S] [--json] "
+    "| publish [--json] "
     "| key [--public-key-file F] [--json] | trust --public-key-file F [--name hub]"
 )
-SUBCOMMANDS = ("verify", "publish", "key", "trust")
+SUBCOMMANDS = ("verify", "sequence", "publish", "key", "trust")
 PROGRESS_FROM = 10_000  # events; smaller logs verify too quickly to need a bar
 INCOMPLETE = 3
 """Exit code of `verify --witnesses` when all that answered agree but not every node answered."""
@@ -36,7 +38,10 @@ class Command(BaseCommand):
     help = (
         "Work with the audit log. `fame audit verify` checks it has not been altered; with "
         "--witnesses (on the hub) also against the tree heads the nodes keep: exit 1 when "
-        "anything disagrees, 3 when a node did not answer. `publish` sends the latest signed "
+        "anything disagrees, 3 when a node did not answer. `sequence` adds the events "
+        "recorded since to the log's Merkle tree and signs a tree head per batch (every "
+        "--every seconds until stopped, or --once; a served process does this itself). "
+        "`publish` sends the latest signed "
         "tree head to every node; `key` prints the audit public key; `trust` (on a node) "
         "witnesses the hub's log signed by the given key."
     )
@@ -56,6 +61,15 @@ class Command(BaseCommand):
             "--public-key-file", help="key: also write the public key here; trust: read it here"
         )
         parser.add_argument("--name", default="hub", help="trust: whose log it is (hub)")
+        parser.add_argument(
+            "--once", action="store_true", help="sequence: integrate what waits, then stop"
+        )
+        parser.add_argument(
+            "--every",
+            type=float,
+            default=None,
+            help="sequence: seconds between rounds (FAME_AUDIT_SEQUENCE_SECONDS, 0.5)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
@@ -65,6 +79,10 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown audit command {subcommand!r}. {USAGE}", returncode=2)
         if options["witnesses"] and subcommand != "verify":
             raise CommandError(f"--witnesses goes with verify. {USAGE}", returncode=2)
+        if (options["once"] or options["every"] is not None) and subcommand != "sequence":
+            raise CommandError(f"--once and --every go with sequence. {USAGE}", returncode=2)
+        if options["every"] is not None and not 0.01 <= options["every"] <= 3600:
+            raise CommandError("--every takes seconds from 0.01 to 3600.", returncode=2)
         options["as_json"] = options.pop("json")
         getattr(self, f"_{subcommand}")(**options)
 
@@ -111,6 +129,34 @@ class Command(BaseCommand):
                 raise SystemExit(INCOMPLETE)
         if failed:
             raise SystemExit(1)
+
+    def _sequence(self, *, as_json: bool, once: bool, every: float | None, **_: Any) -> None:
+        from fame.audit.sequencer import Sequencer, integrate
+
+        if once:
+            heads = integrate()
+            events = sum(h.tree_size - h.previous_size for h in heads)
+            if as_json:
+                sizes = [h.tree_size for h in heads]
+                self.stdout.write(json.dumps({"events": events, "tree_heads": sizes}))
+            elif heads:
+                self.stdout.write(
+                    f"Added {events:,} events to the audit log under {len(heads)} signed tree "
+                    f"head(s), up to size {heads[-1].tree_size:,}."
+                )
+            else:
+                self.stdout.write("No events were waiting for the audit log.")
+            return
+        sequencer = Sequencer(every=every or settings.FAME_AUDIT_SEQUENCE_SECONDS)
+        self.stdout.write(
+            f"Adding recorded events to the audit log every {sequencer.every:g} s (Ctrl-C stops)."
+        )
+        sequencer.start()
+        try:
+            while sequencer.is_alive():
+                sequencer.join(1.0)
+        except KeyboardInterrupt:
+            sequencer.stop()
 
     def _publish(self, *, as_json: bool, **_: Any) -> None:
         if settings.FAME_ROLE == "node":

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fame.audit.sequencer import Sequencer
 from fame.federation.actions import register_node
 from fame.federation.keys import public_pem
 from fame.node.actions import host_agencies, trust_key
@@ -63,11 +64,14 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             self.stdout.write("The node delivers its records to the index in the background.")
             worker = OutboxWorker(heartbeat_every=60.0)
+            sequencer = Sequencer()  # audit events into the signed log (ADR 0040)
             worker.start()
+            sequencer.start()
             try:
                 call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
             finally:
                 worker.stop()
+                sequencer.stop()
 
     def _embed_node(self, region: dict[str, Any], region_dir: Path, port: int) -> None:
         """This process as the node of every agency: the same federation path as `fame demo`."""

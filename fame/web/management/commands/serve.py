@@ -11,9 +11,10 @@ registrations in ``--plan`` (the hub registers each node; a node trusts the
 hub). Then this process is gunicorn's master: ``--processes`` workers (one
 per core unless said) serve the port, and one that dies is replaced. A node
 also delivers its outbox to the hub from a background thread, the hub sends
-its latest signed audit tree head to the nodes from another, each in one
-worker at a time (`fame.web.server`). SIGTERM stops it gracefully, Ctrl-C at
-once; SIGHUP replaces its workers gracefully.
+its latest signed audit tree head to the nodes from another, and every
+process's sequencer adds the audit events recorded to its signed log from a
+third (ADR 0040), each in one worker at a time (`fame.web.server`). SIGTERM
+stops it gracefully, Ctrl-C at once; SIGHUP replaces its workers gracefully.
 """
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ class Command(BaseCommand):
             help=f"worker processes serving the port (one per core: {default_processes()})",
         )
         parser.add_argument(
-            "--no-worker", action="store_true", help="no background thread (outbox; tree heads)"
+            "--no-worker",
+            action="store_true",
+            help="no outbox or tree-head publishing thread (the audit sequencer still runs)",
         )
         parser.add_argument("--prepare-only", action="store_true", help="prepare, do not serve")
 
@@ -145,13 +148,14 @@ class Command(BaseCommand):
         self, host: str, port: int, threads: int, *, processes: int, worker: bool, publisher: bool
     ) -> None:
         from fame.audit import TreeHeadPublisher
+        from fame.audit.sequencer import Sequencer
         from fame.node.outbox import OutboxWorker
         from fame.web import server
 
         _wait_for_port(host, port)
 
         def background() -> list[server.Background]:
-            threads: list[server.Background] = []
+            threads: list[server.Background] = [Sequencer()]
             if worker:
                 threads.append(OutboxWorker())
             if publisher:
@@ -174,7 +178,7 @@ class Command(BaseCommand):
                 port=port,
                 processes=processes,
                 threads=threads,
-                background=background if worker or publisher else None,
+                background=background,
                 ready=ready,
             )
         finally:
