@@ -1,4 +1,4 @@
-"""Audit log cost, the sequencer (ADR 0040) against the design before it, in one run.
+"""Audit log cost, the sequencer (ADR 0041) against the design before it, in one run.
 
     python benchmarks/audit_log.py [--events 1000000] [--old-events 100000]
         [--samples 20000] [--database-url postgres://...]

@@ -100,7 +100,7 @@ FAME_OUTBOX_MAX_BACKOFF = env_number("FAME_OUTBOX_MAX_BACKOFF", 30, low=0.01, hi
 FAME_OUTBOX_BATCH = env_whole_number("FAME_OUTBOX_BATCH", 1000, low=1, high=2000)
 FAME_AUDIT_PUBLISH_SECONDS = env_number("FAME_AUDIT_PUBLISH_SECONDS", 60, low=0.1, high=86400)
 # How often a served process's sequencer adds recorded audit events to the log and signs
-# a tree head (ADR 0040): the most an event waits outside a signed head, beyond one round.
+# a tree head (ADR 0041): the most an event waits outside a signed head, beyond one round.
 FAME_AUDIT_SEQUENCE_SECONDS = env_number("FAME_AUDIT_SEQUENCE_SECONDS", 0.5, low=0.01, high=60)
 # The largest body a /federation/ request may have: over it, 413 before anything reads it.
 # The largest legal request is a delivery of 2,000 index updates (MAX_BATCH): 1.24 MB for

@@ -2,7 +2,7 @@
 
 No lock is taken and nothing is signed here: the sequencer (``fame.audit.sequencer``)
 adds queued events to the Merkle tree in batches and signs one tree head per batch
-(ADR 0040).
+(ADR 0041).
 """
 
 from __future__ import annotations

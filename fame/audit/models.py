@@ -3,7 +3,7 @@
 Write through ``fame.audit.record_event``: it stores the event and queues it
 (``PendingEvent``); the sequencer (``fame.audit.sequencer``) later gives it the
 next leaf of the Merkle tree (``AuditLeaf``) and signs one tree head per batch
-(ADR 0040).
+(ADR 0041).
 """
 
 from __future__ import annotations

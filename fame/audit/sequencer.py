@@ -13,7 +13,7 @@ waiting.
 ``Sequencer`` runs ``integrate`` in a thread of a served process
 (``FAME_AUDIT_SEQUENCE_SECONDS``, 0.5 s); ``fame audit sequence`` does it at the
 command line; whatever reads the log's heads (verify, the auditors' pages,
-publishing to witnesses) integrates first, so it sees every committed event (ADR 0040).
+publishing to witnesses) integrates first, so it sees every committed event (ADR 0041).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The sequencer (ADR 0040): events are numbered by the database and queued; their place in
+"""The sequencer (ADR 0041): events are numbered by the database and queued; their place in
 the Merkle tree and their leaf hash move to ``AuditLeaf``; tree heads form a chain.
 
 Events already in the log keep their place (leaf n is event n) and their heads (one per

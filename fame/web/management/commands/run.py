@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             self.stdout.write("The node delivers its records to the index in the background.")
             worker = OutboxWorker(heartbeat_every=60.0)
-            sequencer = Sequencer()  # audit events into the signed log (ADR 0040)
+            sequencer = Sequencer()  # audit events into the signed log (ADR 0041)
             worker.start()
             sequencer.start()
             try:

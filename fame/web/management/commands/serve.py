@@ -13,7 +13,7 @@ per core unless said) serve the port, and one that dies is replaced. A node
 also delivers its outbox to the hub from a background thread, the hub sends
 its latest signed audit tree head to the nodes from another, and every
 process's sequencer adds the audit events recorded to its signed log from a
-third (ADR 0040), each in one worker at a time (`fame.web.server`). SIGTERM
+third (ADR 0041), each in one worker at a time (`fame.web.server`). SIGTERM
 stops it gracefully, Ctrl-C at once; SIGHUP replaces its workers gracefully.
 """
 
