@@ -15,6 +15,7 @@ from django.utils import timezone
 from fame.accounts.models import AccreditationStatus, TrainingRecord
 from fame.audit import record_event
 from fame.audit.models import AuditEvent
+from fame.audit.sequencer import integrate
 from fame.caf.models import CafOverview
 from fame.federation.actions import note_contact, note_failure
 from fame.federation.models import FederationNode
@@ -377,6 +378,7 @@ def test_audit_verified_tells_the_last_check_from_the_audit_page(auditor, school
     )
 
     altered = record_event("auth.login", actor=school_teacher, target="user:1")
+    integrate()  # the sequencer's next round signs it into the log
     sql("UPDATE {events} SET target = %s WHERE seq = %s", ["user:2", altered.seq])
     client.post("/audit/check")
 
