@@ -11,6 +11,8 @@ a new surname) still leaves another key in common, while no key is as broad as
 - ``dob~name:2019-03-04:S530``   birthday and the Soundex of a given or family name
 - ``given~fam~yob:J500:S530:2019``  both Soundex codes and year of birth
 - ``given~fam~md:J500:S530:03-04``   both Soundex codes and month and day of birth
+- ``given~fam:J500:S530``        both Soundex codes alone (for records without a birthday
+  that have also moved; bulk linkage skips the common ones, see ``MAX_KEY_RECORDS``)
 - ``pc~name:AB12 3CD:S530``      postcode and the Soundex of a given or family name
 - ``line~fam:12 moor rd:S530``   first address line and family-name Soundex
 - ``dob~area:2019-03-04:AB12 3``  birthday and postcode sector (a whole non-UK postcode)
@@ -40,6 +42,7 @@ KEY_KINDS: tuple[str, ...] = (
     "dob~name",
     "given~fam~yob",
     "given~fam~md",
+    "given~fam",
     "pc~name",
     "line~fam",
     "dob~area",
@@ -76,14 +79,15 @@ def blocking_keys(record: AgencyRecord | LinkageRecord) -> set[str]:
     given_or_alias = given | _codes(rec.given_aliases)
     area = rec.postcode_sector or rec.postcode
     keys: set[str] = set()
+    names = [f"{given_code}:{code}" for code in family for given_code in given]
     if rec.date_of_birth is not None:
         day = swap_free_date(rec.date_of_birth)
         keys.update(f"dob~name:{day}:{code}" for code in family | given_or_alias)
         if area:
             keys.add(f"dob~area:{day}:{area}")
-        names = [f"{given_code}:{code}" for code in family for given_code in given]
         keys.update(f"given~fam~yob:{name}:{day[:4]}" for name in names)
         keys.update(f"given~fam~md:{name}:{day[5:]}" for name in names)
+    keys.update(f"given~fam:{name}" for name in names)
     if rec.postcode:
         keys.update(f"pc~name:{rec.postcode}:{code}" for code in family | given)
     if rec.address:

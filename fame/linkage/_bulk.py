@@ -23,7 +23,7 @@ from fame.records import AgencyRecord
 
 from ._blocking import blocking_keys
 from ._clustering import cluster
-from ._comparisons import GIVEN_NAME
+from ._comparisons import GIVEN_NAME, GIVEN_NAMES_DIFFER
 from ._model import LinkageModel
 from ._normalise import LinkageRecord
 from ._splink import (
@@ -109,6 +109,25 @@ def scored_edges(
     )
 
 
+def _named_by_others(
+    records: Sequence[LinkageRecord], edges: Sequence[tuple[int, int, float]], different: int
+) -> set[int]:
+    """Records joined by an edge to another record whose given name agrees with theirs (any
+    given-name level but 'different'): a name that more than one record bears out.
+
+    The twins guard keeps two such records apart when their given names differ; a lone
+    record under another name (a child recorded once as 'Stevie', a given name replaced)
+    is left to the weights, so one odd record does not split a person in two.
+    """
+    named: set[int] = set()
+    for left, right, _ in edges:
+        if left in named and right in named:
+            continue
+        if GIVEN_NAME.level_of(records[left], records[right]) != different:
+            named.update((left, right))
+    return named
+
+
 def link_records(
     records: Sequence[AgencyRecord | LinkageRecord],
     model: LinkageModel,
@@ -140,14 +159,19 @@ def link_records(
     if pairs.num_rows:
         edges = scored_edges(linkage_records, pairs, model, threshold=edge_weight)
     say(f"Clustering {len(edges):,} pairs at or above weight {edge_weight:g}")
-    different_given = len(GIVEN_NAME.levels) - 1
+    different_given = GIVEN_NAMES_DIFFER
 
     def groups_of(index: int) -> list[str]:
         born = linkage_records[index].date_of_birth
         return [born.isoformat()] if born is not None else []
 
+    named = _named_by_others(linkage_records, edges, different_given)
+
     def conflict(left: int, right: int) -> bool:
-        """Same birthday, given names that disagree outright: twins, never one person."""
+        """Same birthday, given names that disagree outright, and each name borne out by
+        another record joined to it: twins, each with records of their own."""
+        if not (left in named and right in named):
+            return False
         a, b = linkage_records[left], linkage_records[right]
         return GIVEN_NAME.level_of(a, b) == different_given
 

@@ -20,15 +20,6 @@ from ._normalise import LinkageRecord
 
 Test = Callable[[LinkageRecord, LinkageRecord], bool]
 
-GIVEN_ELSE_M_PROBABILITY = 1e-12
-"""m of 'given names differ': fixed, not trained (see docs/adr/0006-identity-matching.md).
-
-Twins share surname, birthday and address; only the given name tells them apart.
-EM on pairs blocked by birthday would learn that matches often differ in given
-name (the twins look like matches), so this level's m is set, giving it a weight
-near -40 that outweighs everything twins share (surname, birthday, address: about +35).
-"""
-
 
 @lru_cache(maxsize=1 << 16)
 def jaro_winkler(left: str, right: str) -> float:
@@ -177,7 +168,7 @@ GIVEN_NAME = Comparison(
                 left.given_name == right.family_name or right.given_name == left.family_name
             ),
         ),
-        _else("different given names", fixed_m=GIVEN_ELSE_M_PROBABILITY),
+        _else("different given names"),
     ),
 )
 
@@ -226,6 +217,13 @@ FAMILY_NAME = Comparison(
             "list_has_any(family_parts_l, family_parts_r)",
             lambda left, right: not set(left.family_parts).isdisjoint(right.family_parts),
         ),
+        Level(
+            "given and family names swapped",
+            "family_name_l = given_name_r OR family_name_r = given_name_l",
+            lambda left, right: (
+                left.family_name == right.given_name or right.family_name == left.given_name
+            ),
+        ),
         _jw("family_name", 0.92),
         _jw("family_name", 0.88),
         _else("different family names"),
@@ -264,6 +262,11 @@ DATE_OF_BIRTH = Comparison(
         ),
         Level("one digit off", "hamming(dob_digits_l, dob_digits_r) = 1", _one_digit_off),
         Level(
+            "within a week",
+            f"{_DAYS_APART_SQL} <= 7",
+            lambda left, right: _days_apart(left, right) <= 7,
+        ),
+        Level(
             "within a month",
             f"{_DAYS_APART_SQL} <= 31",
             lambda left, right: _days_apart(left, right) <= 31,
@@ -296,49 +299,127 @@ def _same(column: str) -> Test:
     return test
 
 
-POSTCODE = Comparison(
-    "postcode",
-    "Postcode: full, sector, district",
-    (
-        _null("postcode"),
-        Level("full postcode", "postcode_l = postcode_r", _same("postcode")),
-        Level("sector", "postcode_sector_l = postcode_sector_r", _same("postcode_sector")),
-        Level("district", "postcode_district_l = postcode_district_r", _same("postcode_district")),
-        _else("different postcode districts"),
-    ),
-)
+def _same_postcode_and(line: Test) -> Test:
+    def test(left: LinkageRecord, right: LinkageRecord) -> bool:
+        return left.postcode is not None and left.postcode == right.postcode and line(left, right)
+
+    return test
 
 
-def _postcodes_differ(left: LinkageRecord, right: LinkageRecord) -> bool:
-    return left.postcode is None or right.postcode is None or left.postcode != right.postcode
+def _lines(test: Callable[[str, str], bool]) -> Test:
+    def lines(left: LinkageRecord, right: LinkageRecord) -> bool:
+        return (
+            left.address is not None
+            and right.address is not None
+            and test(left.address, right.address)
+        )
+
+    return lines
 
 
-_POSTCODES_DIFFER_SQL = "(postcode_l IS NULL OR postcode_r IS NULL OR postcode_l <> postcode_r)"
+def _similar(left: str, right: str) -> bool:
+    return jaro_winkler(left, right) >= 0.9
+
+
+def _equal(left: str, right: str) -> bool:
+    return left == right
+
+
+_BOTH_LINES = "address_l IS NOT NULL AND address_r IS NOT NULL"
+_SIMILAR_LINES = "jaro_winkler_similarity(address_l, address_r) >= 0.9"
 
 ADDRESS = Comparison(
     "address",
-    "First line of the address, where the postcode does not already agree",
+    "Where the child lives: postcode and first address line, weighed together",
     (
-        _null("address"),
         Level(
-            "same line, other postcode",
-            f"address_l = address_r AND {_POSTCODES_DIFFER_SQL}",
-            lambda left, right: left.address == right.address and _postcodes_differ(left, right),
+            "null",
+            "(postcode_l IS NULL OR postcode_r IS NULL) "
+            "AND (address_l IS NULL OR address_r IS NULL)",
+            lambda left, right: (
+                (left.postcode is None or right.postcode is None)
+                and (left.address is None or right.address is None)
+            ),
+            is_null=True,
         ),
         Level(
-            "similar line, other postcode",
-            f"jaro_winkler_similarity(address_l, address_r) >= 0.9 AND {_POSTCODES_DIFFER_SQL}",
-            lambda left, right: (
-                jaro_winkler(left.address or "", right.address or "") >= 0.9
-                and _postcodes_differ(left, right)
+            "same postcode and line",
+            "postcode_l = postcode_r AND address_l = address_r",
+            _same_postcode_and(_lines(_equal)),
+        ),
+        Level(
+            "same postcode, similar line",
+            f"postcode_l = postcode_r AND {_SIMILAR_LINES}",
+            _same_postcode_and(_lines(_similar)),
+        ),
+        Level(
+            "same postcode, another line",
+            f"postcode_l = postcode_r AND {_BOTH_LINES}",
+            _same_postcode_and(
+                lambda left, right: left.address is not None and right.address is not None
             ),
         ),
-        _else("no further evidence (same postcode, or lines differ)"),
+        Level("same postcode", "postcode_l = postcode_r", _same("postcode")),
+        Level("same line, other postcode", "address_l = address_r", _lines(_equal)),
+        Level("similar line, other postcode", _SIMILAR_LINES, _lines(_similar)),
+        Level("same sector", "postcode_sector_l = postcode_sector_r", _same("postcode_sector")),
+        Level(
+            "same district", "postcode_district_l = postcode_district_r", _same("postcode_district")
+        ),
+        _else("different places"),
     ),
 )
-"""The address line speaks only when the postcode has not already said 'same place':
-both agree for nearly every pair at one address, so counting both would add the
-same evidence twice (+13 and +13) and make brothers and sisters look like one child."""
+"""Postcode and address line are one comparison: they agree together for nearly every pair
+at one address, so two comparisons would count the same evidence twice and make
+brothers and sisters look like one child; as levels of one comparison, 'same postcode,
+another line' (a different house or street in one postcode: Emma White at 3 Fern Close,
+Emma McCarter at 9 Fern Close) gets a weight of its own that training sets."""
+
+GIVEN_NAMES_DIFFER = len(GIVEN_NAME.levels) - 1
+"""The given-name level 'different given names' (the last)."""
+
+
+def _given_names_differ(left: LinkageRecord, right: LinkageRecord) -> bool:
+    return GIVEN_NAME.level_of(left, right) == GIVEN_NAMES_DIFFER
+
+
+_GIVEN_NAMES_DIFFER_SQL = " AND ".join(
+    f"NOT coalesce(({level.sql}), false)" for level in GIVEN_NAME.levels[:-1]
+)
+
+
+def _twins_look(left: LinkageRecord, right: LinkageRecord) -> bool:
+    return (
+        left.family_name is not None
+        and left.family_name == right.family_name
+        and left.date_of_birth is not None
+        and left.date_of_birth == right.date_of_birth
+        and left.postcode is not None
+        and left.postcode == right.postcode
+        and _given_names_differ(left, right)
+    )
+
+
+TWINS = Comparison(
+    "twins",
+    "One family name, birthday and postcode, given names that differ: what twins look like",
+    (
+        Level(
+            "twins' pattern",
+            "family_name_l = family_name_r AND date_of_birth_l = date_of_birth_r "
+            f"AND postcode_l = postcode_r AND {_GIVEN_NAMES_DIFFER_SQL}",
+            _twins_look,
+        ),
+        _else("not twins' pattern"),
+    ),
+)
+"""A correction for what the other comparisons, added up as if independent, overstate.
+
+Two records sharing family name, birthday and postcode are far more often two
+children (twins) than the product of the three agreements' chances among random
+pairs says. Training measures that excess on the data (``_training.twins_correction``)
+and gives this level the weight that makes the pattern's total match what the data
+show; it is 0 where no excess is found (FEBRL has no twins). Not trained by EM."""
 
 COMPARISONS: tuple[Comparison, ...] = (
     GIVEN_NAME,
@@ -346,10 +427,13 @@ COMPARISONS: tuple[Comparison, ...] = (
     FAMILY_NAME,
     DATE_OF_BIRTH,
     SEX,
-    POSTCODE,
     ADDRESS,
+    TWINS,
 )
 """FAME's comparisons, in the order Splink's settings and the scorer's explanation use."""
+
+TRAINED_BY_EM: tuple[Comparison, ...] = COMPARISONS[:-1]
+"""The comparisons whose m EM estimates (the twins correction is computed after)."""
 
 TF_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(

@@ -125,8 +125,10 @@ def evaluate_linkage(
         "accuracy": pairwise_accuracy(predicted, truth).as_dict(),
         "run": result.stats,
         "model": {
-            "upper_match_weight": model.upper_match_weight,
-            "lower_match_weight": model.lower_match_weight,
+            "link_probability": model.link_probability,
+            "review_probability": model.review_probability,
+            "upper_match_weight": round(model.upper_match_weight, 3),
+            "lower_match_weight": round(model.lower_match_weight, 3),
             "given_name_different_weight": round(given_else, 2),
             "trained_on": model.trained_on,
         },

@@ -8,6 +8,7 @@ thresholds and the term-frequency tables the runtime scorer needs.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -15,18 +16,28 @@ from typing import Any
 
 from django.conf import settings
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_MODEL = Path(__file__).with_name("default_model.json")
 
-UPPER_MATCH_WEIGHT = 4.0
-"""At or above this weight a record is linked to a person without review, and bulk
-linkage joins two records. The best pairwise F1 on a calibration region (synth seed 2)
-linked with the default model (ADR 0006)."""
+LINK_PROBABILITY = 0.95
+"""At or above this match probability a record is linked to a person without review, and
+bulk linkage joins two records (a match weight of about 4.2). Chosen on a calibration
+region (synth seed 2) linked with a model trained on another (seed 11), never on a test
+set (ADR 0038)."""
 
-LOWER_MATCH_WEIGHT = -2.0
-"""Below this weight a record is a new person; between the two it goes to review. On the
-calibration region the band [-2, 4) held 36 true pairs and 172 false ones per 45,500
-records; twins score near -20."""
+REVIEW_PROBABILITY = 0.2
+"""Below this match probability a record is a new person; from it up to the link
+probability it goes to the ISA team's review queue (a match weight of -2)."""
+
+
+def weight_of(probability: float) -> float:
+    """The match weight (log2 odds) of a match probability."""
+    return math.log2(probability / (1.0 - probability))
+
+
+def probability_of(weight: float) -> float:
+    """The match probability of a match weight."""
+    return 1.0 / (1.0 + 2.0 ** (-weight))
 
 
 class ModelError(ValueError):
@@ -38,18 +49,35 @@ class LinkageModel:
     """A trained Fellegi-Sunter model: Splink settings, thresholds and term frequencies."""
 
     splink_settings: dict[str, Any]
-    upper_match_weight: float = UPPER_MATCH_WEIGHT
-    lower_match_weight: float = LOWER_MATCH_WEIGHT
+    link_probability: float = LINK_PROBABILITY
+    review_probability: float = REVIEW_PROBABILITY
     term_frequencies: dict[str, dict[str, float]] = field(default_factory=dict)
     trained_on: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review_probability <= self.link_probability < 1.0:
+            raise ModelError(
+                "the review and link probabilities must satisfy 0 < review <= link < 1, not "
+                f"{self.review_probability!r} and {self.link_probability!r}"
+            )
+
+    @property
+    def upper_match_weight(self) -> float:
+        """The link probability as a match weight (the prior included)."""
+        return weight_of(self.link_probability)
+
+    @property
+    def lower_match_weight(self) -> float:
+        """The review probability as a match weight."""
+        return weight_of(self.review_probability)
 
     def as_json(self) -> dict[str, Any]:
         return {
             **self.splink_settings,
             "fame": {
                 "format": FORMAT,
-                "upper_match_weight": self.upper_match_weight,
-                "lower_match_weight": self.lower_match_weight,
+                "link_probability": self.link_probability,
+                "review_probability": self.review_probability,
                 "trained_on": self.trained_on,
                 "term_frequencies": self.term_frequencies,
             },
@@ -65,8 +93,8 @@ class LinkageModel:
             raise ModelError(f"model format {fame.get('format')!r} is not {FORMAT}; retrain it")
         return cls(
             splink_settings=splink_settings,
-            upper_match_weight=float(fame["upper_match_weight"]),
-            lower_match_weight=float(fame["lower_match_weight"]),
+            link_probability=float(fame["link_probability"]),
+            review_probability=float(fame["review_probability"]),
             term_frequencies={
                 column: {str(value): float(tf) for value, tf in table.items()}
                 for column, table in fame.get("term_frequencies", {}).items()
@@ -75,8 +103,13 @@ class LinkageModel:
         )
 
     def with_thresholds(self, *, upper: float, lower: float) -> LinkageModel:
+        """This model deciding at other match weights (``upper`` to link, ``lower`` to review)."""
         return LinkageModel(
-            self.splink_settings, upper, lower, self.term_frequencies, self.trained_on
+            self.splink_settings,
+            probability_of(upper),
+            probability_of(lower),
+            self.term_frequencies,
+            self.trained_on,
         )
 
 

@@ -220,11 +220,12 @@ class RuntimeScorer:
         return total
 
     def decision(self, score: Score | float) -> str:
-        """'link', 'review' or 'new person' by the model's thresholds (for a score or its
-        match weight)."""
+        """'link', 'review' or 'new person' by the model's match probabilities (for a score
+        or its match weight)."""
         weight = score.match_weight if isinstance(score, Score) else score
-        if weight >= self.model.upper_match_weight:
+        probability = _probability(weight)
+        if probability >= self.model.link_probability:
             return "link"
-        if weight >= self.model.lower_match_weight:
+        if probability >= self.model.review_probability:
             return "review"
         return "new person"

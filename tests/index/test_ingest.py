@@ -70,7 +70,8 @@ def test_ingest_ended_involvement_is_shown_ended(agencies):
 
 def test_index_load_command_loads_folder_and_audits(agencies, tmp_path):
     write_records(
-        tmp_path / "sch-001.csv", [record(), record(local_id="UPN-1002", given_name="Amelia")]
+        tmp_path / "sch-001.csv",
+        [record(), record(local_id="UPN-1002", given_name="Amelia", middle_names=("Rose",))],
     )
     write_records(tmp_path / "hlt-001.csv", [record(agency_id="hlt-001", local_id="N1")])
     call_command("index", "load", str(tmp_path))

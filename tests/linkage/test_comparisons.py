@@ -16,7 +16,6 @@ from fame.linkage._comparisons import (
     FAMILY_NAME,
     GIVEN_NAME,
     MIDDLE_NAMES,
-    POSTCODE,
     SEX,
     Comparison,
     jaro_winkler,
@@ -76,6 +75,7 @@ def test_middle_names_levels_fire() -> None:
         ({"family_name": "hughes"}, "exact"),
         ({"family_name": "Khan", "previous_family_names": ("Hughes",)}, "previous family name"),
         ({"family_name": "Hughes-Khan"}, "part of a double-barrelled name"),
+        ({"given_name": "Hughes", "family_name": "Olivia"}, "given and family names swapped"),
         ({"family_name": "Hughse"}, "Jaro-Winkler >= 0.92"),
         ({"family_name": "Patel"}, "different family names"),
         ({"family_name": ""}, "null"),
@@ -97,6 +97,7 @@ def test_family_name_previous_name_matches_either_way() -> None:
         (date(2016, 3, 4), "exact"),
         (date(2016, 4, 3), "day/month swapped"),
         (date(2018, 3, 4), "one digit off"),
+        (date(2016, 3, 10), "within a week"),
         (date(2016, 3, 17), "within a month"),
         (date(2016, 9, 30), "within a year"),
         (date(2012, 7, 19), "different dates of birth"),
@@ -114,28 +115,26 @@ def test_sex_unknown_is_treated_as_null() -> None:
 
 
 @pytest.mark.parametrize(
-    ("postcode", "expected"),
+    ("changes", "expected"),
     [
-        ("qn1 2ab", "full postcode"),
-        ("QN1 2XY", "sector"),
-        ("QN1 7XY", "district"),
-        ("QE5 8SG", "different postcode districts"),
-        ("", "null"),
+        ({"postcode": "qn1 2ab"}, "same postcode and line"),
+        ({"address_line_1": "12 Moor Rd."}, "same postcode and line"),
+        ({"address_line_1": "12 Moor Rod"}, "same postcode, similar line"),
+        ({"address_line_1": "9 Fern Close"}, "same postcode, another line"),
+        ({"address_line_1": ""}, "same postcode"),
+        ({"postcode": ""}, "same line, other postcode"),
+        ({"postcode": "QE5 8SG", "address_line_1": "12 Moor Rod"}, "similar line, other postcode"),
+        ({"postcode": "QN1 2XY", "address_line_1": "3 Fern Close"}, "same sector"),
+        ({"postcode": "QN1 7XY", "address_line_1": "3 Fern Close"}, "same district"),
+        ({"postcode": "QE5 8SG", "address_line_1": "3 Fern Close"}, "different places"),
+        ({"postcode": "", "address_line_1": ""}, "null"),
+        ({"postcode": "", "address_line_1": "3 Fern Close"}, "different places"),
     ],
 )
-def test_postcode_levels_fire(postcode: str, expected: str) -> None:
-    assert level(POSTCODE, OLIVIA, variant(postcode=postcode)) == expected
-
-
-def test_address_line_counts_only_where_the_postcode_does_not_agree() -> None:
-    assert (
-        level(ADDRESS, OLIVIA, variant()) == "no further evidence (same postcode, or lines differ)"
-    )
-    assert level(ADDRESS, OLIVIA, variant(postcode="")) == "same line, other postcode"
-    assert level(ADDRESS, OLIVIA, variant(postcode="QN1 2AC", address_line_1="12 Moor Rod")) == (
-        "similar line, other postcode"
-    )
-    assert level(ADDRESS, OLIVIA, variant(address_line_1="")) == "null"
+def test_address_levels_weigh_postcode_and_line_together(
+    changes: dict[str, str], expected: str
+) -> None:
+    assert level(ADDRESS, OLIVIA, variant(**changes)) == expected
 
 
 def _random_text(rng: random.Random, alphabet: str, longest: int) -> str:

@@ -28,7 +28,8 @@ def test_load_model_prefers_the_model_trained_in_data_dir(
         model = load_model()
 
     assert model_path().parts[-2:] == ("linkage", "model.json")
-    assert (model.upper_match_weight, model.lower_match_weight) == (20.0, -5.0)
+    assert model.upper_match_weight == pytest.approx(20.0)
+    assert model.lower_match_weight == pytest.approx(-5.0)
 
 
 def test_saved_model_is_splink_json_with_fame_keys_beside(
@@ -39,7 +40,7 @@ def test_saved_model_is_splink_json_with_fame_keys_beside(
     data = json.loads(path.read_text())
 
     assert data["link_type"] == "dedupe_only"
-    assert {"upper_match_weight", "lower_match_weight", "term_frequencies"} <= set(data["fame"])
+    assert {"link_probability", "review_probability", "term_frequencies"} <= set(data["fame"])
     assert LinkageModel.from_json(data) == default_model
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pyarrow as pa
 import pytest
@@ -39,7 +39,8 @@ def test_scorer_twins_score_below_the_lower_threshold(default_model: LinkageMode
 
     assert score.match_weight < default_model.lower_match_weight
     assert score.field("given_name").label == "different given names"
-    assert score.field("given_name").weight < -30
+    assert score.field("twins").label == "twins' pattern"
+    assert score.field("twins").weight == default_model.trained_on["twins_correction"] < -5
     assert scorer.decision(score) == "new person"
 
 
@@ -103,9 +104,14 @@ def _with_gaps(region: Region) -> list[LinkageRecord]:
         records.append(
             replace(record, local_id=f"GAP{index}", **blanks[index % len(blanks)])  # type: ignore[arg-type]
         )
-        # The same address line with a slip and no postcode: the 'similar line' level.
+        # The same address line with a slip, with no postcode and with the same one: the
+        # 'similar line' levels; and a birthday a few days out.
         slip = record.address_line_1[:-1] + "x"
         records.append(replace(record, local_id=f"SLIP{index}", address_line_1=slip, postcode=""))
+        records.append(replace(record, local_id=f"SLIPPC{index}", address_line_1=slip))
+        if record.date_of_birth is not None and index % 3 == 0:
+            later = record.date_of_birth + timedelta(days=5)
+            records.append(replace(record, local_id=f"LATE{index}", date_of_birth=later))
         if index % 10 == 0:  # given and family names entered the wrong way round
             swapped = {"given_name": record.family_name, "family_name": record.given_name}
             records.append(replace(record, local_id=f"SWAP{index}", **swapped))

@@ -119,8 +119,9 @@ class Command(BaseCommand):
         save_model(model, out)
         self.stdout.write(
             f"Trained a linkage model on {len(records):,} records and wrote it to {out} "
-            f"(link at weight {model.upper_match_weight:g} or more, review from "
-            f"{model.lower_match_weight:g})"
+            f"(link at match probability {model.link_probability:g} or more, review from "
+            f"{model.review_probability:g}; twins' correction "
+            f"{model.trained_on.get('twins_correction', 0):g})"
         )
 
     def _bulk(self, options: dict[str, Any]) -> None:
