@@ -405,6 +405,20 @@ TWINS = Comparison(
     "One family name, birthday and postcode, given names that differ: what twins look like",
     (
         Level(
+            "null",
+            " OR ".join(
+                f"{column}_{side} IS NULL"
+                for column in ("family_name", "date_of_birth", "postcode")
+                for side in ("l", "r")
+            ),
+            lambda left, right: any(
+                getattr(record, column) is None
+                for column in ("family_name", "date_of_birth", "postcode")
+                for record in (left, right)
+            ),
+            is_null=True,
+        ),
+        Level(
             "twins' pattern",
             "family_name_l = family_name_r AND date_of_birth_l = date_of_birth_r "
             f"AND postcode_l = postcode_r AND {_GIVEN_NAMES_DIFFER_SQL}",

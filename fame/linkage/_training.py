@@ -94,7 +94,7 @@ def _count_households(table: pa.Table) -> tuple[int, int]:
     """Pairs of records sharing family name, birthday and postcode: those whose given names
     differ outright (the twins' pattern) and those whose given names agree at some level."""
     columns = _pair_columns()
-    pattern = TWINS.levels[0].sql
+    pattern = TWINS.levels[1].sql
     connection = duckdb.connect()
     connection.register("records", table)
     ((differ, agree),) = connection.sql(
@@ -205,7 +205,7 @@ def _given_names_among_sure_pairs(table: pa.Table, settings: dict[str, Any]) -> 
 
 def _with_twins(settings: dict[str, Any], correction: float) -> None:
     twins = TWINS.as_splink()
-    pattern, other = twins["comparison_levels"]
+    _, pattern, other = twins["comparison_levels"]
     pattern.update(m_probability=2.0**correction, u_probability=1.0)
     other.update(m_probability=1.0, u_probability=1.0)
     for level in (pattern, other):

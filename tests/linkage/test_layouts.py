@@ -210,7 +210,16 @@ def test_fame_link_bulk_links_febrl_files_through_the_mapping(febrl4: Path, tmp_
         rows = list(csv.DictReader(handle))
     assert len(rows) == 10_000
     person = {(row["agency_id"], row["local_id"]): row["person_id"] for row in rows}
-    assert person["dataset4a", "rec-1070-org"] == person["dataset4b", "rec-1070-dup-0"]
+    originals = [key for key in person if key[0] == "dataset4a"]
+    linked = [
+        key
+        for key in originals
+        if person[key] == person.get(("dataset4b", key[1].replace("-org", "-dup-0")))
+    ]
+    # The shipped model is trained on children's records, not on FEBRL (4,333 of 5,000
+    # link with it; a model trained on FEBRL4 itself links 4,841).
+    assert len(originals) == 5000
+    assert len(linked) >= 4200
 
 
 def test_fame_link_with_a_bad_mapping_says_so_and_links_nothing(

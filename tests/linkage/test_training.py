@@ -38,6 +38,7 @@ def test_train_model_corrects_the_twins_pattern_where_the_data_show_twins(
     assert small_model.trained_on["twins_pattern_pairs"] > 10
     assert small_model.trained_on["twins_correction"] < -5
     assert RuntimeScorer(small_model).level_weights("twins") == [
+        0.0,
         small_model.trained_on["twins_correction"],
         0.0,
     ]
