@@ -23,7 +23,7 @@ LINK_PROBABILITY = 0.95
 """At or above this match probability a record is linked to a person without review, and
 bulk linkage joins two records (a match weight of about 4.2). Chosen on a calibration
 region (synth seed 2) linked with a model trained on another (seed 11), never on a test
-set (ADR 0040)."""
+set (ADR 0042)."""
 
 REVIEW_PROBABILITY = 0.2
 """Below this match probability a record is a new person; from it up to the link

@@ -68,7 +68,7 @@ def test_link_records_f1_on_a_small_region_is_high(
 
     assert accuracy.true_pairs > 1000
     # The region is as messy as real agency data (ADR 0038): 0.976 here, 0.998 before.
-    # Without the given-name veto (ADR 0040) siblings whose names are nicknames of one
+    # Without the given-name veto (ADR 0042) siblings whose names are nicknames of one
     # name (Maisie / Daisy) can link: precision 0.984 with the shipped model.
     assert accuracy.f1 >= 0.97
     assert accuracy.precision >= 0.98
