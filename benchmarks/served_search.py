@@ -143,23 +143,16 @@ def run_python(folder: Path, env: dict[str, str], code: str, *args: str) -> Any:
 
 
 def build_base(people: int) -> Path:
-    """The index of ``people`` people, built once by `fame bench search` (this checkout)."""
+    """The index of a region of ``people`` children, built once by `fame bench search`
+    (this checkout): every agency's records linked by the model, one agency type held out."""
     base = BENCH / f"index-{people}"
     if not (base / "bench-search-index.json").exists():
         shutil.rmtree(base, ignore_errors=True)
         env = side_env(ROOT, base, None)
         subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "fame.cli",
-                "bench",
-                "search",
-                "--people",
-                str(people),
-                "--queries",
-                "20",
-                "--json",
+                *(sys.executable, "-m", "fame.cli", "bench", "search"),
+                *("--people", str(people), "--queries", "1", "--no-peer", "--json"),
             ],
             cwd=ROOT,
             env=env,
