@@ -138,8 +138,8 @@ def run_fame(spec: dict[str, Any]) -> tuple[dict[Key, str], dict[str, Any]]:
             "link_at_match_weight": result.stats["threshold"],
             "upper_match_weight": model.upper_match_weight,
             "lower_match_weight": model.lower_match_weight,
-            "link_probability": getattr(model, "link_probability", None),
-            "review_probability": getattr(model, "review_probability", None),
+            "link_probability": model.link_probability,
+            "review_probability": model.review_probability,
         },
     }
 
