@@ -41,8 +41,16 @@ from django.db import connection, transaction
 from splink import DuckDBAPI, Linker
 
 from fame.accounts.models import Organisation
-from fame.linkage import LinkageModel, LinkageRecord, blocking_keys, link_records, load_model
-from fame.linkage._splink import quiet_splink, records_table, register_term_frequencies
+from fame.linkage import (
+    LinkageModel,
+    LinkageRecord,
+    blocking_keys,
+    link_records,
+    load_model,
+    quiet_splink,
+    records_table,
+    register_term_frequencies,
+)
 from fame.records import AgencyRecord
 from fame.synth import generate_region
 

@@ -11,6 +11,8 @@ with no truth file, as in real life:
 - ``link_records`` / ``fame link bulk``: link whole files of records into persons.
 - ``pairwise_accuracy`` / ``fame link evaluate``: measure a linkage against the truth.
 - ``load_mapping`` / ``--mapping``: read files of other layouts (FEBRL, ...) as agency records.
+- ``records_table``, ``register_term_frequencies``, ``quiet_splink``: a Splink linker on the
+  same records and term frequencies as the model, for peers that run Splink beside FAME.
 
 See docs/adr/0006-identity-matching.md for the choices and the measured accuracy.
 """
@@ -31,6 +33,7 @@ from ._model import (
 )
 from ._normalise import LinkageRecord
 from ._scorer import FieldScore, RuntimeScorer, Score
+from ._splink import quiet_splink, records_table, register_term_frequencies
 from ._training import train_model
 
 __all__ = [
@@ -53,11 +56,14 @@ __all__ = [
     "load_model",
     "model_path",
     "pairwise_accuracy",
+    "quiet_splink",
     "read_mapped_records",
     "read_record_file",
     "read_record_files",
     "read_truth",
     "record_files",
+    "records_table",
+    "register_term_frequencies",
     "save_model",
     "train_model",
     "write_links",

@@ -135,7 +135,7 @@ def test_publisher_thread_sends_new_heads_until_stopped(monkeypatch) -> None:
         return [Publication(node=NODE, status="accepted", tree_size=size)]
 
     monkeypatch.setattr("fame.audit.publish.publish_tree_head", publish)
-    monkeypatch.setattr("fame.audit.publish.close_old_connections", lambda: None)
+    monkeypatch.setattr("fame.audit._rounds.close_old_connections", lambda: None)
     publisher = TreeHeadPublisher(every=0.01)
     publisher.start()
     assert rounds.wait(10)
