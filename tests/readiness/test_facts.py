@@ -382,10 +382,12 @@ def test_audit_verified_tells_the_last_check_from_the_audit_page(auditor, school
     sql("UPDATE {events} SET target = %s WHERE seq = %s", ["user:2", altered.seq])
     client.post("/audit/check")
 
-    assert text("audit_verified") == (
-        f"The audit log was last checked on {day} and found altered: event {altered.seq} was "
-        "altered: its contents do not match its leaf hash."
+    said = text("audit_verified")
+    # Where ids and leaf positions differ (PostgreSQL after a rollback), the leaf is named too.
+    assert said.startswith(
+        f"The audit log was last checked on {day} and found altered: event {altered.seq} "
     )
+    assert said.endswith("was altered: its contents do not match its leaf hash.")
 
 
 def test_audit_verified_says_when_the_nodes_copies_disagreed(clock):
