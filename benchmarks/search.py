@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400, help="held-out records (400)")
     parser.add_argument("--hold-out", default="health_trust", help="agency type held out")
     parser.add_argument("--no-peer", action="store_true", help="leave out Splink")
+    parser.add_argument(
+        "--peer-queries", type=int, help="held-out records whose searches Splink gets (all)"
+    )
     parser.add_argument("--postgres", help="a DATABASE_URL for an empty PostgreSQL database")
     args = parser.parse_args()
     machine = _machine.start()
@@ -54,6 +57,7 @@ def main() -> None:
             "--hold-out",
             args.hold_out,
             *(["--no-peer"] if args.no_peer else []),
+            *(["--peer-queries", str(args.peer_queries)] if args.peer_queries else []),
             "--json",
         ],
         env=env,

@@ -28,13 +28,15 @@ import json
 import random
 import statistics
 import time
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from hashlib import blake2b
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
@@ -55,9 +57,11 @@ from fame.records import AgencyRecord
 from fame.synth import generate_region
 
 from . import matching
+from ._batch import _insert_rows
+from .actions import _larger_page_cache
 from .models import BlockingKey, LinkMethod, Person, SourceRecord
 from .queries import MAX_RESULTS, SEARCH_FLOOR, SearchQuery, SearchRefused, search
-from .source import as_row, content_hash
+from .source import as_row, hash_of, stored_text
 
 BATCH = 5000
 BUILD = 2
@@ -67,6 +71,7 @@ KINDS = ("whole record", "family name + date of birth", "given + family name + p
 TOP = 5
 
 Progress = Callable[[str], None]
+_Person = TypeVar("_Person", bound=Sized)
 
 
 @dataclass(frozen=True)
@@ -152,11 +157,13 @@ def build_index(
         members[person].append(index)
     persons = list(members.values())
     progress(f"Indexing {len(split.indexed):,} records of {len(persons):,} people…")
-    done = 0
+    done, keys = 0, []
     for group in _batches(persons):
-        _insert([[split.indexed[i] for i in person] for person in group])
+        keys.append(store_persons([[split.indexed[i] for i in person] for person in group]))
         done += sum(len(person) for person in group)
         progress(f"  {done:,} / {len(split.indexed):,}")
+    progress(f"Indexing their {sum(len(k) for k in keys):,} blocking keys…")
+    store_keys(keys)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # planner statistics for the freshly loaded tables
     built = {
@@ -171,8 +178,9 @@ def build_index(
     return split, built
 
 
-def _batches(persons: list[list[int]]) -> Iterator[list[list[int]]]:
-    group: list[list[int]] = []
+def _batches(persons: Iterable[_Person]) -> Iterator[list[_Person]]:
+    """Persons in groups of about ``BATCH`` records."""
+    group: list[_Person] = []
     size = 0
     for person in persons:
         group.append(person)
@@ -184,42 +192,106 @@ def _batches(persons: list[list[int]]) -> Iterator[list[list[int]]]:
         yield group
 
 
-def _insert(people: list[list[AgencyRecord]]) -> None:
-    """One person for each list of records, with the records and their blocking keys."""
-    organisations = {o.agency_id: o.pk for o in Organisation.objects.all()}
+def store_persons(people: Sequence[Sequence[AgencyRecord]]) -> np.ndarray:
+    """One person for each list of records, with the records, in one transaction: the rows
+    a batch ingest (``_batch``) writes for a new record, with its plain inserts (no model
+    objects). The first record of a person is its new person's, the others linked to it
+    automatically. Returns the records' blocking keys, (key, record id) rows for
+    ``store_keys``, which writes those of all batches at once."""
+    organisations = dict(Organisation.objects.values_list("agency_id", "pk"))
     with transaction.atomic():
-        persons = Person.objects.bulk_create([Person() for _ in people])
-        sources, records = [], []
-        for person, linked in zip(persons, people, strict=True):
+        _larger_page_cache()
+        made = _insert_rows(Person, [{"uid": uuid.uuid4()} for _ in people], returning=("id",))
+        # New persons differ only in their hidden uid: which id stands for which is free.
+        rows, keys = [], []
+        for (person,), linked in zip(made, people, strict=True):
             for place, record in enumerate(linked):
-                row = as_row(record)
-                records.append(record)
-                sources.append(
-                    SourceRecord(
-                        organisation_id=organisations[record.agency_id],
-                        local_id=record.local_id,
-                        data=row,
-                        content_hash=content_hash(row),
+                text = stored_text(as_row(record))
+                organisation = organisations[record.agency_id]
+                rows.append(
+                    {
+                        "organisation_id": organisation,
+                        "local_id": record.local_id,
+                        "data": text,
+                        "content_hash": hash_of(text),
                         **matching.search_columns(record),
-                        person=person,
-                        link_method=LinkMethod.AUTOMATIC if place else LinkMethod.NEW,
-                    )
+                        "person_id": person,
+                        "link_method": LinkMethod.AUTOMATIC if place else LinkMethod.NEW,
+                    }
                 )
-        SourceRecord.objects.bulk_create(sources)
-        if sources[0].pk is None:  # backends that do not return keys from bulk inserts
-            by_id = {
-                (organisation, local_id): pk
-                for organisation, local_id, pk in SourceRecord.objects.filter(
-                    local_id__in=[s.local_id for s in sources]
-                ).values_list("organisation_id", "local_id", "pk")
-            }
-            for source in sources:
-                source.pk = by_id[(source.organisation_id, source.local_id)]
-        BlockingKey.objects.bulk_create(
-            BlockingKey(key=key, record_id=source.pk)
-            for source, record in zip(sources, records, strict=True)
-            for key in matching.stored_keys(blocking_keys(record))
+                keys.append((organisation, record.local_id, blocking_keys(record)))
+        stored = _insert_rows(
+            SourceRecord, rows, ready={"data"}, returning=("organisation_id", "local_id", "id")
         )
+    ids = {(organisation, local_id): pk for organisation, local_id, pk in stored}
+    pairs = [
+        (key, ids[(organisation, local_id)])
+        for organisation, local_id, record_keys in keys
+        for key in matching.stored_keys(record_keys)
+    ]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+KEYS_AT_ONCE = 100_000
+
+
+def store_keys(batches: Sequence[np.ndarray]) -> int:
+    """Write the (key, record id) rows of ``batches`` (``store_persons``) in one transaction,
+    in the order of the (key, record) primary key, with the table's other indexes dropped
+    first and made again after; returns how many.
+
+    Written batch by batch, each batch's keys land all over the key index: once it
+    outgrew the page cache, nearly every page of it was read and written again for
+    each batch (about 10,000 records a minute at 1.9 million records). In key order,
+    each page is written once, and an index made after the load is sorted once.
+    """
+    rows = np.concatenate(batches) if batches else np.empty((0, 2), np.int64)
+    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+    table = BlockingKey._meta.db_table
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        _larger_page_cache()
+        made_again = _secondary_indexes(cursor, table)
+        for name in made_again:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        columns = f"{quote('key')}, {quote('record_id')}"
+        for start in range(0, len(rows), KEYS_AT_ONCE):
+            part = rows[start : start + KEYS_AT_ONCE].tolist()
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+                    for row in part:
+                        copy.write_row(row)
+            else:
+                # Names from the model, quoted; the values are parameters.
+                insert = f"INSERT INTO {quote(table)} ({columns}) VALUES (%s, %s)"  # noqa: S608
+                cursor.executemany(insert, part)
+        if made_again and connection.vendor == "postgresql":
+            # The new rows' deferred foreign key checks, now: PostgreSQL makes no index
+            # on a table with checks pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for sql in made_again.values():
+            cursor.execute(sql)
+    return len(rows)
+
+
+def _secondary_indexes(cursor: Any, table: str) -> dict[str, str]:
+    """``table``'s indexes other than its primary key, each with the SQL that made it."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " JOIN pg_class c ON c.relname = i.indexname JOIN pg_index x ON x.indexrelid = c.oid"
+            " WHERE i.tablename = %s AND i.schemaname = current_schema()"
+            " AND NOT x.indisprimary AND NOT x.indisunique",
+            [table],
+        )
+    else:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
+    return dict(cursor.fetchall())
 
 
 def person_of_records() -> dict[tuple[str, str], int]:
@@ -350,10 +422,15 @@ def run_searches(
     *,
     seed: int,
     peer: bool = True,
+    peer_records: int | None = None,
     progress: Progress = lambda message: None,
 ) -> dict[str, object]:
     """Search with ``records`` held-out records (each three ways), the peer in turn.
 
+    With ``peer_records``, the peer has the searches of only the first that many
+    of those records (at a million records Splink takes seconds a search), and
+    FAME's figures over the same searches are given beside its own
+    (``fame_on_peer_searches``), for the comparison.
     Returns the figures of each engine, over all searches and by kind of search.
     """
     person_of = person_of_records()
@@ -362,9 +439,10 @@ def run_searches(
         persons_of_child[child].add(person_of[(record.agency_id, record.local_id)])
     rng = random.Random(seed)
     picked = rng.sample(range(len(split.held_out)), min(records, len(split.held_out)))
+    shared = picked if peer_records is None else picked[:peer_records]
     searches = [
-        (kind, query, persons_of_child.get(split.held_out_children[i], set()))
-        for i in picked
+        (kind, query, persons_of_child.get(split.held_out_children[i], set()), n < len(shared))
+        for n, i in enumerate(picked)
         for kind, query in queries_of(split.held_out[i])
     ]
     engines = ["fame"]
@@ -374,17 +452,21 @@ def run_searches(
         owners = [person_of[(r.agency_id, r.local_id)] for r in split.indexed]
         splink = SplinkPeer(split.indexed, owners, load_model())
         engines.append("splink")
+        if len(shared) < len(picked):
+            engines.append("fame_on_peer_searches")
     tallies: dict[str, defaultdict[str, _Tally]] = {e: defaultdict(_Tally) for e in engines}
     spent = dict.fromkeys(engines, 0.0)
     progress(f"{len(searches):,} searches from {len(picked):,} held-out records…")
-    for done, (kind, query, expected) in enumerate(searches, 1):
+    for done, (kind, query, expected, to_peer) in enumerate(searches, 1):
         t0 = time.perf_counter()
         found = [result.person_id for result in search(query)]
         ms = (time.perf_counter() - t0) * 1000
         spent["fame"] += ms / 1000
         for key in (kind, "all"):
             tallies["fame"][key].add(ms, found, expected)
-        if splink is not None:
+            if to_peer and "fame_on_peer_searches" in tallies:
+                tallies["fame_on_peer_searches"][key].add(ms, found, expected)
+        if splink is not None and to_peer:
             t0 = time.perf_counter()
             found = [person for person, _weight in splink.search(query)]
             ms = (time.perf_counter() - t0) * 1000
@@ -396,8 +478,10 @@ def run_searches(
     if splink is not None:
         splink.close()
     result: dict[str, object] = {"held_out_records_searched": len(picked)}
+    if splink is not None:
+        result["held_out_records_searched_by_peer"] = len(shared)
     for engine in engines:
-        figures = tallies[engine]["all"].as_dict(spent[engine])
+        figures = tallies[engine]["all"].as_dict(spent.get(engine))
         figures["by_kind"] = {kind: tallies[engine][kind].as_dict() for kind in KINDS}
         result[engine] = figures
     if splink is not None:
@@ -406,9 +490,11 @@ def run_searches(
 
 
 def goals(result: dict[str, Any]) -> dict[str, object]:
-    """The benchmark's goals against its peer, as measured."""
+    """The benchmark's goals against its peer, as measured (against the peer, over the
+    searches it had)."""
     fame, splink = result["fame"], result.get("splink")
     met: dict[str, object] = {"p95_under_25ms": fame["p95_ms"] is not None and fame["p95_ms"] < 25}
+    fame = result.get("fame_on_peer_searches", fame)
     if splink and fame["p95_ms"]:
         met["found_top5_at_least_splinks"] = (fame["found_top5"] or 0) >= (
             splink["found_top5"] or 0

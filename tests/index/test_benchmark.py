@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fame.accounts.models import Organisation
-from fame.index.benchmark import KINDS, _Tally, build_index, queries_of, run_searches
-from fame.index.models import Person, SourceRecord
+from fame.index.benchmark import (
+    KINDS,
+    _batches,
+    _Tally,
+    build_index,
+    queries_of,
+    run_searches,
+    split_region,
+    store_keys,
+    store_persons,
+)
+from fame.index.models import BlockingKey, Person, SourceRecord
+from fame.index.queries import search
 
 from .conftest import record
 
@@ -97,3 +110,68 @@ def test_a_built_index_is_reused_only_for_the_same_region(settings, tmp_path):
 
     with pytest.raises(ValueError, match="already holds"):
         build_index(50, seed=3, hold_out="school", progress=lambda _m: None)
+
+
+def _stored_index() -> tuple[set[frozenset[tuple[str, str]]], dict[tuple[str, str], tuple]]:
+    """The index as stored, whatever its ids: persons as sets of record keys, and each
+    record's columns (its data as read back) with its blocking keys."""
+    agency = dict(Organisation.objects.values_list("pk", "agency_id"))
+    keys: dict[int, set[int]] = {}
+    for key, ref in BlockingKey.objects.values_list("key", "record_id"):
+        keys.setdefault(ref, set()).add(key)
+    persons: dict[int, set[tuple[str, str]]] = {}
+    records = {}
+    for source in SourceRecord.objects.all():
+        name = (agency[source.organisation_id], source.local_id)
+        persons.setdefault(source.person_id, set()).add(name)
+        records[name] = (
+            source.data,
+            source.content_hash,
+            source.date_of_birth,
+            source.postcode,
+            source.link_weight,
+            source.link_method,
+            source.link_decided_by_id,
+            frozenset(keys.pop(source.pk)),
+        )
+    assert not keys  # no key without its record
+    return {frozenset(names) for names in persons.values()}, records
+
+
+def _searched(queries) -> list[list[frozenset[tuple[str, str]]]]:
+    agency = dict(Organisation.objects.values_list("pk", "agency_id"))
+    members: dict[int, set[tuple[str, str]]] = {}
+    for organisation, local_id, person in SourceRecord.objects.values_list(
+        "organisation_id", "local_id", "person_id"
+    ):
+        members.setdefault(person, set()).add((agency[organisation], local_id))
+    return [
+        [(frozenset(members[r.person_id]), round(r.match_weight, 6)) for r in search(query)]
+        for query in queries
+    ]
+
+
+@pytest.mark.django_db
+def test_the_index_is_stored_as_the_code_before_stored_it_and_searched_alike(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from index_store import old_insert  # the builder's storing before, kept to compare
+
+    split = split_region(120, seed=5, hold_out="health_trust")
+    by_child: dict[str, list] = {}
+    for found, child in zip(split.indexed, split.indexed_children, strict=True):
+        by_child.setdefault(child, []).append(found)
+    people = list(by_child.values())
+    queries = [query for held in split.held_out[:15] for _kind, query in queries_of(held)]
+
+    for group in _batches(people[:60]), _batches(people[60:]):
+        for part in group:
+            old_insert(part)
+    before, before_searched = _stored_index(), _searched(queries)
+    Person.objects.all().delete()
+
+    store_keys([store_persons(people[:60]), store_persons(people[60:])])
+    after, after_searched = _stored_index(), _searched(queries)
+
+    assert after == before
+    assert len(after[0]) == len(people) and BlockingKey.objects.exists()
+    assert after_searched == before_searched and any(after_searched)

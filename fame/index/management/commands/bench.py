@@ -45,11 +45,19 @@ class Command(BaseCommand):
         search.add_argument(
             "--no-peer", action="store_true", help="leave out Splink (FAME's figures only)"
         )
+        search.add_argument(
+            "--peer-queries",
+            type=int,
+            help="give Splink the searches of only the first this many held-out records "
+            "(all unless said)",
+        )
         search.add_argument("--json", action="store_true", help="print only the JSON result")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["people"] < 1 or options["queries"] < 1:
-            raise CommandError("--people and --queries must be positive whole numbers.")
+        if options["people"] < 1 or options["queries"] < 1 or (options["peer_queries"] or 1) < 1:
+            raise CommandError(
+                "--people, --queries and --peer-queries must be positive whole numbers."
+            )
 
         def say(message: str) -> None:
             print(message, file=sys.stderr)
@@ -65,6 +73,7 @@ class Command(BaseCommand):
             options["queries"],
             seed=options["seed"],
             peer=not options["no_peer"],
+            peer_records=options["peer_queries"],
             progress=say,
         )
         result = {
