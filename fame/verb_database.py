@@ -56,6 +56,8 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("node", "import"): (Need.CHANGES, HOST),
     ("node", "trust"): (Need.MAKES, ""),
     ("node", "register"): (Need.MAKES, ""),
+    ("node", "keys"): (Need.READS, "there are no keys to list yet; " + SET_UP),
+    ("node", "revoke-key"): (Need.CHANGES, "there are no keys to revoke yet; " + SET_UP),
     ("bench", "search"): (Need.MAKES, ""),
     ("audit", "verify"): (Need.READS, "there is no audit log to check yet; " + SET_UP),
     ("audit", "publish"): (Need.READS, "there is no audit log to publish yet; " + SET_UP),

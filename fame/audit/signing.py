@@ -9,6 +9,7 @@ FAME, so any app may use it without depending on the log.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -21,17 +22,22 @@ from django.conf import settings
 
 __all__ = [
     "MissingKeyError",
+    "RetiredKey",
     "SigningKey",
     "clear_key_cache",
     "existing_public_key",
     "key_id_for",
     "key_path",
+    "make_next_key",
+    "next_key_path",
+    "retired_keys",
     "signing_key",
+    "switch_to_next_key",
     "verify_signature",
 ]
 
 _lock = threading.Lock()
-_cache: dict[Path, SigningKey] = {}
+_cache: dict[Path, tuple[tuple[int, int], SigningKey]] = {}
 
 
 class MissingKeyError(FileNotFoundError):
@@ -41,6 +47,15 @@ class MissingKeyError(FileNotFoundError):
 def key_path(name: str) -> Path:
     """Where the key called ``name`` lives: ``DATA_DIR/keys/<name>-ed25519.pem``."""
     return Path(settings.DATA_DIR) / "keys" / f"{name}-ed25519.pem"
+
+
+def next_key_path(name: str) -> Path:
+    """Where the key that will replace ``name``'s waits (``<name>-next-ed25519.pem``)."""
+    return Path(settings.DATA_DIR) / "keys" / f"{name}-next-ed25519.pem"
+
+
+def _retired_dir() -> Path:
+    return Path(settings.DATA_DIR) / "keys" / "retired"
 
 
 def key_id_for(public_key: Ed25519PublicKey) -> str:
@@ -74,24 +89,134 @@ class SigningKey:
         return self.private_key.sign(message)
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """The file's identity and change time: a key switched on disk is read again."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (found.st_ino, found.st_mtime_ns)
+
+
 def signing_key(name: str = "audit") -> SigningKey:
-    """The named key, loaded once per process and created (mode 0600) if missing."""
+    """The named key, created (mode 0600) if missing; loaded once per process, and again
+    when ``switch_to_next_key`` has put another in its place (every process follows)."""
     path = key_path(name)
+    stamp = _stamp(path)
     with _lock:
-        if path not in _cache:
-            _cache[path] = SigningKey(_load_or_create(path), path)
-        return _cache[path]
+        cached = _cache.get(path)
+        if cached is None or cached[0] != stamp:
+            key = SigningKey(_load_or_create(path), path)
+            _cache[path] = (_stamp(path), key)
+            return key
+        return cached[1]
 
 
 def existing_public_key(name: str = "audit") -> Ed25519PublicKey:
     """The named key's public half, without ever creating a key (for verification)."""
     path = key_path(name)
+    stamp = _stamp(path)
     with _lock:
-        if path in _cache:
-            return _cache[path].public_key
+        cached = _cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1].public_key
     if not path.exists():
         raise MissingKeyError(f"The {name} signing key is missing: expected it at {path}.")
     return _load(path).public_key()
+
+
+@dataclass(frozen=True)
+class RetiredKey:
+    """The public half of a key that ``switch_to_next_key`` replaced, and when."""
+
+    key_id: str
+    public_key: Ed25519PublicKey
+    public_pem: str
+    replaced_by: str
+    replaced_at: str
+    """ISO 8601, UTC."""
+
+
+def make_next_key(name: str) -> SigningKey:
+    """The key that will replace ``name``'s, made (mode 0600) if there is none waiting.
+
+    Nothing signs with it until ``switch_to_next_key``: its public half can be
+    given to the peers that must accept it first.
+    """
+    path = next_key_path(name)
+    return SigningKey(_load_or_create(path), path)
+
+
+def switch_to_next_key(name: str, *, at: str) -> tuple[RetiredKey | None, SigningKey]:
+    """Put the waiting next key in place of ``name``'s; keep only the public half of the old.
+
+    The old public key is written to ``DATA_DIR/keys/retired/<name>-<key id>.json``
+    (with ``at``, when it was replaced) so that what it signed stays verifiable;
+    its private half is deleted (``None`` for the old if there was none). Raises
+    ``MissingKeyError`` if no next key waits.
+    """
+    waiting = next_key_path(name)
+    if not waiting.exists():
+        raise MissingKeyError(
+            f"No next {name} key waits at {waiting}: make one first (`fame keys --new`)."
+        )
+    current_path = key_path(name)
+    new = SigningKey(_load(waiting), current_path)
+    old = _load(current_path) if current_path.exists() else None
+    retired = None
+    if old is not None:
+        old_public = old.public_key()
+        retired = RetiredKey(
+            key_id=key_id_for(old_public),
+            public_key=old_public,
+            public_pem=_public_pem(old_public),
+            replaced_by=new.key_id,
+            replaced_at=at,
+        )
+        folder = _retired_dir()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        record = {
+            "name": name,
+            "key_id": retired.key_id,
+            "public_key": retired.public_pem,
+            "replaced_by": retired.replaced_by,
+            "replaced_at": at,
+        }
+        (folder / f"{name}-{retired.key_id}.json").write_text(
+            json.dumps(record, indent=2) + "\n", encoding="ascii"
+        )
+    os.replace(waiting, current_path)  # atomic: a reader sees the old key or the new
+    with _lock:
+        _cache.pop(current_path, None)
+    return retired, new
+
+
+def retired_keys(name: str) -> list[RetiredKey]:
+    """The public halves of ``name``'s replaced keys, oldest first."""
+    found = []
+    for path in sorted(_retired_dir().glob(f"{name}-*.json")):
+        record = json.loads(path.read_text(encoding="ascii"))
+        if record.get("name") != name:
+            continue
+        public = serialization.load_pem_public_key(record["public_key"].encode("ascii"))
+        if not isinstance(public, Ed25519PublicKey):
+            continue
+        found.append(
+            RetiredKey(
+                key_id=key_id_for(public),
+                public_key=public,
+                public_pem=record["public_key"],
+                replaced_by=str(record.get("replaced_by", "")),
+                replaced_at=str(record.get("replaced_at", "")),
+            )
+        )
+    return sorted(found, key=lambda retired: retired.replaced_at)
+
+
+def _public_pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
 
 
 def clear_key_cache() -> None:

@@ -15,15 +15,18 @@ from fame.federation._assertions import (
     issue_assertion,
     read_assertion,
 )
-from fame.federation._signatures import SignatureRefused, sign_request, verify_request
+from fame.federation._signatures import KeyRing, SignatureRefused, sign_request, verify_request
 
 __all__ = [
     "ERRORS",
+    "KEY_OVERLAP",
     "ApiError",
     "AssertionRefused",
     "Caller",
     "ErrorOut",
     "FederationClient",
+    "KeyChangeRefused",
+    "KeyRing",
     "NoResponse",
     "Refusal",
     "RequestBody",
@@ -33,10 +36,14 @@ __all__ = [
     "federation_api",
     "federation_client",
     "issue_assertion",
+    "key_lines",
+    "key_ring",
     "node_key",
     "read_assertion",
     "refuse",
     "remember_nonces",
+    "replace_key",
+    "revoke_key",
     "sign_request",
     "verify_request",
 ]
@@ -49,6 +56,12 @@ _LAZY = {
     "RequestBody": "fame.federation._door",
     "SignedRequest": "fame.federation._door",
     "federation_api": "fame.federation._door",
+    "KEY_OVERLAP": "fame.federation.rotation",
+    "KeyChangeRefused": "fame.federation.rotation",
+    "key_lines": "fame.federation.rotation",
+    "key_ring": "fame.federation.rotation",
+    "replace_key": "fame.federation.rotation",
+    "revoke_key": "fame.federation.rotation",
     "node_key": "fame.federation.queries",
     "remember_nonces": "fame.federation.guard",
     "Caller": "fame.federation.guard",
@@ -71,6 +84,14 @@ if TYPE_CHECKING:
     from fame.federation.client import FederationClient, NoResponse, federation_client
     from fame.federation.guard import Caller, refuse, remember_nonces
     from fame.federation.queries import node_key
+    from fame.federation.rotation import (
+        KEY_OVERLAP,
+        KeyChangeRefused,
+        key_lines,
+        key_ring,
+        replace_key,
+        revoke_key,
+    )
 
 
 def __getattr__(name: str) -> Any:

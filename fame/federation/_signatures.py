@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -58,12 +59,35 @@ class _Headers(dict[str, str]):
 
 
 @dataclass(frozen=True)
+class KeyRing:
+    """The keys a sender's name stands for: those accepted now (its current key, and one it
+    replaced while the overlap lasts) and those no longer accepted, each with why (ADR 0046)."""
+
+    accepted: tuple[Ed25519PublicKey, ...]
+    refused: tuple[tuple[Ed25519PublicKey, str], ...] = ()
+
+
+KeyAnswer = Ed25519PublicKey | KeyRing | None
+"""What a key lookup gives for a sender's name: one key, a ring of them, or none."""
+
+
+def as_ring(found: KeyAnswer) -> KeyRing:
+    if found is None:
+        return KeyRing(())
+    if isinstance(found, KeyRing):
+        return found
+    return KeyRing((found,))
+
+
+@dataclass(frozen=True)
 class VerifiedSignature:
     key_id: str
     nonce: str
     created: datetime
     expires: datetime
     covers_assertion: bool
+    public_key: Ed25519PublicKey | None = None
+    """The key the signature verified with."""
 
 
 def sign_request(
@@ -103,14 +127,27 @@ def sign_request(
 
 
 class _Keys(HTTPSignatureKeyResolver):
-    def __init__(self, lookup: Callable[[str], Ed25519PublicKey | None]) -> None:
-        self.lookup = lookup
+    """Gives the verifier one key of the sender's ring: the ``index``-th accepted one, or,
+    with ``refused``, the ``index``-th no longer accepted (to say why a request fails)."""
+
+    def __init__(
+        self, ring: Callable[[str], KeyRing], index: int = 0, *, refused: bool = False
+    ) -> None:
+        self.ring = ring
+        self.index = index
+        self.refused = refused
         self.unknown = ""
+        self.asked = ""
+        self.used: Ed25519PublicKey | None = None
 
     def resolve_public_key(self, key_id: str) -> Ed25519PublicKey | None:
-        key = self.lookup(key_id)
-        if key is None:
+        self.asked = key_id
+        ring = self.ring(key_id)
+        keys = [key for key, _ in ring.refused] if self.refused else list(ring.accepted)
+        key = keys[self.index] if self.index < len(keys) else None
+        if key is None and not ring.accepted and not ring.refused:
             self.unknown = key_id
+        self.used = key
         return key
 
     def resolve_private_key(self, key_id: str) -> Ed25519PrivateKey:
@@ -128,7 +165,7 @@ def verify_request(
     url: str,
     headers: Iterable[tuple[str, str]],
     body: bytes,
-    public_key_for: Callable[[str], Ed25519PublicKey | None],
+    public_key_for: Callable[[str], KeyAnswer],
     origin: str,
     max_lifetime: timedelta = LIFETIME,
 ) -> VerifiedSignature:
@@ -137,6 +174,9 @@ def verify_request(
     ``url`` is the request as received (scheme, Host header, path and query);
     ``origin`` is this process's own (``http://127.0.0.1:8101``): a request
     signed for another authority is wrongly addressed even if its signature holds.
+    ``public_key_for`` may give several keys for a name (a ``KeyRing``): each accepted
+    one is tried; a signature that only a retired or revoked key verifies is refused
+    saying so.
     """
     received = _Headers(headers)
     names = {name.lower() for name in received}
@@ -144,20 +184,34 @@ def verify_request(
         raise SignatureRefused("unsigned: no Signature-Input and Signature headers")
     if _origin(url) != _origin(origin):
         raise SignatureRefused(f"wrongly addressed: this is {_origin(origin)}, not {_origin(url)}")
-    keys = _Keys(public_key_for)
-    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=keys)
+    rings: dict[str, KeyRing] = {}
+
+    def ring(key_id: str) -> KeyRing:
+        if key_id not in rings:
+            rings[key_id] = as_ring(public_key_for(key_id))
+        return rings[key_id]
+
     required: tuple[str, ...] = REQUIRED
     if ASSERTION_HEADER.lower() in names:
         required = (*REQUIRED, ASSERTION_HEADER.lower())
-    try:
-        results = verifier.verify(
+
+    def attempt(keys: _Keys) -> Any:
+        verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=keys)
+        return verifier.verify(
             _Message(method.upper(), url, received),
             max_age=max_lifetime,
             require_components=required,
             body=body,
         )
+
+    keys = _Keys(ring)
+    try:
+        results = attempt(keys)
     except (InvalidSignature, HTTPMessageSignaturesException) as error:
-        raise SignatureRefused(_classify(str(error), keys.unknown), key_id=keys.unknown) from None
+        results = _other_keys(attempt, ring, keys, error)
+    used = keys.used
+    if isinstance(results, tuple):
+        results, used = results
     result = results[0]
     parameters = result.parameters
     key_id = str(parameters.get("keyid", ""))
@@ -173,7 +227,34 @@ def verify_request(
         created=created,
         expires=expires,
         covers_assertion=ASSERTION_HEADER.lower() in required,
+        public_key=used,
     )
+
+
+def _other_keys(
+    attempt: Callable[[_Keys], Any],
+    ring: Callable[[str], KeyRing],
+    first: _Keys,
+    error: Exception,
+) -> tuple[Any, Ed25519PublicKey | None]:
+    """The first key failed: try the sender's other accepted keys, then tell a signature made
+    with a retired or revoked key from a bad one; raise ``SignatureRefused`` if none holds."""
+    if first.asked and first.used is not None:
+        senders = ring(first.asked)
+        for index in range(1, len(senders.accepted)):
+            keys = _Keys(ring, index)
+            try:
+                return attempt(keys), keys.used
+            except (InvalidSignature, HTTPMessageSignaturesException):
+                continue
+    if first.asked:
+        for index, (_, why) in enumerate(ring(first.asked).refused):
+            try:
+                attempt(_Keys(ring, index, refused=True))
+            except (InvalidSignature, HTTPMessageSignaturesException):
+                continue
+            raise SignatureRefused(why, key_id=first.asked) from None
+    raise SignatureRefused(_classify(str(error), first.unknown), key_id=first.unknown) from None
 
 
 def _classify(message: str, unknown_key: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,12 +12,23 @@ from fame.audit import record_event
 
 from .keys import load_public_pem
 from .models import FederationNode
+from .rotation import KEY_OVERLAP, replace_key
 
 
 def register_node(
-    *, name: str, base_url: str, agencies: list[str], public_key: str, by: str = "cli"
+    *,
+    name: str,
+    base_url: str,
+    agencies: list[str],
+    public_key: str,
+    by: str = "cli",
+    overlap: timedelta = KEY_OVERLAP,
 ) -> FederationNode:
-    """Add a node to the register, or update it (its URL, agencies or key). Audited."""
+    """Add a node to the register, or update it (its URL, agencies or key). Audited.
+
+    A new key for a registered node is a rotation (ADR 0046): the old key stays
+    accepted for ``overlap``, then is refused as retired; both are kept.
+    """
     load_public_pem(public_key)  # refuse a key that is not an Ed25519 public key
     agencies = sorted(set(agencies))
     claimed = {
@@ -33,12 +46,23 @@ def register_node(
         if node is not None and all(getattr(node, k) == v for k, v in wanted.items()):
             return node  # registered already, as it is: nothing to change or audit
         created = node is None
+        replaced = None
+        if node is not None and node.public_key != public_key:
+            replaced = replace_key(
+                peer=name, old_pem=node.public_key, new_pem=public_key, overlap=overlap
+            )
         node, _ = FederationNode.objects.update_or_create(name=name, defaults=wanted)
         record_event(
             "federation.node_registered" if created else "federation.node_updated",
             target=f"node:{name}",
             details={"url": node.base_url, "agencies": agencies, "by": by},
         )
+        if replaced is not None:
+            record_event(
+                "federation.key_rotated",
+                target=f"key:{name}",
+                details=replaced.as_details(by),
+            )
     return node
 
 

@@ -26,10 +26,10 @@ from django.utils import timezone
 from fame.audit import record_event
 
 from ._assertions import AssertionRefused, UserAssertion, read_assertion
-from ._signatures import ASSERTION_HEADER, SignatureRefused, verify_request
+from ._signatures import ASSERTION_HEADER, KeyAnswer, SignatureRefused, as_ring, verify_request
 from .models import SeenNonce
 
-KeyLookup = Callable[[str], Ed25519PublicKey | None]
+KeyLookup = Callable[[str], KeyAnswer]
 REMEMBER_FOR = timedelta(minutes=5)
 """Longer than any signature or assertion lives, plus clock skew."""
 
@@ -97,6 +97,22 @@ def remember_nonces(caller: Caller) -> None:
         )
 
 
+def _read_with_any(
+    token: str, keys: tuple[Ed25519PublicKey, ...], *, first: Ed25519PublicKey | None
+) -> UserAssertion:
+    """The assertion read with the key that signed the request, else another key the issuer
+    holds (during a key rotation the two may differ); the first key's refusal otherwise."""
+    ordered = [first] if first in keys else []
+    ordered += [key for key in keys if key is not first]
+    refusal: AssertionRefused | None = None
+    for key in ordered:
+        try:
+            return read_assertion(token, public_key=key, audience=settings.FAME_NODE_NAME)
+        except AssertionRefused as refused:
+            refusal = refusal or refused
+    raise refusal or AssertionRefused("the issuer holds no key")
+
+
 def check_request(
     request: HttpRequest,
     *,
@@ -123,10 +139,10 @@ def check_request(
         token = request.headers.get(ASSERTION_HEADER, "")
         if not token or not signature.covers_assertion:
             raise AssertionRefused("a signed user assertion is required")
-        issuer_key = assertion_key(signature.key_id)
-        if issuer_key is None:
+        issuer = as_ring(assertion_key(signature.key_id)).accepted
+        if not issuer:
             raise AssertionRefused(f"{signature.key_id} may not make user assertions")
-        assertion = read_assertion(token, public_key=issuer_key, audience=settings.FAME_NODE_NAME)
+        assertion = _read_with_any(token, issuer, first=signature.public_key)
         remembered.append(f"jti:{assertion.assertion_id}")
     caller = Caller(key_id=signature.key_id, assertion=assertion, nonces=tuple(remembered))
     if _already_seen(remembered):

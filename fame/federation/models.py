@@ -217,3 +217,29 @@ class DetailRequest(models.Model):
                 if found.safeguarding_override:
                     overridable.append(answer.category)
         return steps, overridable
+
+
+class PeerKey(models.Model):
+    """A peer's public key beside its register row's (``FederationNode`` on the hub,
+    ``TrustedKey`` on a node): a replaced key still accepted until ``accepted_until``,
+    or a revoked one (ADR 0046). Kept after it stops being accepted, with the times it
+    was valid, so that what it signed can still be checked and a refusal can say why.
+    """
+
+    peer = models.CharField(max_length=40)
+    key_id = models.CharField(max_length=16)
+    public_key = models.TextField(help_text="Ed25519 public key, PEM")
+    added_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    accepted_until = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["peer", "added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "key_id"], name="one_peer_key_per_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer} key {self.key_id}"

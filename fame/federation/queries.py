@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import Count
 from django.utils import timezone
 
@@ -15,17 +14,19 @@ from fame.accounts.models import Organisation, User
 from fame.audit import AuditEvent
 
 from ._breaker import breakers
-from .keys import key_from_register
+from ._signatures import KeyRing
 from .models import DetailRequest, DetailRequestStatus, FederationNode
+from .rotation import key_ring
 
 SILENT_AFTER = timedelta(seconds=30)
 """A node not heard from (heartbeat or delivery) for this long is shown as silent."""
 
 
-def node_key(name: str) -> Ed25519PublicKey | None:
-    """A registered node's public key (the key id of a node's request is its name)."""
+def node_key(name: str) -> KeyRing | None:
+    """A registered node's keys: its current one, one it replaced while the overlap lasts,
+    and those no longer accepted (the key id of a node's request is its name)."""
     node = FederationNode.objects.filter(name=name).first()
-    return key_from_register(node.public_key if node else None)
+    return key_ring(name, node.public_key if node else None)
 
 
 def node_status(node: FederationNode) -> str:

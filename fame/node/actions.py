@@ -11,13 +11,14 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from fame.audit import record_event
-from fame.federation import UserAssertion
+from fame.federation import KEY_OVERLAP, UserAssertion, replace_key
 from fame.records import COLUMNS, AgencyRecord, record_row
 from fame.sharing import Requester, record_disclosure
 
@@ -75,19 +76,39 @@ def host_agencies(*, agencies: dict[str, str], by: str) -> int:
     return new
 
 
-def trust_key(*, name: str, public_key: str, base_url: str = "", by: str = "cli") -> TrustedKey:
-    """Accept signed requests from ``name`` (the hub, or an agency's own system). Audited."""
+def trust_key(
+    *,
+    name: str,
+    public_key: str,
+    base_url: str = "",
+    by: str = "cli",
+    overlap: timedelta = KEY_OVERLAP,
+) -> TrustedKey:
+    """Accept signed requests from ``name`` (the hub, or an agency's own system). Audited.
+
+    A new key for a name already trusted is a rotation (ADR 0046): the old key
+    stays accepted for ``overlap``, then is refused as retired.
+    """
     wanted = {"public_key": public_key, "base_url": base_url.rstrip("/")}
     with transaction.atomic():
         entry = TrustedKey.objects.select_for_update().filter(name=name).first()
         if entry is not None and all(getattr(entry, k) == v for k, v in wanted.items()):
             return entry  # trusted already, as it is: nothing to change or audit
+        replaced = None
+        if entry is not None and entry.public_key != public_key:
+            replaced = replace_key(
+                peer=name, old_pem=entry.public_key, new_pem=public_key, overlap=overlap
+            )
         entry, created = TrustedKey.objects.update_or_create(name=name, defaults=wanted)
         record_event(
             "node.key_trusted" if created else "node.key_updated",
             target=f"key:{name}",
             details={"url": entry.base_url, "by": by},
         )
+        if replaced is not None:
+            record_event(
+                "federation.key_rotated", target=f"key:{name}", details=replaced.as_details(by)
+            )
     return entry
 
 

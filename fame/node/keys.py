@@ -6,9 +6,7 @@ public key, ``hub_key`` only the hub's, since only the hub makes user assertions
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from fame.federation.keys import key_from_register
+from fame.federation import KeyRing, key_ring
 
 from .models import TrustedKey
 
@@ -16,12 +14,13 @@ HUB = "hub"
 """The name under which a node trusts the hub's key."""
 
 
-def trusted_key(name: str) -> Ed25519PublicKey | None:
-    """The public key this node trusts under ``name``, or None."""
+def trusted_key(name: str) -> KeyRing | None:
+    """The public keys this node trusts under ``name`` (its current one, and one it replaced
+    while the overlap lasts), or None."""
     entry = TrustedKey.objects.filter(name=name).first()
-    return key_from_register(entry.public_key if entry else None)
+    return key_ring(name, entry.public_key if entry else None)
 
 
-def hub_key(name: str) -> Ed25519PublicKey | None:
+def hub_key(name: str) -> KeyRing | None:
     """The hub's key, for the hub's key id only: only the hub makes user assertions."""
     return trusted_key(name) if name == HUB else None
