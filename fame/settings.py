@@ -94,6 +94,14 @@ if FAME_ROLE not in {"hub", "node", "both"}:
 FAME_NODE_NAME = os.environ.get("FAME_NODE_NAME", "embedded")
 FAME_PUBLIC_URL = os.environ.get("FAME_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 FAME_HUB_URL = os.environ.get("FAME_HUB_URL", FAME_PUBLIC_URL).rstrip("/")
+# The CA bundle that signed the other side's certificate, for calls between hub and
+# nodes over HTTPS (a region's own CA); unset, the public CAs of the certifi bundle.
+FAME_TLS_CA_FILE = os.environ.get("FAME_TLS_CA_FILE", "").strip()
+if FAME_TLS_CA_FILE and not Path(FAME_TLS_CA_FILE).is_file():
+    raise ImproperlyConfigured(
+        f"FAME_TLS_CA_FILE is {FAME_TLS_CA_FILE!r}, which is not a file; set it to the "
+        "region's CA certificate (PEM), or leave it unset."
+    )
 FAME_FEDERATION_TIMEOUT = env_number("FAME_FEDERATION_TIMEOUT", 1.5, low=0.1, high=60)
 FAME_OUTBOX_MAX_BACKOFF = env_number("FAME_OUTBOX_MAX_BACKOFF", 30, low=0.01, high=86400)
 # (the hub takes at most 2,000 updates a delivery: fame.federation.ingest.MAX_BATCH)
@@ -139,6 +147,7 @@ INSTALLED_APPS = [
     "fame.benefits",
     "fame.reports",
     "fame.directory",
+    "fame.deploy",
 ]
 
 MIDDLEWARE = [
@@ -252,7 +261,13 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "fame.web.views.csrf_failure"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
-SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("FAME_BEHIND_TLS_PROXY", "") != "1"
+# Behind the TLS proxy (deploy/nginx): the proxy ends TLS, redirects plain HTTP and
+# sets X-Forwarded-Proto on every request it passes on, replacing any the client sent;
+# the served processes listen on loopback, where only the proxy reaches them.
+FAME_BEHIND_TLS_PROXY = os.environ.get("FAME_BEHIND_TLS_PROXY", "") == "1"
+SECURE_SSL_REDIRECT = PRODUCTION and not FAME_BEHIND_TLS_PROXY
+if FAME_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -17,7 +17,7 @@ what the verb needs and the state of the database:
 
 Verbs not listed need no database or prepare their own (``fame run``, ``fame
 serve``, ``fame demo``, ``fame migrate``); ``fame benefits`` is arithmetic on a model
-file and needs none (``PURE``).
+file and ``fame deploy`` renders text from values: they need none (``PURE``).
 See docs/adr/0018-verbs-meet-a-database-not-set-up.md.
 """
 
@@ -93,7 +93,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("history", "hub"): (Need.CHANGES, "there are no CAF facts to play a past from; " + DEMO),
 }
 # Verbs that need no database at all: never listed in VERBS, so never held up by one.
-PURE: frozenset[str] = frozenset({"benefits"})
+PURE: frozenset[str] = frozenset({"benefits", "deploy"})
 _SUBCOMMANDS: dict[str, set[str]] = {}
 for _key in VERBS:
     if isinstance(_key, tuple):

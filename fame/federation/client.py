@@ -3,13 +3,16 @@
 A call is signed (RFC 9421, Ed25519, this process's key), carries a user
 assertion when a person is behind it, has a timeout, and is guarded by the
 peer's circuit breaker. The transport is httpx's: real HTTP by default, or any
-``httpx.BaseTransport`` (tests mount a node in-process with one).
+``httpx.BaseTransport`` (tests mount a node in-process with one). Over HTTPS the
+peer's certificate is checked against ``FAME_TLS_CA_FILE`` (the region's CA) when set,
+else against the public CAs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import ssl
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +43,14 @@ class FederationResponse:
         return 200 <= self.status < 300
 
 
+def tls_verify() -> ssl.SSLContext | bool:
+    """How a peer's certificate is checked: against the region's CA when
+    ``FAME_TLS_CA_FILE`` names one, else against the public CAs (httpx's default)."""
+    if settings.FAME_TLS_CA_FILE:
+        return ssl.create_default_context(cafile=settings.FAME_TLS_CA_FILE)
+    return True
+
+
 class FederationClient:
     def __init__(
         self,
@@ -51,7 +62,9 @@ class FederationClient:
         limit = timeout if timeout is not None else settings.FAME_FEDERATION_TIMEOUT
         self.timeout = httpx.Timeout(limit, connect=min(limit, 0.5))
         self.breaker = breaker
-        self._http = httpx.Client(transport=transport, timeout=self.timeout, trust_env=False)
+        self._http = httpx.Client(
+            transport=transport, timeout=self.timeout, trust_env=False, verify=tls_verify()
+        )
 
     def post(
         self,

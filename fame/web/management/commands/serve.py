@@ -57,6 +57,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--hub-url", default=settings.FAME_HUB_URL)
+        parser.add_argument(
+            "--public-url",
+            default=os.environ.get("FAME_PUBLIC_URL", "").strip(),
+            help="the address others reach this process at, behind a TLS proxy "
+            "(FAME_PUBLIC_URL; unset: http://HOST:PORT)",
+        )
         parser.add_argument("--region", help="a `fame synth` folder: accounts, agencies, records")
         parser.add_argument("--plan", help="a JSON plan of the region's processes and keys")
         parser.add_argument(
@@ -86,7 +92,12 @@ class Command(BaseCommand):
         # This process's identity, whatever the environment said.
         settings.FAME_ROLE = role
         settings.FAME_NODE_NAME = options["name"]
-        settings.FAME_PUBLIC_URL = f"http://{options['host']}:{port}"
+        public_url = options["public_url"].rstrip("/") or f"http://{options['host']}:{port}"
+        if not public_url.startswith(("http://", "https://")):
+            raise CommandError(
+                f"--public-url must start with https:// or http://, not {public_url!r}."
+            )
+        settings.FAME_PUBLIC_URL = public_url
         settings.FAME_HUB_URL = options["hub_url"].rstrip("/")
         call_command("migrate", verbosity=0)
         process_key()

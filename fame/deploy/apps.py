@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeployConfig(AppConfig):
+    name = "fame.deploy"
+    label = "deploy"
+    verbose_name = "Deployment files"
