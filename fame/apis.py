@@ -30,7 +30,8 @@ node = federation_api(
     role="node",
     title="FAME node federation API",
     description="What an agency node answers: record and CAF updates from its agencies' "
-    "systems; detail requests, CAF work, audit tree heads and status from the hub. Every "
+    "systems; detail requests, CAF work, audit tree heads, restore statements and status "
+    "from the hub. Every "
     "request is signed; the hub's requests for a person carry a user assertion.",
 )
 node.add_router("", "fame.node.api.router")

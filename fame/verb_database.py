@@ -16,7 +16,8 @@ what the verb needs and the state of the database:
   not change what it checks.
 
 Verbs not listed need no database or prepare their own (``fame run``, ``fame
-serve``, ``fame demo``, ``fame migrate``); ``fame benefits`` is arithmetic on a model
+serve``, ``fame demo``, ``fame migrate``, and ``fame restore``, which needs an empty
+database and must not migrate one first); ``fame benefits`` is arithmetic on a model
 file and ``fame deploy`` renders text from values: they need none (``PURE``).
 See docs/adr/0018-verbs-meet-a-database-not-set-up.md.
 """
@@ -62,6 +63,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("audit", "verify"): (Need.READS, "there is no audit log to check yet; " + SET_UP),
     ("audit", "publish"): (Need.READS, "there is no audit log to publish yet; " + SET_UP),
     ("audit", "trust"): (Need.MAKES, ""),
+    ("audit", "reconcile"): (Need.CHANGES, "there is no audit log to reconcile; " + SET_UP),
     ("demonstrator", "export"): (Need.READS, "there is no activity to export yet; " + SET_UP),
     ("demonstrator", "drive"): (Need.READS, "there are no demo logins here; " + DEMO),
     "worker": (Need.READS, "there is no outbox to deliver yet; " + HOST),
@@ -91,6 +93,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("directory", "export"): (Need.READS, "there is no directory to export yet; " + SET_UP),
     ("directory", "postcodes"): (Need.MAKES, ""),
     ("history", "hub"): (Need.CHANGES, "there are no CAF facts to play a past from; " + DEMO),
+    "backup": (Need.READS, "there is nothing to back up yet; " + SET_UP),
 }
 # Verbs that need no database at all: never listed in VERBS, so never held up by one.
 PURE: frozenset[str] = frozenset({"benefits", "deploy"})

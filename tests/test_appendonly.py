@@ -7,7 +7,13 @@ from django.apps import apps
 
 import fame.audit
 from fame.appendonly import AppendOnlyError, AppendOnlyModel
-from fame.audit.models import AuditEvent, AuditLeaf, TreeHead, WitnessedTreeHead
+from fame.audit.models import (
+    AuditEvent,
+    AuditLeaf,
+    TreeHead,
+    WitnessedRestore,
+    WitnessedTreeHead,
+)
 from fame.benefits.models import ModelVersion
 from fame.caf.models import (
     Assessment,
@@ -28,6 +34,7 @@ KEPT = {
     AuditLeaf,
     TreeHead,
     WitnessedTreeHead,
+    WitnessedRestore,
     SectionDraft,
     AssessmentVersion,
     ReferralCopy,

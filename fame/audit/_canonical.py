@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 TREE_HEAD_CONTEXT = "fame-audit-sth-v1"
+RESTORE_CONTEXT = "fame-audit-restore-v1"
 
 EVENT_FIELDS = (
     "seq",
@@ -99,3 +100,21 @@ def tree_head_message(*, tree_size: int, timestamp: datetime, root_hash: str) ->
     return "\n".join(
         [TREE_HEAD_CONTEXT, str(tree_size), utc_timestamp(timestamp), root_hash, ""]
     ).encode("utf-8")
+
+
+def restore_message(
+    *,
+    epoch: int,
+    kept_size: int,
+    lost_size: int,
+    lost_root: str,
+    restored_size: int,
+    restored_root: str,
+    timestamp: datetime,
+) -> bytes:
+    """What a restore statement's signature covers (ADR 0045): the history a node witnessed
+    after ``kept_size`` up to the head (``lost_size``, ``lost_root``) is lost, and the log
+    goes on from the head (``restored_size``, ``restored_root``); one field per line."""
+    fields = [RESTORE_CONTEXT, str(epoch), str(kept_size), str(lost_size), lost_root]
+    fields += [str(restored_size), restored_root, utc_timestamp(timestamp), ""]
+    return "\n".join(fields).encode("utf-8")

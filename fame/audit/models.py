@@ -190,9 +190,11 @@ class WitnessStatus(models.TextChoices):
 class WitnessedTreeHead(LogRow):
     """On a node: a signed tree head the hub sent, kept as a witness of the hub's audit log.
 
-    Accepted heads form one chain, each proved consistent with the latest before
-    it. A refused (inconsistent) head is kept too, with the proof it came with:
-    it is the hub's own signature on a history that contradicts another.
+    Accepted heads of one ``epoch`` form one chain, each proved consistent with the
+    latest before it; a restore of the hub that the hub declared and this node checked
+    (``WitnessedRestore``) starts the next epoch from the restored head. A refused
+    (inconsistent) head is kept too, with the proof it came with: it is the hub's own
+    signature on a history that contradicts another.
     """
 
     tree_size = models.PositiveBigIntegerField()
@@ -207,17 +209,51 @@ class WitnessedTreeHead(LogRow):
     )
     proof = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    epoch = models.PositiveIntegerField(
+        default=0, help_text="restores recorded on this node before the head came (ADR 0045)"
+    )
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tree_size"],
+                fields=["epoch", "tree_size"],
                 condition=models.Q(status="accepted"),
-                name="one_accepted_witnessed_head_per_size",
+                name="one_accepted_witnessed_head_per_epoch_and_size",
             )
         ]
         indexes = [models.Index(fields=["status", "tree_size"], name="audit_witnessed_status")]
 
     def __str__(self) -> str:
         return f"witnessed head {self.tree_size}: {self.root_hash[:16]} ({self.status})"
+
+
+class WitnessedRestore(LogRow):
+    """On a node: the hub's signed statement that the history this node witnessed after
+    ``kept_size``, up to its head (``lost_size``, ``lost_root``), was lost in a restore,
+    and that the log goes on from the head (``restored_size``, ``restored_root``).
+
+    Recorded only once the hub proved the restored head consistent with the head this
+    node kept at ``kept_size``; it starts ``epoch``: later heads chain from the restored
+    head. The heads of the lost history stay, as evidence (ADR 0045).
+    """
+
+    epoch = models.PositiveIntegerField(unique=True)
+    kept_size = models.PositiveBigIntegerField()
+    lost_size = models.PositiveBigIntegerField()
+    lost_root = models.CharField(max_length=64)
+    restored_size = models.PositiveBigIntegerField()
+    restored_root = models.CharField(max_length=64)
+    timestamp = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    key_id = models.CharField(max_length=16)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["epoch"]
+
+    def __str__(self) -> str:
+        return (
+            f"restore {self.epoch}: heads after {self.kept_size} up to {self.lost_size} lost, "
+            f"log goes on from {self.restored_size}"
+        )

@@ -18,10 +18,16 @@ from typing import Any, NoReturn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import IntegrityError, transaction
 
-from fame.audit._canonical import tree_head_message, utc_timestamp
+from fame.audit._canonical import restore_message, tree_head_message, utc_timestamp
 from fame.audit._merkle import leaf_hash, merkle_root, verify_consistency
 from fame.audit.actions import record_event
-from fame.audit.models import Outcome, TrustedLogKey, WitnessedTreeHead, WitnessStatus
+from fame.audit.models import (
+    Outcome,
+    TrustedLogKey,
+    WitnessedRestore,
+    WitnessedTreeHead,
+    WitnessStatus,
+)
 from fame.audit.signing import key_id_for, verify_signature
 from fame.federation.keys import key_from_register, load_public_pem
 
@@ -135,24 +141,59 @@ class Witnessed:
     checked_against: int | None
 
 
+@dataclass(frozen=True)
+class _Base:
+    """What a new head must extend: the latest head accepted in this epoch, or the head a
+    recorded restore named as the one the log goes on from."""
+
+    tree_size: int
+    root_hash: str
+
+
+def current_epoch() -> int:
+    """Restores recorded on this node: heads accepted from now on belong to this epoch."""
+    latest = WitnessedRestore.objects.order_by("-epoch").first()
+    return latest.epoch if latest is not None else 0
+
+
+def _epoch_base(epoch: int) -> _Base | None:
+    restore = WitnessedRestore.objects.filter(epoch=epoch).first()
+    if restore is None or restore.restored_size == 0:
+        return None
+    return _Base(restore.restored_size, restore.restored_root)
+
+
+def epoch_base_size(epoch: int) -> int:
+    """The size of the head epoch ``epoch`` goes on from (0: the log's start)."""
+    base = _epoch_base(epoch)
+    return base.tree_size if base is not None else 0
+
+
+def _latest(epoch: int) -> _Base | None:
+    head = _accepted(epoch).order_by("-tree_size").first()
+    if head is not None:
+        return _Base(head.tree_size, head.root_hash)
+    return _epoch_base(epoch)
+
+
 def witness_tree_head(head: SignedTreeHead, *, proofs: ProofSource) -> Witnessed:
     """Keep ``head`` if it is the hub's and consistent with what this node witnessed before.
 
     Raises ``WitnessRefused``: a head not signed by a trusted hub audit key (403)
     or inconsistent with the latest kept head (409, kept as evidence) is audited.
+    Since a recorded restore (``witness_restore``), "before" means since the restore:
+    heads chain from the restored head.
     """
-    key = _trusted_key(head.key_id)
-    if key is None:
-        _refuse(
-            head,
-            f"it is signed by key {head.key_id}, which this node does not trust for the hub's "
-            "audit log (run `fame audit trust` with the hub's audit public key)",
-            status=403,
-        )
-    if not head.signed_by(key):
-        _refuse(head, "its signature does not verify with the hub's audit key", status=403)
-
-    same_size = _accepted().filter(tree_size=head.tree_size).first()
+    _trusted_signature(
+        head.key_id, head.signed_by, lambda why, code: _refuse(head, why, status=code)
+    )
+    epoch = current_epoch()
+    same_size: WitnessedTreeHead | _Base | None = (
+        _accepted(epoch).filter(tree_size=head.tree_size).first()
+    )
+    base = _epoch_base(epoch)
+    if same_size is None and base is not None and base.tree_size == head.tree_size:
+        same_size = base
     if same_size is not None:
         if same_size.root_hash == head.root_hash:
             return Witnessed("already witnessed", head.tree_size, same_size.tree_size)
@@ -161,22 +202,22 @@ def witness_tree_head(head: SignedTreeHead, *, proofs: ProofSource) -> Witnessed
             f"this node witnessed a different root for size {head.tree_size} before",
             against=same_size.tree_size,
             proof=[],
+            epoch=epoch,
         )
-    latest = _accepted().order_by("-tree_size").first()
+    latest = _latest(epoch)
     proof: list[bytes] = []
     if latest is not None:
-        proof = _check_consistency(head, latest, proofs)
+        proof = _check_consistency(head, latest, proofs, epoch=epoch)
     try:
         with transaction.atomic():
             # Witness one head at a time: the trusted key's row is the lock.
             TrustedLogKey.objects.select_for_update().filter(key_id=head.key_id).first()
-            now_latest = _accepted().order_by("-tree_size").first()
-            if now_latest != latest:
+            if current_epoch() != epoch or _latest(epoch) != latest:
                 raise WitnessRefused(
                     "another head was witnessed while this one was checked; send it again",
                     status=424,
                 )
-            _store(head, WitnessStatus.ACCEPTED, against=latest, proof=proof)
+            _store(head, WitnessStatus.ACCEPTED, against=latest, proof=proof, epoch=epoch)
     except IntegrityError:  # the same head arrived twice at once
         raise WitnessRefused(
             "another head was witnessed while this one was checked; send it again", status=424
@@ -184,8 +225,25 @@ def witness_tree_head(head: SignedTreeHead, *, proofs: ProofSource) -> Witnessed
     return Witnessed("accepted", head.tree_size, latest.tree_size if latest else None)
 
 
+def _trusted_signature(
+    key_id: str,
+    signed_by: Callable[[Ed25519PublicKey], bool],
+    refuse: Callable[[str, int], NoReturn],
+) -> None:
+    """Refuse (403, audited by ``refuse``) what no hub audit key this node trusts signed."""
+    key = _trusted_key(key_id)
+    if key is None:
+        refuse(
+            f"it is signed by key {key_id}, which this node does not trust for the hub's "
+            "audit log (run `fame audit trust` with the hub's audit public key)",
+            403,
+        )
+    if not signed_by(key):
+        refuse("its signature does not verify with the hub's audit key", 403)
+
+
 def _check_consistency(
-    head: SignedTreeHead, latest: WitnessedTreeHead, proofs: ProofSource
+    head: SignedTreeHead, latest: _Base, proofs: ProofSource, *, epoch: int
 ) -> list[bytes]:
     """The hub's proof that ``head`` and ``latest`` lie on one history; refuse if not."""
     older, newer = sorted([(head.tree_size, head.root_hash), (latest.tree_size, latest.root_hash)])
@@ -199,6 +257,7 @@ def _check_consistency(
                 f"{latest.tree_size} witnessed before: {missing.reason}",
                 against=latest.tree_size,
                 proof=[],
+                epoch=epoch,
             )
         raise WitnessRefused(
             f"it could not be checked against the head for size {latest.tree_size} witnessed "
@@ -214,12 +273,14 @@ def _check_consistency(
             f"{latest.tree_size} witnessed before: the log was rewritten",
             against=latest.tree_size,
             proof=proof,
+            epoch=epoch,
         )
     return proof
 
 
-def _accepted() -> Any:
-    return WitnessedTreeHead.objects.filter(status=WitnessStatus.ACCEPTED)
+def _accepted(epoch: int | None = None) -> Any:
+    heads = WitnessedTreeHead.objects.filter(status=WitnessStatus.ACCEPTED)
+    return heads if epoch is None else heads.filter(epoch=epoch)
 
 
 def _trusted_key(key_id: str) -> Ed25519PublicKey | None:
@@ -231,8 +292,9 @@ def _store(
     head: SignedTreeHead,
     status: str,
     *,
-    against: WitnessedTreeHead | int | None,
+    against: _Base | int | None,
     proof: list[bytes],
+    epoch: int,
     reason: str = "",
 ) -> None:
     WitnessedTreeHead(
@@ -243,17 +305,25 @@ def _store(
         key_id=head.key_id,
         status=status,
         reason=reason,
-        checked_against=against.tree_size if isinstance(against, WitnessedTreeHead) else against,
+        checked_against=against.tree_size if isinstance(against, _Base) else against,
         proof=[node.hex() for node in proof],
+        epoch=epoch,
     ).save()
 
 
 def _keep_inconsistent(
-    head: SignedTreeHead, reason: str, *, against: int, proof: list[bytes]
+    head: SignedTreeHead, reason: str, *, against: int, proof: list[bytes], epoch: int
 ) -> NoReturn:
     """Keep the head as evidence, audit the refusal, and refuse it (409)."""
     with transaction.atomic():
-        _store(head, WitnessStatus.INCONSISTENT, against=against, proof=proof, reason=reason)
+        _store(
+            head,
+            WitnessStatus.INCONSISTENT,
+            against=against,
+            proof=proof,
+            epoch=epoch,
+            reason=reason,
+        )
         _audit_refusal("audit.witness_inconsistent", head, reason)
     raise WitnessRefused(f"refused as inconsistent: {reason}", status=409)
 
@@ -275,6 +345,187 @@ def _audit_refusal(action: str, head: SignedTreeHead, reason: str) -> None:
             "key_id": head.key_id,
         },
     )
+
+
+@dataclass(frozen=True)
+class RestoreStatement:
+    """The hub's signed word that a node's witnessed history after ``kept_size``, up to the
+    head (``lost_size``, ``lost_root``), was lost in a restore, and that the log goes on
+    from the head (``restored_size``, ``restored_root``) (ADR 0045)."""
+
+    epoch: int
+    kept_size: int
+    lost_size: int
+    lost_root: str
+    restored_size: int
+    restored_root: str
+    timestamp: datetime
+    signature: str
+    key_id: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> RestoreStatement:
+        """Read a statement sent as JSON, or raise ``WitnessRefused`` (400) saying what is wrong."""
+        shape = (
+            "Send {epoch, kept_size, lost_size, lost_root, restored_size, restored_root, "
+            "timestamp, signature, key_id}: the hub's signed restore statement."
+        )
+        if not isinstance(data, dict):
+            raise WitnessRefused(shape, status=400)
+        sizes = [data.get(name) for name in ("epoch", "kept_size", "lost_size", "restored_size")]
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
+            raise WitnessRefused(f"epoch and the sizes must be whole numbers. {shape}", status=400)
+        epoch, kept, lost, restored = (int(n) for n in sizes)  # type: ignore[arg-type]
+        if epoch < 1 or not kept < lost or restored < kept:
+            raise WitnessRefused(
+                "a restore statement needs epoch >= 1, kept_size < lost_size and "
+                f"restored_size >= kept_size. {shape}",
+                status=400,
+            )
+        texts = [data.get(name) for name in ("lost_root", "restored_root", "signature", "key_id")]
+        if not all(_is_hex(t, n) for t, n in zip(texts, (64, 64, 128, 16), strict=True)):
+            raise WitnessRefused(
+                f"the roots, signature and key_id must be lower-case hex. {shape}", status=400
+            )
+        try:
+            timestamp = datetime.fromisoformat(str(data.get("timestamp")))
+        except ValueError:
+            timestamp = None
+        if timestamp is None or timestamp.tzinfo is None:
+            raise WitnessRefused(
+                f"timestamp must be ISO 8601 with a time zone. {shape}", status=400
+            )
+        lost_root, restored_root, signature, key_id = (str(t) for t in texts)
+        return cls(
+            epoch, kept, lost, lost_root, restored, restored_root, timestamp, signature, key_id
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "epoch": self.epoch,
+            "kept_size": self.kept_size,
+            "lost_size": self.lost_size,
+            "lost_root": self.lost_root,
+            "restored_size": self.restored_size,
+            "restored_root": self.restored_root,
+            "timestamp": utc_timestamp(self.timestamp),
+            "signature": self.signature,
+            "key_id": self.key_id,
+        }
+
+    def message(self) -> bytes:
+        return restore_message(
+            epoch=self.epoch,
+            kept_size=self.kept_size,
+            lost_size=self.lost_size,
+            lost_root=self.lost_root,
+            restored_size=self.restored_size,
+            restored_root=self.restored_root,
+            timestamp=self.timestamp,
+        )
+
+    def signed_by(self, key: Ed25519PublicKey) -> bool:
+        return verify_signature(key, bytes.fromhex(self.signature), self.message())
+
+
+def witness_restore(statement: RestoreStatement, *, proofs: ProofSource) -> Witnessed:
+    """Record the hub's restore statement once this node has checked it; later heads then
+    chain from the restored head. Refused (``WitnessRefused``, audited) unless signed by a
+    trusted hub audit key, naming this node's latest accepted head as the one lost, naming
+    as kept a head this node accepted, and with the hub's proof that the restored head
+    extends the kept one."""
+
+    def refuse(reason: str, status: int) -> NoReturn:
+        _audit_restore("audit.witness_restore_refused", statement, reason, Outcome.REFUSED)
+        raise WitnessRefused(f"restore statement refused: {reason}", status=status)
+
+    _trusted_signature(statement.key_id, statement.signed_by, refuse)
+    epoch = current_epoch()
+    recorded = WitnessedRestore.objects.filter(epoch=statement.epoch).first()
+    if recorded is not None and recorded.signature == statement.signature:
+        return Witnessed("already witnessed", statement.restored_size, recorded.kept_size)
+    if statement.epoch <= epoch:
+        refuse(f"this node already recorded a restore for epoch {epoch}", 409)
+    latest = _accepted(epoch).order_by("-tree_size").first()
+    if latest is None or (latest.tree_size, latest.root_hash) != (
+        statement.lost_size,
+        statement.lost_root,
+    ):
+        held = f"size {latest.tree_size}" if latest is not None else "none"
+        refuse(
+            f"it names the head for size {statement.lost_size} as the latest this node "
+            f"witnessed, and this node's latest is {held}",
+            409,
+        )
+    kept: WitnessedTreeHead | _Base | None = None
+    if statement.kept_size:
+        kept = _accepted(epoch).filter(tree_size=statement.kept_size).first()
+        base = _epoch_base(epoch)
+        if kept is None and base is not None and base.tree_size == statement.kept_size:
+            kept = base
+        if kept is None:
+            refuse(f"this node holds no head for size {statement.kept_size} to keep", 409)
+        _check_restored(statement, _Base(kept.tree_size, kept.root_hash), proofs, refuse)
+    with transaction.atomic():
+        TrustedLogKey.objects.select_for_update().filter(key_id=statement.key_id).first()
+        if current_epoch() != epoch:
+            raise WitnessRefused(
+                "another restore was recorded meanwhile; send it again", status=424
+            )
+        WitnessedRestore(
+            epoch=statement.epoch,
+            kept_size=statement.kept_size,
+            lost_size=statement.lost_size,
+            lost_root=statement.lost_root,
+            restored_size=statement.restored_size,
+            restored_root=statement.restored_root,
+            timestamp=statement.timestamp,
+            signature=statement.signature,
+            key_id=statement.key_id,
+        ).save()
+        _audit_restore("audit.witness_restore_recorded", statement, "", Outcome.SUCCESS)
+    return Witnessed("accepted", statement.restored_size, statement.kept_size)
+
+
+def _check_restored(
+    statement: RestoreStatement,
+    kept: _Base,
+    proofs: ProofSource,
+    refuse: Callable[[str, int], NoReturn],
+) -> None:
+    """The restored head must extend the head this node keeps: the hub proves it."""
+    if statement.restored_size == kept.tree_size:
+        if statement.restored_root != kept.root_hash:
+            refuse(f"its restored head differs from the head for size {kept.tree_size}", 409)
+        return
+    try:
+        proof = proofs(kept.tree_size, statement.restored_size)
+    except ProofUnavailable as missing:
+        status = 409 if missing.evidence else 424
+        refuse(
+            f"the hub did not prove the restored head extends size {kept.tree_size}: "
+            f"{missing.reason}",
+            status,
+        )
+    if not verify_consistency(
+        kept.tree_size,
+        statement.restored_size,
+        bytes.fromhex(kept.root_hash),
+        bytes.fromhex(statement.restored_root),
+        proof,
+    ):
+        refuse(
+            f"the hub's proof does not show the restored head extends size {kept.tree_size}", 409
+        )
+
+
+def _audit_restore(action: str, statement: RestoreStatement, reason: str, outcome: str) -> None:
+    details: dict[str, Any] = {
+        key: value for key, value in statement.as_json().items() if key != "signature"
+    }
+    if reason:
+        details["reason"] = reason
+    record_event(action, target=f"restore:{statement.epoch}", outcome=outcome, details=details)
 
 
 def witnessed_heads(*, after: int = 0, limit: int = 1000) -> list[WitnessedTreeHead]:

@@ -3,6 +3,7 @@
 On a node (signed by the hub only), ``node_router``:
     POST /federation/v1/node/audit/tree-heads        a head to witness
     POST /federation/v1/node/audit/witnessed-heads   the heads kept, for `verify --witnesses`
+    POST /federation/v1/node/audit/restores          the hub's signed restore statement (ADR 0045)
 On the hub (signed by a registered node), ``hub_router``:
     POST /federation/v1/hub/audit/consistency        an RFC 6962 consistency proof
 
@@ -11,6 +12,7 @@ Thin: the door checks the request's signature and body; these call one function,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -24,8 +26,12 @@ from fame.audit.witness import (
     PROOF_TIMEOUT,
     ProofSource,
     ProofUnavailable,
+    RestoreStatement,
     SignedTreeHead,
     WitnessRefused,
+    current_epoch,
+    epoch_base_size,
+    witness_restore,
     witness_tree_head,
     witnessed_heads,
 )
@@ -110,9 +116,17 @@ class Witnessed(Schema):
 )
 def tree_heads(request: HttpRequest, head: TreeHeadIn) -> dict[str, Any]:
     """Keep the hub's signed tree head if it is consistent with those kept before."""
+    return _answer(
+        lambda: witness_tree_head(
+            SignedTreeHead.from_json(head.model_dump()), proofs=proofs_from_hub()
+        )
+    )
+
+
+def _answer(witness: Callable[[], Any]) -> dict[str, Any]:
+    """What the node did with a head or a restore statement, or the refusal as an API error."""
     try:
-        signed = SignedTreeHead.from_json(head.model_dump())
-        witnessed = witness_tree_head(signed, proofs=proofs_from_hub())
+        witnessed = witness()
     except WitnessRefused as refused:
         error = "bad request" if refused.status == 400 else "refused"
         raise ApiError(refused.status, refused.reason, error=error) from None
@@ -121,6 +135,35 @@ def tree_heads(request: HttpRequest, head: TreeHeadIn) -> dict[str, Any]:
         "tree_size": witnessed.tree_size,
         "checked_against": witnessed.checked_against,
     }
+
+
+class RestoreIn(RequestBody):
+    """The hub's signed statement that history this node witnessed was lost in a restore."""
+
+    epoch: int = Field(ge=1)
+    kept_size: int = Field(ge=0)
+    lost_size: int = Field(ge=1)
+    lost_root: str = _hex(64)
+    restored_size: int = Field(ge=0)
+    restored_root: str = _hex(64)
+    timestamp: str = Field(max_length=64)
+    """ISO 8601 with a time zone."""
+    signature: str = _hex(128)
+    key_id: str = _hex(16)
+
+
+@node_router.post(
+    "/restores",
+    auth=SignedRequest(hub_key),
+    response={200: Witnessed, 424: ErrorOut, **ERRORS},
+)
+def restores(request: HttpRequest, statement: RestoreIn) -> dict[str, Any]:
+    """Record the hub's restore statement once checked; later heads chain from the restored head."""
+    return _answer(
+        lambda: witness_restore(
+            RestoreStatement.from_json(statement.model_dump()), proofs=proofs_from_hub()
+        )
+    )
 
 
 class Page(RequestBody):
@@ -138,12 +181,18 @@ class KeptHead(Schema):
     status: str
     reason: str
     received_at: str
+    epoch: int
+    """Restores this node had recorded when the head came (ADR 0045)."""
 
 
 class KeptHeads(Schema):
     node: str
     heads: list[KeptHead]
     more: bool
+    epoch: int
+    """Restores this node has recorded: heads now chain from the latest one's restored head."""
+    epoch_base: int
+    """The size of that restored head (0 before any restore)."""
 
 
 @node_router.post(
@@ -152,6 +201,7 @@ class KeptHeads(Schema):
 def witnessed(request: HttpRequest, page: Page) -> dict[str, Any]:
     """The heads this node kept, accepted and refused, oldest first, after id ``after``."""
     heads = witnessed_heads(after=page.after, limit=MAX_LIST + 1)
+    epoch = current_epoch()
     return {
         "node": settings.FAME_NODE_NAME,
         "heads": [
@@ -165,10 +215,13 @@ def witnessed(request: HttpRequest, page: Page) -> dict[str, Any]:
                 "status": head.status,
                 "reason": head.reason,
                 "received_at": utc_timestamp(head.received_at),
+                "epoch": head.epoch,
             }
             for head in heads[:MAX_LIST]
         ],
         "more": len(heads) > MAX_LIST,
+        "epoch": epoch,
+        "epoch_base": epoch_base_size(epoch),
     }
 
 

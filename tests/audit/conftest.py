@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 
 import httpx
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 import fame.urls  # noqa: F401 - built now, with the embedded role
+from fame.audit import record_event
 from fame.audit._canonical import tree_head_message
 from fame.audit._merkle import CompactTree
 from fame.audit.models import AuditEvent, AuditLeaf, LogState, PendingEvent, TreeHead
+from fame.audit.sequencer import integrate
 from fame.audit.signing import signing_key
 from fame.audit.witness import trust_log_key
 from fame.federation import client as federation_client_module
@@ -148,3 +152,20 @@ def truncate_log(size: int) -> None:
         "UPDATE {state} SET tree_size = %s, frontier = %s, root_hash = %s",
         [tree.size, json.dumps(tree.frontier_hex()), tree.root().hex()],
     )
+
+
+def add_events(n: int) -> None:
+    """``n`` events, far enough apart for the sequencer to sign a head for each."""
+    for i in range(n):
+        record_event("index.search", target=f"search:{i}", details={"i": i})
+        integrate()
+
+
+def run_audit(*args: str) -> tuple[int, str, str]:
+    """`fame audit ARGS` in this process: exit code, stdout, stderr."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit", *args, stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()

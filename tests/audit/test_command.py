@@ -15,6 +15,8 @@ from fame.audit.sequencer import integrate
 from fame.audit.verify import VerificationResult
 from fame.cli import main
 
+from .conftest import run_audit
+
 
 @pytest.fixture
 def three_events() -> None:
@@ -22,15 +24,6 @@ def three_events() -> None:
     for action in ("auth.login", "auth.otp_failed", "auth.locked_out"):
         record_event(action, target="user:alice")
         integrate()
-
-
-def run_audit(*args: str) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("audit", *args, stdout=out, stderr=err)
-    except SystemExit as exit_:
-        return int(exit_.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.django_db

@@ -8,39 +8,21 @@ the witnesses name the node and the size where the log no longer agrees.
 from __future__ import annotations
 
 import json
-from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from fame.audit import record_event, verify_audit_log
+from fame.audit import verify_audit_log
 from fame.audit.models import WitnessedTreeHead
 from fame.audit.publish import publish_tree_head
 from fame.audit.queries import latest_tree_head
-from fame.audit.sequencer import integrate
 from fame.audit.witness_check import check_witnesses
 from fame.federation.actions import register_node
 from fame.federation.keys import public_pem
 
-from .conftest import NODE, rewrite_log, truncate_log
+from .conftest import NODE, add_events, rewrite_log, run_audit, truncate_log
 
 pytestmark = pytest.mark.django_db
-
-
-def add_events(n: int) -> None:
-    """``n`` events, far enough apart for the sequencer to sign a head for each."""
-    for i in range(n):
-        record_event("index.search", target=f"search:{i}", details={"i": i})
-        integrate()
-
-
-def run_audit(*args: str) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("audit", *args, stdout=out, stderr=err)
-    except SystemExit as exit_:
-        return int(exit_.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -82,6 +64,7 @@ def test_verify_witnesses_json_reports_each_node(witnessed_size: int) -> None:
             }
         ],
         "disagreements": [],
+        "acknowledged": [],
     }
 
 

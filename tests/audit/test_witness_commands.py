@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,9 @@ from fame.audit.signing import signing_key
 from fame.federation.actions import register_node
 from fame.federation.keys import public_pem
 
-from .conftest import NODE
+from .conftest import NODE, run_audit
 
 pytestmark = pytest.mark.django_db
-
-
-def run_audit(*args: str) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("audit", *args, stdout=out, stderr=err)
-    except SystemExit as exit_:
-        return int(exit_.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
 
 
 def test_audit_key_prints_and_writes_the_audit_public_key(tmp_path: Path) -> None:

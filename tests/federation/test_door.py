@@ -156,6 +156,7 @@ WRONG_TYPES = {
     "/federation/v1/node/detail-requests": ("hub", {"request_id": 7, "categories": "basic"}),
     "/federation/v1/node/audit/tree-heads": ("hub", {"tree_size": "1"}),
     "/federation/v1/node/audit/witnessed-heads": ("hub", {"after": "0"}),
+    "/federation/v1/node/audit/restores": ("hub", {"epoch": "1"}),
     "/federation/v1/node/status": ("hub", ["status"]),
 }
 BAD_BYTES = {

@@ -5,6 +5,8 @@ fame audit sequence [--once] [--every S]   add recorded events to the log, a sig
 fame audit publish [--json]                on the hub: send the latest signed tree head to nodes
 fame audit key [--public-key-file F]       print the audit log's public key (the hub's, for nodes)
 fame audit trust --public-key-file F       on a node: witness the log signed by that key
+fame audit reconcile [--json]              on a restored hub: record what the nodes witnessed
+                                           that the log lost, and let them witness on (ADR 0045)
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from tqdm import tqdm
 from fame.audit.verify import VerificationResult, verify_audit_log
 
 if TYPE_CHECKING:
+    from fame.audit.reconcile import ReconcileReport
     from fame.audit.witness_check import WitnessReport
 
 USAGE = (
     "Usage: fame audit verify [--json] [--witnesses] | sequence [--once] [--every S] [--json] "
     "| publish [--json] "
-    "| key [--public-key-file F] [--json] | trust --public-key-file F [--name hub]"
+    "| key [--public-key-file F] [--json] | trust --public-key-file F [--name hub] "
+    "| reconcile [--json]"
 )
-SUBCOMMANDS = ("verify", "sequence", "publish", "key", "trust")
+SUBCOMMANDS = ("verify", "sequence", "publish", "key", "trust", "reconcile")
 PROGRESS_FROM = 10_000  # events; smaller logs verify too quickly to need a bar
 INCOMPLETE = 3
 """Exit code of `verify --witnesses` when all that answered agree but not every node answered."""
@@ -43,7 +47,10 @@ class Command(BaseCommand):
         "--every seconds until stopped, or --once; a served process does this itself). "
         "`publish` sends the latest signed "
         "tree head to every node; `key` prints the audit public key; `trust` (on a node) "
-        "witnesses the hub's log signed by the given key."
+        "witnesses the hub's log signed by the given key. `reconcile` (on a hub restored from "
+        "a backup) records in the log, as an audited event, the heads the nodes witnessed "
+        "that the log lost, and sends each node a signed restore statement so that it "
+        "witnesses the log again; `verify --witnesses` then reports the loss as acknowledged."
     )
     # A forensic check needs only the database and the key: let it run even when
     # an unrelated part of the site fails Django's system checks.
@@ -128,6 +135,30 @@ class Command(BaseCommand):
             if not failed and not report.complete:
                 raise SystemExit(INCOMPLETE)
         if failed:
+            raise SystemExit(1)
+
+    def _reconcile(self, *, as_json: bool, **_: Any) -> None:
+        if settings.FAME_ROLE == "node":
+            raise CommandError("reconcile runs on the hub; this process is a node.", returncode=2)
+        from fame.audit.reconcile import ReconcileRefused, reconcile
+
+        try:
+            report = reconcile()
+        except ReconcileRefused as refused:
+            raise CommandError(f"Nothing was reconciled: {refused}.") from None
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict()))
+        else:
+            for line in reconcile_lines(report):
+                self.stdout.write(line)
+        if not report.complete:
+            for node in report.nodes:
+                if node.status in {"refused", "no answer"}:
+                    self.stderr.write(
+                        f"Reconcile incomplete: {node.node} {node.status}"
+                        + (f": {node.reason}" if node.reason else "")
+                        + "; run `fame audit reconcile` again once it can record the restore."
+                    )
             raise SystemExit(1)
 
     def _sequence(self, *, as_json: bool, once: bool, every: float | None, **_: Any) -> None:
@@ -236,11 +267,52 @@ def summary(result: VerificationResult) -> str:
     )
 
 
-def witness_lines(report: WitnessReport) -> list[str]:
-    """One line per node: whether the heads it witnessed agree with the log."""
-    lines = []
+def reconcile_lines(report: ReconcileReport) -> list[str]:
+    """What `fame audit reconcile` recorded and what each node did, in plain words."""
+    if report.event is None:
+        silent = [n.node for n in report.nodes if n.status == "no answer"]
+        lines = ["Nothing to reconcile: every node that answered agrees with the audit log."]
+        lines += [f"{name} did not answer." for name in silent]
+        return lines
+    lines = [
+        f"Recorded in the audit log as event {report.event}: the history the nodes witnessed "
+        f"that the log lost in a restore. The log goes on from size {report.restored_size:,} "
+        f"(root {report.restored_root[:16]}…)."
+    ]
     for node in report.nodes:
-        if node.status == "agrees" and node.heads:
+        if node.status in {"recorded", "already recorded"}:
+            lines.append(
+                f"{node.node}: {node.status} the restore (epoch {node.epoch}): events "
+                f"{node.kept_size + 1:,} to {node.lost_size:,} it witnessed (head signed "
+                f"{node.lost_signed}) are lost; it keeps those heads as evidence"
+            )
+        elif node.status == "nothing lost":
+            lines.append(f"{node.node}: nothing lost")
+        else:
+            why = f": {node.reason}" if node.reason else ""
+            lines.append(f"{node.node}: {node.status}{why}")
+    for published in report.published:
+        lines.append(
+            f"{published.node}: {published.status} (tree head {published.tree_size})"
+            + (f": {published.reason}" if published.reason else "")
+        )
+    return lines
+
+
+def witness_lines(report: WitnessReport) -> list[str]:
+    """One line per node: whether the heads it witnessed agree with the log, and each head
+    whose loss in a restore is acknowledged."""
+    lines = []
+    acknowledged = {a.node for a in report.acknowledged}
+    for node in report.nodes:
+        if node.status == "agrees" and node.node in acknowledged:
+            lost = [a for a in report.acknowledged if a.node == node.node]
+            lines.append(
+                f"Witness {node.node} agrees since the restore it recorded: {node.heads:,} "
+                f"heads, up to size {node.latest_size:,}; {len(lost):,} heads it holds belong "
+                "to history lost in a restore (acknowledged)"
+            )
+        elif node.status == "agrees" and node.heads:
             heads = "head" if node.heads == 1 else "heads"
             lines.append(
                 f"Witness {node.node} agrees: {node.heads:,} {heads}, up to size "
@@ -252,4 +324,9 @@ def witness_lines(report: WitnessReport) -> list[str]:
             lines.append(f"Witness {node.node} DISAGREES with the log")
         else:
             lines.append(f"Witness {node.node} did not answer")
+    seen = set()
+    for item in report.acknowledged:
+        if (item.node, item.event) not in seen and "lost in a restore" in item.problem:
+            seen.add((item.node, item.event))
+            lines.append(f"Acknowledged: {item.problem}")
     return lines
