@@ -15,6 +15,7 @@ from fame.audit._rounds import Rounds
 from fame.audit.actions import record_event
 from fame.audit.models import Outcome
 from fame.audit.queries import latest_tree_head
+from fame.audit.rotation import handovers
 from fame.audit.witness import SignedTreeHead
 from fame.federation import FederationClient, NoResponse, federation_client
 from fame.federation.models import FederationNode
@@ -74,6 +75,9 @@ def publish_tree_head(
         return []
     client = client or federation_client()
     payload = head.as_json()
+    statements = handovers()
+    if statements:  # the audit key was rotated: nodes learn the new key from the old
+        payload["handovers"] = statements  # (a node of the previous version ignores them)
     results = []
     for node in FederationNode.objects.all():
         if skip is not None and skip.get(node.name) == head.tree_size:

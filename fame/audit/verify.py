@@ -24,7 +24,8 @@ from django.db.models import Max
 from fame.audit._canonical import EVENT_FIELDS, event_bytes, tree_head_message
 from fame.audit._merkle import LEAF_PREFIX, CompactTree, leaf_hash
 from fame.audit.models import AuditEvent, AuditLeaf, LogState, PendingEvent, TreeHead
-from fame.audit.signing import MissingKeyError, existing_public_key, key_id_for, verify_signature
+from fame.audit.rotation import audit_public_keys
+from fame.audit.signing import verify_signature
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -245,12 +246,9 @@ def verify_audit_log(
     head_count = heads_query.count()
     event_count = AuditLeaf.objects.filter(position__lte=size).count()
 
-    keys: dict[str, Ed25519PublicKey] = {}
-    try:
-        public_key = existing_public_key("audit")
-        keys[key_id_for(public_key)] = public_key
-    except MissingKeyError:
-        pass  # every tree head will then be reported as signed by an unknown key
+    # The current key and those it replaced (ADR 0046); with none, every tree head is
+    # reported as signed by an unknown key.
+    keys: dict[str, Ed25519PublicKey] = audit_public_keys()
 
     tree = CompactTree()
     leaves: Iterable[bytes] = _stored_leaves(size, tree)

@@ -21,6 +21,7 @@ from ninja import Field, Router, Schema
 
 from fame.audit._canonical import utc_timestamp
 from fame.audit.queries import ProofRefused, consistency_proof_between
+from fame.audit.rotation import accept_handovers
 from fame.audit.witness import (
     CONSISTENCY_PATH,
     PROOF_TIMEOUT,
@@ -92,6 +93,16 @@ def _hex(digits: int) -> Any:
     return Field(pattern=f"^[0-9a-f]{{{digits}}}$")
 
 
+class Handover(RequestBody):
+    """The old audit key's signature over the new one's public key."""
+
+    old_key_id: str = _hex(16)
+    new_key_id: str = _hex(16)
+    public_key: str = Field(max_length=200)
+    """PEM."""
+    signature: str = _hex(128)
+
+
 class TreeHeadIn(RequestBody):
     """A signed tree head of the hub's audit log."""
 
@@ -101,6 +112,8 @@ class TreeHeadIn(RequestBody):
     """ISO 8601 with a time zone."""
     signature: str = _hex(128)
     key_id: str = _hex(16)
+    handovers: list[Handover] = Field(default_factory=list, max_length=100)
+    """The audit key's hand-overs, oldest first, when it was rotated (ADR 0046)."""
 
 
 class Witnessed(Schema):
@@ -116,11 +129,14 @@ class Witnessed(Schema):
 )
 def tree_heads(request: HttpRequest, head: TreeHeadIn) -> dict[str, Any]:
     """Keep the hub's signed tree head if it is consistent with those kept before."""
-    return _answer(
-        lambda: witness_tree_head(
-            SignedTreeHead.from_json(head.model_dump()), proofs=proofs_from_hub()
-        )
-    )
+
+    def witness() -> Any:
+        signed = SignedTreeHead.from_json(head.model_dump(exclude={"handovers"}))
+        if head.handovers:  # the audit key was rotated: trust what a trusted key handed over
+            accept_handovers([handover.model_dump() for handover in head.handovers])
+        return witness_tree_head(signed, proofs=proofs_from_hub())
+
+    return _answer(witness)
 
 
 def _answer(witness: Callable[[], Any]) -> dict[str, Any]:

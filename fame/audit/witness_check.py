@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fame.audit._merkle import CompactTree, leaf_hash
 from fame.audit.models import AuditEvent, AuditLeaf, WitnessStatus
 from fame.audit.publish import HUB_KEY_ID
-from fame.audit.signing import MissingKeyError, existing_public_key, key_id_for
+from fame.audit.rotation import audit_public_keys
 from fame.audit.verify import leaves_from_contents
 from fame.audit.witness import SignedTreeHead, WitnessRefused
 from fame.federation import FederationClient, NoResponse, federation_client
@@ -208,11 +208,7 @@ def fetch_witnessed(client: FederationClient, node: FederationNode) -> NodeHeads
 
 
 def _hub_keys() -> dict[str, Ed25519PublicKey]:
-    try:
-        key = existing_public_key("audit")
-    except MissingKeyError:
-        return {}
-    return {key_id_for(key): key}
+    return audit_public_keys()
 
 
 def restores_recorded() -> list[Restore]:

@@ -7,6 +7,7 @@ fame audit key [--public-key-file F]       print the audit log's public key (the
 fame audit trust --public-key-file F       on a node: witness the log signed by that key
 fame audit reconcile [--json]              on a restored hub: record what the nodes witnessed
                                            that the log lost, and let them witness on (ADR 0045)
+fame audit rotate-key [--json]             on the hub: a new audit key, handed over by the old
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ USAGE = (
     "Usage: fame audit verify [--json] [--witnesses] | sequence [--once] [--every S] [--json] "
     "| publish [--json] "
     "| key [--public-key-file F] [--json] | trust --public-key-file F [--name hub] "
-    "| reconcile [--json]"
+    "| reconcile [--json] | rotate-key [--json]"
 )
-SUBCOMMANDS = ("verify", "sequence", "publish", "key", "trust", "reconcile")
+SUBCOMMANDS = ("verify", "sequence", "publish", "key", "trust", "reconcile", "rotate-key")
 PROGRESS_FROM = 10_000  # events; smaller logs verify too quickly to need a bar
 INCOMPLETE = 3
 """Exit code of `verify --witnesses` when all that answered agree but not every node answered."""
@@ -50,7 +51,10 @@ class Command(BaseCommand):
         "witnesses the hub's log signed by the given key. `reconcile` (on a hub restored from "
         "a backup) records in the log, as an audited event, the heads the nodes witnessed "
         "that the log lost, and sends each node a signed restore statement so that it "
-        "witnesses the log again; `verify --witnesses` then reports the loss as acknowledged."
+        "witnesses the log again; `verify --witnesses` then reports the loss as acknowledged. "
+        "`rotate-key` (on the hub) signs "
+        "from now on with a new key, the old one's hand-over to it recorded in the log; "
+        "nodes trusting the old key trust the new one from the next published head."
     )
     # A forensic check needs only the database and the key: let it run even when
     # an unrelated part of the site fails Django's system checks.
@@ -91,7 +95,7 @@ class Command(BaseCommand):
         if options["every"] is not None and not 0.01 <= options["every"] <= 3600:
             raise CommandError("--every takes seconds from 0.01 to 3600.", returncode=2)
         options["as_json"] = options.pop("json")
-        getattr(self, f"_{subcommand}")(**options)
+        getattr(self, f"_{subcommand.replace('-', '_')}")(**options)
 
     def _verify(self, *, as_json: bool, witnesses: bool, **_: Any) -> None:
         if witnesses and settings.FAME_ROLE == "node":
@@ -245,6 +249,21 @@ class Command(BaseCommand):
                 f"{public_key_file}: not an Ed25519 public key file ({error})"
             ) from None
         self.stdout.write(f"This node now witnesses the audit log of {name} (key {entry.key_id}).")
+
+    def _rotate_key(self, *, as_json: bool, **_: Any) -> None:
+        if settings.FAME_ROLE == "node":
+            raise CommandError("rotate-key runs on the hub; this process is a node.", returncode=2)
+        from fame.audit.rotation import rotate_audit_key
+
+        rotated = rotate_audit_key(by="cli")
+        if as_json:
+            self.stdout.write(json.dumps(rotated.__dict__))
+            return
+        self.stdout.write(
+            f"The audit log is now signed with key {rotated.new_key_id}; key "
+            f"{rotated.old_key_id} handed over to it in event {rotated.handover_seq} and its "
+            "public half is kept under keys/retired, so the heads it signed still verify."
+        )
 
     def _progress_bar(self, events: Iterable[Any], total: int) -> Iterable[Any]:
         return tqdm(
