@@ -209,8 +209,12 @@ class WitnessedTreeHead(LogRow):
     )
     proof = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # db_default: a process of the previous release, still serving while the migration runs,
+    # inserts heads without this column (ADR 0047).
     epoch = models.PositiveIntegerField(
-        default=0, help_text="restores recorded on this node before the head came (ADR 0045)"
+        default=0,
+        db_default=0,
+        help_text="restores recorded on this node before the head came (ADR 0045)",
     )
 
     class Meta:
