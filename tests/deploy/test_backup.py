@@ -7,6 +7,7 @@ test_restore_drill.py.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import tarfile
@@ -199,3 +200,34 @@ def test_a_server_that_refuses_the_connection_is_named(tmp_path: Path) -> None:
         backup_module._run_tool(
             "pg_dump", ["--format=custom", "--file", str(tmp_path / "x.dump")], settings_dict
         )
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_postgresql_database_that_is_not_empty(tmp_path: Path) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("this test's database is PostgreSQL only when DATABASE_URL is set")
+    dump = b"PGDMP not restored: refused before pg_restore runs"
+    manifest = {
+        "format": "fame-backup-v1",
+        "created": "2026-12-05T16:00:00+00:00",
+        "role": "hub",
+        "name": "hub",
+        "database": "postgresql",
+        "database_name": "fame_hub",
+        "audit": {"tree_size": 0, "root_hash": ""},
+        "members": {"database.dump": hashlib.sha256(dump).hexdigest()},
+    }
+    archive = tmp_path / "hub.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name, data in (
+            ("manifest.json", json.dumps(manifest).encode()),
+            ("database.dump", dump),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+    with pytest.raises(BackupError, match=r"the PostgreSQL database \S+ is not empty \(\d+ tables"):
+        backup_module.restore_backup(archive)
