@@ -275,7 +275,7 @@ class BatchIngest:
     def _write(self) -> None:
         if not self.changed:
             return
-        made = _insert_rows(
+        made = insert_rows(
             Person, [{"uid": uuid.uuid4()} for _ in range(self.new_persons)], returning=("id",)
         )
         # New persons differ only in their hidden uid: which id stands for which is free.
@@ -297,7 +297,7 @@ class BatchIngest:
         def record_id(ref: int) -> int:
             return records[ref] if ref < 0 else ref
 
-        _insert_rows(
+        insert_rows(
             LinkDecision,
             [
                 {
@@ -335,7 +335,7 @@ class BatchIngest:
         rows = [{name: getattr(item.source, name) for name in names} for item in new]
         for row, item in zip(rows, new, strict=True):
             row["data"] = item.ready.text  # (JSON already: the text its hash was taken of)
-        stored = _insert_rows(
+        stored = insert_rows(
             SourceRecord, rows, ready={"data"}, returning=("organisation_id", "local_id", "id")
         )
         ids = {(organisation, local_id): pk for organisation, local_id, pk in stored}
@@ -376,7 +376,7 @@ class BatchIngest:
             for name, value in values.items():
                 setattr(involvement, name, value)
             updated.append(involvement)
-        _insert_rows(Involvement, made)
+        insert_rows(Involvement, made)
         Involvement.objects.bulk_update(updated, INVOLVEMENT_FIELDS)
 
 
@@ -408,7 +408,7 @@ def _plain(value: Any) -> Any:
 
 
 def _getter(field: models.Field[Any, Any], now: datetime) -> Callable[[dict[str, Any]], Any]:
-    """How to take ``field``'s database value from a row {attname: value} (see _insert_rows)."""
+    """How to take ``field``'s database value from a row {attname: value} (see insert_rows)."""
     name = field.attname
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         stamp = field.get_db_prep_save(now, connection)
@@ -433,7 +433,7 @@ def _getter(field: models.Field[Any, Any], now: datetime) -> Callable[[dict[str,
     return get
 
 
-def _insert_rows(
+def insert_rows(
     model: type[models.Model],
     rows: Sequence[dict[str, Any]],
     *,

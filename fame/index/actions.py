@@ -194,7 +194,7 @@ def ingest_batch(
     outcomes: list[str] = []
     with transaction.atomic():
         _one_matcher_at_a_time()
-        _larger_page_cache()
+        larger_page_cache()
         for part in _without_repeats(prepared):
             done = BatchIngest(part, by=by).run(deadline=deadline)
             outcomes.extend(done)
@@ -225,7 +225,7 @@ SQLITE_PAGE_CACHE_KIB = 262_144
 """SQLite's page cache for a connection that ingests in bulk (its default is 2 MiB)."""
 
 
-def _larger_page_cache() -> None:
+def larger_page_cache() -> None:
     """On SQLite, a page cache that holds the blocking keys' index: a batch inserts
     thousands of keys at random places in it, and with the default 2 MiB most of
     them meant reading a page back and writing one out again."""

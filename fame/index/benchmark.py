@@ -57,8 +57,8 @@ from fame.records import AgencyRecord
 from fame.synth import generate_region
 
 from . import matching
-from ._batch import _insert_rows
-from .actions import _larger_page_cache
+from ._batch import insert_rows
+from .actions import larger_page_cache
 from .models import BlockingKey, LinkMethod, Person, SourceRecord
 from .queries import MAX_RESULTS, SEARCH_FLOOR, SearchQuery, SearchRefused, search
 from .source import as_row, hash_of, stored_text
@@ -200,8 +200,8 @@ def store_persons(people: Sequence[Sequence[AgencyRecord]]) -> np.ndarray:
     ``store_keys``, which writes those of all batches at once."""
     organisations = dict(Organisation.objects.values_list("agency_id", "pk"))
     with transaction.atomic():
-        _larger_page_cache()
-        made = _insert_rows(Person, [{"uid": uuid.uuid4()} for _ in people], returning=("id",))
+        larger_page_cache()
+        made = insert_rows(Person, [{"uid": uuid.uuid4()} for _ in people], returning=("id",))
         # New persons differ only in their hidden uid: which id stands for which is free.
         rows, keys = [], []
         for (person,), linked in zip(made, people, strict=True):
@@ -220,7 +220,7 @@ def store_persons(people: Sequence[Sequence[AgencyRecord]]) -> np.ndarray:
                     }
                 )
                 keys.append((organisation, record.local_id, blocking_keys(record)))
-        stored = _insert_rows(
+        stored = insert_rows(
             SourceRecord, rows, ready={"data"}, returning=("organisation_id", "local_id", "id")
         )
     ids = {(organisation, local_id): pk for organisation, local_id, pk in stored}
@@ -250,7 +250,7 @@ def store_keys(batches: Sequence[np.ndarray]) -> int:
     table = BlockingKey._meta.db_table
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        _larger_page_cache()
+        larger_page_cache()
         made_again = _secondary_indexes(cursor, table)
         for name in made_again:
             cursor.execute(f"DROP INDEX {quote(name)}")
