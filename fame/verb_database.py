@@ -16,9 +16,10 @@ what the verb needs and the state of the database:
   not change what it checks.
 
 Verbs not listed need no database or prepare their own (``fame run``, ``fame
-serve``, ``fame demo``, ``fame migrate``, and ``fame restore``, which needs an empty
-database and must not migrate one first); ``fame benefits`` is arithmetic on a model
-file and ``fame deploy`` renders text from values: they need none (``PURE``).
+serve``, ``fame demo``, ``fame rehearse``, ``fame migrate``, and ``fame restore``,
+which needs an empty database and must not migrate one first); ``fame benefits`` is
+arithmetic on a model file and ``fame deploy`` renders text from values: they need none
+(``PURE``).
 See docs/adr/0018-verbs-meet-a-database-not-set-up.md.
 """
 

@@ -38,6 +38,7 @@ def test_verb_need_finds_the_verb_and_its_subcommand(args, verb, need) -> None:
         ["index", "--help"],
         ["totp", "-h"],
         ["serve", "--role", "hub"],
+        ["rehearse", "--check"],
         ["migrate"],
     ],
 )

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +33,18 @@ class ProcessSpec:
     """Worker processes serving its port (``fame serve --processes``; None: one per core)."""
     threads: int | None = None
     """Threads per worker process (``fame serve --threads``; None: its default)."""
+    host: str = "127.0.0.1"
+    """The loopback address it listens on (127.0.0.1 unless said; any 127.x.y.z works)."""
+    log_name: str = "serve.log"
+    """Its output, in its data folder (two processes may share a data folder)."""
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        return self.data_dir / self.log_name
 
     @property
     def public_key_file(self) -> Path:
@@ -60,17 +69,25 @@ def environment(spec: ProcessSpec, *, hub_url: str, max_backoff: float = 5.0) ->
     return env
 
 
-def make_keys(specs: list[ProcessSpec], *, hub_url: str) -> None:
-    """Each process's key (made once, kept in its data folder) and its public half beside it."""
+def make_keys(
+    specs: list[ProcessSpec],
+    *,
+    hub_url: str,
+    env_for: Callable[[ProcessSpec], dict[str, str]] | None = None,
+) -> None:
+    """Each process's key (made once, kept in its data folder) and its public half beside it.
+
+    ``env_for`` gives a process's environment (``environment`` unless said)."""
     running = []
     for spec in specs:
         spec.data_dir.mkdir(parents=True, exist_ok=True)
         command = [*FAME, "keys", "--public-key-file", str(spec.public_key_file)]
         if spec.role == "hub":  # nodes witness the hub's audit log with its audit key
             command += ["--audit-public-key-file", str(spec.data_dir / "audit.pub")]
+        env = env_for(spec) if env_for else environment(spec, hub_url=hub_url)
         running.append(
             subprocess.Popen(  # noqa: S603 - our own command line
-                command, env=environment(spec, hub_url=hub_url), stdout=subprocess.DEVNULL
+                command, env=env, stdout=subprocess.DEVNULL
             )
         )
     for process in running:
@@ -120,11 +137,16 @@ def start(
     if region is not None:
         command += ["--region", str(region)]
     env = {**environment(spec, hub_url=hub_url, max_backoff=max_backoff), **(extra_env or {})}
-    with (spec.data_dir / "serve.log").open("ab") as log:  # the child keeps its own copy
+    return launch(command, env=env, log=spec.log)
+
+
+def launch(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start ``command`` in a session of its own, its output appended to ``log``."""
+    with log.open("ab") as output:  # the child keeps its own copy
         return subprocess.Popen(  # noqa: S603 - our own command line
             command,
             env=env,
-            stdout=log,
+            stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -138,14 +160,7 @@ def play_hub_history(
     requests), in a process of its own against the hub's data folder
     (the clock it moves back is its own); its output goes to ``history.log`` beside the hub's."""
     command = [*FAME, "history", "hub", "--region", str(region), "--wait", str(wait)]
-    with (hub.data_dir / "history.log").open("ab") as log:
-        return subprocess.Popen(  # noqa: S603 - our own command line
-            command,
-            env=environment(hub, hub_url=hub.url),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return launch(command, env=environment(hub, hub_url=hub.url), log=hub.data_dir / "history.log")
 
 
 def health(url: str, *, timeout: float = 1.0) -> dict[str, object] | None:
@@ -173,7 +188,7 @@ def wait_healthy(
     while waiting:
         for name, spec in list(waiting.items()):
             if processes[name].poll() is not None:
-                raise RuntimeError(f"{name} stopped; see {spec.data_dir / 'serve.log'}")
+                raise RuntimeError(f"{name} stopped; see {spec.log}")
             if health(spec.url) is not None:
                 del waiting[name]
                 if callable(say):

@@ -41,9 +41,12 @@ def make_region(region_dir: Path, *, children: int, seed: int, say: Any) -> None
         call_command("synth", children=children, seed=seed, out=str(region_dir))
 
 
-def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
-    """Load the region's organisations and practitioners (demo password, demo authenticators)
-    and the demo's regional information-sharing protocol and readiness round.
+def seed_accounts(
+    region_dir: Path, *, again: bool = True, password: str = DEMO_PASSWORD
+) -> dict[str, Any]:
+    """Load the region's organisations and practitioners (``password``, the demo's unless
+    said, and demo authenticators) and the demo's regional information-sharing protocol
+    and readiness round.
 
     With ``again=False`` a register that already has organisations is left as it is.
     """
@@ -51,7 +54,7 @@ def seed_accounts(region_dir: Path, *, again: bool = True) -> dict[str, Any]:
         region = read_region(region_dir / "region.json")
         if again or not Organisation.objects.exists():
             personas = frozenset(region.get("demo_logins", {}).values())
-            load_region(region, demo_password=DEMO_PASSWORD, authenticators_for=personas)
+            load_region(region, demo_password=password, authenticators_for=personas)
         officer = region.get("demo_logins", {}).get("isa_officer")
         if officer:  # once; a protocol an ISA officer has since changed is theirs
             seed_demo_protocol(isa_officer_username=officer)
@@ -190,15 +193,23 @@ def region_with_history(folder: Path, *, children: int, seed: int) -> HistoryRep
     return report
 
 
-def login_lines(region: dict[str, Any], url: str, style: Style) -> list[str]:
-    """The lines that tell a person where FAME is and how to sign in to the demo."""
+def login_lines(
+    region: dict[str, Any], url: str, style: Style, *, password: str = DEMO_PASSWORD
+) -> list[str]:
+    """The lines that tell a person where FAME is and how to sign in to the demo (or to a
+    made-up region whose accounts were given ``password``)."""
+    code = (
+        "Security code: add the secret to an authenticator app."
+        if settings.PRODUCTION
+        else "Security code: add the secret to an authenticator app, or run `fame totp USERNAME`."
+    )
     lines = [
         "",
         style.SUCCESS(f"FAME is starting on {url}"),
         "",
         style.WARNING("DEMO ONLY: made-up people and shared secrets; never use for real."),
-        f"Password for every demo login: {DEMO_PASSWORD}",
-        "Security code: add the secret to an authenticator app, or run `fame totp USERNAME`.",
+        f"Password for every demo login: {password}",
+        code,
         "",
         f"{'who':<20} {'username':<32} {'authenticator secret':<34} organisation",
     ]

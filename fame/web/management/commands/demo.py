@@ -36,13 +36,18 @@ NODE_PLAN: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 def plan_nodes(
-    region: dict[str, Any], *, root: Path, first_port: int
+    region: dict[str, Any],
+    *,
+    root: Path,
+    first_port: int,
+    plan: tuple[tuple[str, str, tuple[str, ...]], ...] = NODE_PLAN,
 ) -> list[processes.ProcessSpec]:
-    """Share the region's agencies out between the five nodes, by agency id prefix."""
+    """Share the region's agencies out between the nodes of ``plan`` (the demo's five
+    unless said), by agency id prefix; the last, with none, takes the rest."""
     agencies = [org["agency_id"] for org in region["organisations"]]
     specs = []
     taken: set[str] = set()
-    for i, (name, title, prefixes) in enumerate(NODE_PLAN):
+    for i, (name, title, prefixes) in enumerate(plan):
         if prefixes:
             mine = [a for a in agencies if a.split("-")[0] in prefixes]
         else:

@@ -25,14 +25,18 @@ import os
 import socket
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
+from fame.accounts.seeding import DEMO_PASSWORD, demo_logins
 from fame.audit import trust_log_key
 from fame.federation.actions import register_node
 from fame.federation.keys import process_key
@@ -42,6 +46,8 @@ from fame.web.server import default_processes
 from ._region import login_lines, play_demo_history, play_hub_history, seed_accounts
 
 LOGINS_FILE = "demo-logins.txt"
+LOGINS_JSON = "demo-logins.json"
+"""The same logins for programs: persona, username, organisation, authenticator secret."""
 PORT_WAIT = 30.0
 """Seconds to wait for a port still in use before giving up: the workers of a killed server
 notice within a second, then have 10 s to finish their requests, a delivery up to 12 s more."""
@@ -62,6 +68,11 @@ class Command(BaseCommand):
             default=os.environ.get("FAME_PUBLIC_URL", "").strip(),
             help="the address others reach this process at, behind a TLS proxy "
             "(FAME_PUBLIC_URL; unset: http://HOST:PORT)",
+        )
+        parser.add_argument(
+            "--password-file",
+            help="with --region: a file holding the password of the region's new accounts "
+            "(required in production, where the demo password is never given)",
         )
         parser.add_argument("--region", help="a `fame synth` folder: accounts, agencies, records")
         parser.add_argument("--plan", help="a JSON plan of the region's processes and keys")
@@ -104,11 +115,18 @@ class Command(BaseCommand):
         region_dir = Path(options["region"]) if options["region"] else None
         if role in {"node", "both"}:
             self._prepare_node(options["agencies"], region_dir)
+        password = _region_password(options["password_file"], region_dir)
         if role in {"hub", "both"} and region_dir is not None:
-            region = seed_accounts(region_dir, again=False)
+            region = seed_accounts(region_dir, again=False, password=password)
             play_hub_history(region, say=self.stdout.write)
-            lines = login_lines(region, f"{settings.FAME_PUBLIC_URL}/", self.style)
+            lines = login_lines(
+                region, f"{settings.FAME_PUBLIC_URL}/", self.style, password=password
+            )
             (settings.DATA_DIR / LOGINS_FILE).write_text("\n".join(lines), encoding="utf-8")
+            (settings.DATA_DIR / LOGINS_JSON).write_text(
+                json.dumps([asdict(login) for login in demo_logins(region)], indent=2),
+                encoding="utf-8",
+            )
         if options["plan"]:
             self._register_from_plan(Path(options["plan"]), role)
         if not options["prepare_only"]:
@@ -195,6 +213,31 @@ class Command(BaseCommand):
         finally:
             if os.getpid() == master:  # (a worker leaves through here too)
                 self.stdout.write("Stopped.")
+
+
+def _region_password(password_file: str | None, region_dir: Path | None) -> str:
+    """The password the region's new accounts get: the demo's, or (always in production)
+    the one in ``password_file``, which must meet the password rules."""
+    if password_file is None:
+        if settings.PRODUCTION and region_dir is not None:
+            raise CommandError(
+                "In production the region's accounts never get the demo password: "
+                "give theirs with --password-file FILE."
+            )
+        return DEMO_PASSWORD
+    try:
+        password = Path(password_file).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise CommandError(
+            f"Cannot read --password-file {password_file}: {error.strerror}."
+        ) from None
+    if settings.PRODUCTION and password == DEMO_PASSWORD:
+        raise CommandError("In production the accounts never get the demo password.")
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise CommandError(f"The password in {password_file}: {' '.join(error.messages)}") from None
+    return password
 
 
 def _wait_for_port(host: str, port: int) -> None:
