@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -210,3 +211,11 @@ def stop(processes: list[subprocess.Popen[bytes]], *, grace: float = 15.0) -> No
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set when this process is asked to stop (Ctrl-C or SIGTERM), for a watch loop."""
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda signum, frame: stop.set())
+    return stop

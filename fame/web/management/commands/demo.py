@@ -9,11 +9,9 @@ outbox. Ctrl-C stops them all; running it again resumes where they were.
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -107,14 +105,7 @@ class Command(BaseCommand):
             spec.name: processes.start(spec, hub_url=hub.url, plan=plan, region=region_dir)
             for spec in everyone
         }
-        stopping = False
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        stopping = processes.stop_on_signals()
         try:
             processes.wait_healthy(
                 everyone, running, timeout=options["startup_timeout"], say=self.stdout.write
@@ -124,7 +115,7 @@ class Command(BaseCommand):
             history = processes.play_hub_history(hub, region=region_dir)
             restarts: dict[str, float] = {}
             specs = {spec.name: spec for spec in everyone}
-            while not stopping:
+            while not stopping.is_set():
                 for name, process in running.items():
                     if process.poll() is not None and name not in restarts:
                         restarts[name] = time.monotonic() + RESTART_AFTER

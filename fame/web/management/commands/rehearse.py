@@ -13,15 +13,14 @@ carries on, and stops.
 from __future__ import annotations
 
 import shutil
-import signal
 import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from . import _processes as processes
 from ._rehearsal import Layout, Rehearsal, RehearsalError, check_region, drop_databases
 
 
@@ -74,14 +73,7 @@ class Command(BaseCommand):
             )
         except RehearsalError as error:
             raise CommandError(str(error)) from None
-        stopping = False
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        stopping = processes.stop_on_signals()
         try:
             rehearsal.prepare(fresh=options["fresh"])
             rehearsal.start()
@@ -90,7 +82,7 @@ class Command(BaseCommand):
                 check_region(rehearsal, say=say)
                 say(self.style.SUCCESS("The rehearsal's checks passed."))
                 return
-            while not stopping:
+            while not stopping.is_set():
                 for name, process in rehearsal.running.items():
                     if process.poll() is not None:
                         raise CommandError(f"{name} stopped (exit {process.returncode}).")
