@@ -69,6 +69,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("demonstrator", "export"): (Need.READS, "there is no activity to export yet; " + SET_UP),
     ("demonstrator", "drive"): (Need.READS, "there are no demo logins here; " + DEMO),
     "worker": (Need.READS, "there is no outbox to deliver yet; " + HOST),
+    ("accounts", "create-admin"): (Need.CHANGES, SET_UP),
     "totp": (Need.READS, "there are no demo accounts yet; " + DEMO),
     "runserver": (Need.READS, "use `fame run`, which prepares one, or " + SET_UP),
     "createsuperuser": (Need.MAKES, ""),

@@ -1,4 +1,5 @@
-"""Writes about accounts: each keyword-only, ``by=`` the actor, audited in the same transaction."""
+"""Writes about accounts: each keyword-only, ``by=`` the actor (None: the system, at the command
+line), audited in the same transaction."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _changes(form: Any) -> dict[str, list[str]]:
     return changes
 
 
-def save_organisation(*, form: OrganisationForm, by: User) -> Organisation:
+def save_organisation(*, form: OrganisationForm, by: User | None) -> Organisation:
     with transaction.atomic():
         created = form.instance.pk is None
         organisation = form.save()
@@ -50,7 +51,7 @@ def save_organisation(*, form: OrganisationForm, by: User) -> Organisation:
     return organisation
 
 
-def save_user(*, form: UserForm, by: User) -> User:
+def save_user(*, form: UserForm, by: User | None) -> User:
     with transaction.atomic():
         created = form.instance.pk is None
         user = form.save(commit=False)
@@ -73,7 +74,7 @@ def save_user(*, form: UserForm, by: User) -> User:
     return user
 
 
-def issue_temporary_password(*, user: User, by: User) -> str:
+def issue_temporary_password(*, user: User, by: User | None) -> str:
     """A one-time password for ``user`` to change at their next sign-in; shown once."""
     password = secrets.token_urlsafe(12)
     with transaction.atomic():
