@@ -66,6 +66,7 @@ VERBS: dict[str | tuple[str, str], tuple[Need, str]] = {
     ("audit", "trust"): (Need.MAKES, ""),
     ("audit", "reconcile"): (Need.CHANGES, "there is no audit log to reconcile; " + SET_UP),
     ("audit", "rotate-key"): (Need.CHANGES, "there is no audit log yet; " + SET_UP),
+    ("audit", "revoke-key"): (Need.CHANGES, "there are no audit keys to revoke; " + SET_UP),
     ("demonstrator", "export"): (Need.READS, "there is no activity to export yet; " + SET_UP),
     ("demonstrator", "drive"): (Need.READS, "there are no demo logins here; " + DEMO),
     "worker": (Need.READS, "there is no outbox to deliver yet; " + HOST),

@@ -177,9 +177,15 @@ class TrustedLogKey(models.Model):
     key_id = models.CharField(max_length=16, unique=True)
     public_key = models.TextField(help_text="Ed25519 public key, PEM")
     added_at = models.DateTimeField(auto_now_add=True)
+    # A key the hub lost or that may be stolen (`fame audit revoke-key`): nothing it signs
+    # from then on is witnessed, heads it signed before stay as they were (ADR 0046).
+    # db_default: the previous release inserts keys without these columns (ADR 0047).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True, default="", db_default="")
 
     def __str__(self) -> str:
-        return f"{self.name} audit key {self.key_id}"
+        revoked = f", revoked {self.revoked_at:%Y-%m-%d %H:%M}" if self.revoked_at else ""
+        return f"{self.name} audit key {self.key_id}{revoked}"
 
 
 class WitnessStatus(models.TextChoices):

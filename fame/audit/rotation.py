@@ -22,7 +22,9 @@ from fame.audit.models import AuditEvent, TrustedLogKey
 from fame.audit.signing import (
     existing_public_key,
     key_id_for,
+    key_path,
     make_next_key,
+    retire_public_key,
     retired_keys,
     signing_key,
     switch_to_next_key,
@@ -31,6 +33,7 @@ from fame.audit.signing import (
 
 HANDOVER_CONTEXT = "FAME audit key hand-over v1"
 ACTION = "audit.key_rotated"
+REPLACED = "audit.key_replaced"
 
 
 def handover_message(old_key_id: str, new_public: Ed25519PublicKey) -> bytes:
@@ -81,6 +84,47 @@ def rotate_audit_key(*, by: str = "cli") -> Rotated:
     return Rotated(old.key_id, new.key_id, event.seq)
 
 
+def replace_audit_key(
+    *, reason: str, old_public_key: Ed25519PublicKey | None = None, by: str = "cli"
+) -> Rotated:
+    """Replace a hub audit key that is lost or may be stolen: no hand-over, since one
+    signed by a stolen key proves nothing (and a lost key cannot sign one).
+
+    The replacement is recorded in the log (``audit.key_replaced``, with the reason and
+    the new public key) and the head covering it is the new key's. The old public half
+    is kept under ``keys/retired`` (from the key still on disk, or, for a key lost,
+    ``old_public_key``: the file the nodes were given to trust it), so the heads it
+    signed still verify. Each node then revokes the old key and trusts the new one by hand
+    (``fame audit revoke-key``, ``fame audit trust``).
+    """
+    from fame.audit.sequencer import integrate
+    from fame.federation.keys import public_pem
+
+    if not reason.strip():
+        raise ValueError("Say why the key is replaced (--reason): it goes in the audit log.")
+    if key_path("audit").exists():
+        integrate()  # what waits is vouched for by the old key, as it would have been
+    new = make_next_key("audit")
+    at = timezone.now().isoformat()
+    retired, _ = switch_to_next_key("audit", at=at)
+    if retired is None and old_public_key is not None:
+        retired = retire_public_key("audit", old_public_key, replaced_by=new.key_id, at=at)
+    old_key_id = retired.key_id if retired is not None else ""
+    event = record_event(
+        REPLACED,
+        target="key:audit",
+        details={
+            "old_key_id": old_key_id,
+            "new_key_id": new.key_id,
+            "new_public_key": public_pem(new.public_key),
+            "reason": reason,
+            "by": by,
+        },
+    )
+    integrate()  # the head covering the replacement is signed by the new key
+    return Rotated(old_key_id, new.key_id, event.seq)
+
+
 def handovers() -> list[dict[str, Any]]:
     """The hand-over statements in the log, oldest first, as the hub sends them to nodes."""
     return [
@@ -97,15 +141,17 @@ def handovers() -> list[dict[str, Any]]:
 def accept_handovers(statements: list[dict[str, Any]]) -> list[str]:
     """On a node: trust each new audit key a trusted key handed over to; the ids trusted.
 
-    A statement whose old key this node does not trust, or whose signature does not
-    verify, is ignored: it grants nothing.
+    A statement whose old key this node does not trust (or revoked), or whose signature
+    does not verify, is ignored: it grants nothing.
     """
     from fame.audit.witness import trust_log_key
     from fame.federation.keys import PublicKeyError, load_public_pem
 
     trusted = []
     for statement in statements:
-        old = TrustedLogKey.objects.filter(key_id=str(statement.get("old_key_id", ""))).first()
+        old = TrustedLogKey.objects.filter(
+            key_id=str(statement.get("old_key_id", "")), revoked_at__isnull=True
+        ).first()
         if old is None:
             continue
         try:

@@ -30,6 +30,7 @@ __all__ = [
     "key_path",
     "make_next_key",
     "next_key_path",
+    "retire_public_key",
     "retired_keys",
     "signing_key",
     "switch_to_next_key",
@@ -165,30 +166,38 @@ def switch_to_next_key(name: str, *, at: str) -> tuple[RetiredKey | None, Signin
     old = _load(current_path) if current_path.exists() else None
     retired = None
     if old is not None:
-        old_public = old.public_key()
-        retired = RetiredKey(
-            key_id=key_id_for(old_public),
-            public_key=old_public,
-            public_pem=_public_pem(old_public),
-            replaced_by=new.key_id,
-            replaced_at=at,
-        )
-        folder = _retired_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        record = {
-            "name": name,
-            "key_id": retired.key_id,
-            "public_key": retired.public_pem,
-            "replaced_by": retired.replaced_by,
-            "replaced_at": at,
-        }
-        (folder / f"{name}-{retired.key_id}.json").write_text(
-            json.dumps(record, indent=2) + "\n", encoding="ascii"
-        )
+        retired = retire_public_key(name, old.public_key(), replaced_by=new.key_id, at=at)
     os.replace(waiting, current_path)  # atomic: a reader sees the old key or the new
     with _lock:
         _cache.pop(current_path, None)
     return retired, new
+
+
+def retire_public_key(
+    name: str, public_key: Ed25519PublicKey, *, replaced_by: str, at: str
+) -> RetiredKey:
+    """Keep ``public_key`` as a replaced key of ``name``'s, so that what it signed stays
+    verifiable: ``DATA_DIR/keys/retired/<name>-<key id>.json``."""
+    retired = RetiredKey(
+        key_id=key_id_for(public_key),
+        public_key=public_key,
+        public_pem=_public_pem(public_key),
+        replaced_by=replaced_by,
+        replaced_at=at,
+    )
+    folder = _retired_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    record = {
+        "name": name,
+        "key_id": retired.key_id,
+        "public_key": retired.public_pem,
+        "replaced_by": replaced_by,
+        "replaced_at": at,
+    }
+    (folder / f"{name}-{retired.key_id}.json").write_text(
+        json.dumps(record, indent=2) + "\n", encoding="ascii"
+    )
+    return retired
 
 
 def retired_keys(name: str) -> list[RetiredKey]:

@@ -17,11 +17,13 @@ from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from fame.audit._canonical import restore_message, tree_head_message, utc_timestamp
 from fame.audit._merkle import leaf_hash, merkle_root, verify_consistency
 from fame.audit.actions import record_event
 from fame.audit.models import (
+    AuditEvent,
     Outcome,
     TrustedLogKey,
     WitnessedRestore,
@@ -211,7 +213,7 @@ def witness_tree_head(head: SignedTreeHead, *, proofs: ProofSource) -> Witnessed
     try:
         with transaction.atomic():
             # Witness one head at a time: the trusted key's row is the lock.
-            TrustedLogKey.objects.select_for_update().filter(key_id=head.key_id).first()
+            _still_trusted(head.key_id)
             if current_epoch() != epoch or _latest(epoch) != latest:
                 raise WitnessRefused(
                     "another head was witnessed while this one was checked; send it again",
@@ -231,13 +233,16 @@ def _trusted_signature(
     refuse: Callable[[str, int], NoReturn],
 ) -> None:
     """Refuse (403, audited by ``refuse``) what no hub audit key this node trusts signed."""
-    key = _trusted_key(key_id)
-    if key is None:
+    entry = TrustedLogKey.objects.filter(key_id=key_id).first()
+    key = key_from_register(entry.public_key if entry else None)
+    if entry is None or key is None:
         refuse(
             f"it is signed by key {key_id}, which this node does not trust for the hub's "
             "audit log (run `fame audit trust` with the hub's audit public key)",
             403,
         )
+    if entry.revoked_at is not None:
+        refuse(_revoked(entry), 403)
     if not signed_by(key):
         refuse("its signature does not verify with the hub's audit key", 403)
 
@@ -283,9 +288,20 @@ def _accepted(epoch: int | None = None) -> Any:
     return heads if epoch is None else heads.filter(epoch=epoch)
 
 
-def _trusted_key(key_id: str) -> Ed25519PublicKey | None:
-    entry = TrustedLogKey.objects.filter(key_id=key_id).first()
-    return key_from_register(entry.public_key if entry else None)
+def _revoked(entry: TrustedLogKey) -> str:
+    when = entry.revoked_at.strftime("%Y-%m-%d %H:%M UTC") if entry.revoked_at else ""
+    return (
+        f"it is signed by key {entry.key_id}, which this node revoked {when}: "
+        f"{entry.revoked_reason}"
+    )
+
+
+def _still_trusted(key_id: str) -> None:
+    """Inside the transaction that stores what ``key_id`` signed: lock its row (one head at
+    a time) and refuse if it was revoked since it was checked."""
+    entry = TrustedLogKey.objects.select_for_update().filter(key_id=key_id).first()
+    if entry is not None and entry.revoked_at is not None:
+        raise WitnessRefused(_revoked(entry), status=403)
 
 
 def _store(
@@ -467,7 +483,7 @@ def witness_restore(statement: RestoreStatement, *, proofs: ProofSource) -> Witn
             refuse(f"this node holds no head for size {statement.kept_size} to keep", 409)
         _check_restored(statement, _Base(kept.tree_size, kept.root_hash), proofs, refuse)
     with transaction.atomic():
-        TrustedLogKey.objects.select_for_update().filter(key_id=statement.key_id).first()
+        _still_trusted(statement.key_id)
         if current_epoch() != epoch:
             raise WitnessRefused(
                 "another restore was recorded meanwhile; send it again", status=424
@@ -538,6 +554,11 @@ def trust_log_key(*, public_key: str, name: str = "hub", by: str = "cli") -> Tru
     key_id = key_id_for(load_public_pem(public_key))
     with transaction.atomic():
         entry = TrustedLogKey.objects.select_for_update().filter(key_id=key_id).first()
+        if entry is not None and entry.revoked_at is not None:
+            raise RevokedKeyError(
+                f"Key {key_id} was revoked on this node ({entry.revoked_reason}) and is "
+                "never trusted again: trust the hub's new audit key instead."
+            )
         if entry is not None and entry.name == name:
             return entry  # trusted already: nothing to change or audit
         entry, _ = TrustedLogKey.objects.update_or_create(
@@ -549,3 +570,52 @@ def trust_log_key(*, public_key: str, name: str = "hub", by: str = "cli") -> Tru
             details={"key_id": key_id, "by": by},
         )
     return entry
+
+
+class RevokedKeyError(ValueError):
+    """A revoked audit key was asked to be trusted, or there is no such key to revoke."""
+
+
+def revoke_log_key(*, key_id: str, reason: str, by: str = "cli") -> list[TrustedLogKey]:
+    """On a node: stop witnessing what ``key_id`` signs (the hub lost it, or it may be
+    stolen); the keys revoked, ``key_id``'s first. Audited.
+
+    Heads it signed before stay as witnessed. Every key this node came to trust through
+    a hand-over that ``key_id`` signed is revoked with it (and so on down the chain): a
+    hand-over signed by a stolen key proves nothing. Trust the hub's new key by hand
+    (``trust_log_key``). Raises ``RevokedKeyError`` for a key this node does not trust.
+    """
+    if not reason.strip():
+        raise RevokedKeyError("Say why the key is revoked (--reason): it goes in the audit log.")
+    revoked: list[TrustedLogKey] = []
+    with transaction.atomic():
+        first = TrustedLogKey.objects.select_for_update().filter(key_id=key_id).first()
+        if first is None:
+            known = ", ".join(TrustedLogKey.objects.values_list("key_id", flat=True)) or "none"
+            raise RevokedKeyError(
+                f"This node does not trust an audit key {key_id!r} (keys it trusts: {known})."
+            )
+        waiting: list[tuple[TrustedLogKey, str]] = [(first, "")]
+        while waiting:
+            entry, handed_over_by = waiting.pop(0)
+            if entry.revoked_at is None:
+                entry.revoked_at = timezone.now()
+                entry.revoked_reason = (
+                    f"handed over by revoked key {handed_over_by}: {reason}"
+                    if handed_over_by
+                    else reason
+                )
+                entry.save(update_fields=["revoked_at", "revoked_reason"])
+                revoked.append(entry)
+                record_event(
+                    "audit.log_key_revoked",
+                    target=f"key:{entry.name}",
+                    details={"key_id": entry.key_id, "reason": entry.revoked_reason, "by": by},
+                )
+            handed = AuditEvent.objects.filter(
+                action="audit.log_key_trusted", details__by=f"hand-over from {entry.key_id}"
+            ).values_list("details__key_id", flat=True)
+            for child in TrustedLogKey.objects.select_for_update().filter(key_id__in=list(handed)):
+                if child.revoked_at is None:
+                    waiting.append((child, entry.key_id))
+    return revoked

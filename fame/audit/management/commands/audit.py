@@ -7,7 +7,9 @@ fame audit key [--public-key-file F]       print the audit log's public key (the
 fame audit trust --public-key-file F       on a node: witness the log signed by that key
 fame audit reconcile [--json]              on a restored hub: record what the nodes witnessed
                                            that the log lost, and let them witness on (ADR 0045)
-fame audit rotate-key [--json]             on the hub: a new audit key, handed over by the old
+fame audit rotate-key [--json]             on the hub: a new audit key, handed over by the old;
+                                           --replace --reason R: no hand-over (key lost or stolen)
+fame audit revoke-key --key-id K --reason R  on a node: witness nothing more that key K signs
 """
 
 from __future__ import annotations
@@ -31,9 +33,19 @@ USAGE = (
     "Usage: fame audit verify [--json] [--witnesses] | sequence [--once] [--every S] [--json] "
     "| publish [--json] "
     "| key [--public-key-file F] [--json] | trust --public-key-file F [--name hub] "
-    "| reconcile [--json] | rotate-key [--json]"
+    "| reconcile [--json] | rotate-key [--replace --reason R [--old-public-key-file F]] [--json] "
+    "| revoke-key --key-id K --reason R"
 )
-SUBCOMMANDS = ("verify", "sequence", "publish", "key", "trust", "reconcile", "rotate-key")
+SUBCOMMANDS = (
+    "verify",
+    "sequence",
+    "publish",
+    "key",
+    "trust",
+    "reconcile",
+    "rotate-key",
+    "revoke-key",
+)
 PROGRESS_FROM = 10_000  # events; smaller logs verify too quickly to need a bar
 INCOMPLETE = 3
 """Exit code of `verify --witnesses` when all that answered agree but not every node answered."""
@@ -54,7 +66,10 @@ class Command(BaseCommand):
         "witnesses the log again; `verify --witnesses` then reports the loss as acknowledged. "
         "`rotate-key` (on the hub) signs "
         "from now on with a new key, the old one's hand-over to it recorded in the log; "
-        "nodes trusting the old key trust the new one from the next published head."
+        "nodes trusting the old key trust the new one from the next published head; "
+        "`rotate-key --replace --reason R` replaces a key lost or that may be stolen, with no "
+        "hand-over. `revoke-key --key-id K --reason R` (on a node) witnesses nothing more that "
+        "key K signs, nor any key K handed over to."
     )
     # A forensic check needs only the database and the key: let it run even when
     # an unrelated part of the site fails Django's system checks.
@@ -76,6 +91,18 @@ class Command(BaseCommand):
             "--once", action="store_true", help="sequence: integrate what waits, then stop"
         )
         parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="rotate-key: the old key is lost or may be stolen: no hand-over",
+        )
+        parser.add_argument("--reason", default="", help="rotate-key --replace, revoke-key: why")
+        parser.add_argument(
+            "--old-public-key-file",
+            help="rotate-key --replace, when the old key is lost: its public half (the file "
+            "the nodes were given to trust it), so the heads it signed still verify",
+        )
+        parser.add_argument("--key-id", default="", help="revoke-key: the key to revoke")
+        parser.add_argument(
             "--every",
             type=float,
             default=None,
@@ -94,6 +121,13 @@ class Command(BaseCommand):
             raise CommandError(f"--once and --every go with sequence. {USAGE}", returncode=2)
         if options["every"] is not None and not 0.01 <= options["every"] <= 3600:
             raise CommandError("--every takes seconds from 0.01 to 3600.", returncode=2)
+        key_options = options["replace"] or options["old_public_key_file"] or options["reason"]
+        if key_options and subcommand not in ("rotate-key", "revoke-key"):
+            raise CommandError(
+                "--replace and --old-public-key-file go with rotate-key, --reason with "
+                f"rotate-key --replace or revoke-key. {USAGE}",
+                returncode=2,
+            )
         options["as_json"] = options.pop("json")
         getattr(self, f"_{subcommand.replace('-', '_')}")(**options)
 
@@ -232,7 +266,7 @@ class Command(BaseCommand):
         self.stdout.write(pem.rstrip())
 
     def _trust(self, *, public_key_file: str | None, name: str, **_: Any) -> None:
-        from fame.audit.witness import trust_log_key
+        from fame.audit.witness import RevokedKeyError, trust_log_key
         from fame.federation.keys import PublicKeyError
 
         if not public_key_file:
@@ -244,17 +278,44 @@ class Command(BaseCommand):
         try:
             text = Path(public_key_file).read_text(encoding="ascii")
             entry = trust_log_key(public_key=text, name=name)
+        except RevokedKeyError as error:
+            raise CommandError(str(error), returncode=2) from None
         except (OSError, UnicodeDecodeError, PublicKeyError) as error:
             raise CommandError(
                 f"{public_key_file}: not an Ed25519 public key file ({error})"
             ) from None
         self.stdout.write(f"This node now witnesses the audit log of {name} (key {entry.key_id}).")
 
-    def _rotate_key(self, *, as_json: bool, **_: Any) -> None:
+    def _rotate_key(
+        self,
+        *,
+        as_json: bool,
+        replace: bool,
+        reason: str,
+        old_public_key_file: str | None,
+        **_: Any,
+    ) -> None:
         if settings.FAME_ROLE == "node":
             raise CommandError("rotate-key runs on the hub; this process is a node.", returncode=2)
+        if replace:
+            self._replace_key(as_json=as_json, reason=reason, old_file=old_public_key_file)
+            return
+        if reason or old_public_key_file:
+            raise CommandError(
+                "--reason and --old-public-key-file go with --replace: an ordinary rotation "
+                "is handed over by the old key.",
+                returncode=2,
+            )
         from fame.audit.rotation import rotate_audit_key
+        from fame.audit.signing import key_path
 
+        if not key_path("audit").exists():
+            raise CommandError(
+                f"The audit key is not at {key_path('audit')}: restore it from the latest "
+                "backup (`fame restore`), or, if it is lost for good, replace it with "
+                "`fame audit rotate-key --replace --reason ... --old-public-key-file F`.",
+                returncode=2,
+            )
         rotated = rotate_audit_key(by="cli")
         if as_json:
             self.stdout.write(json.dumps(rotated.__dict__))
@@ -264,6 +325,70 @@ class Command(BaseCommand):
             f"{rotated.old_key_id} handed over to it in event {rotated.handover_seq} and its "
             "public half is kept under keys/retired, so the heads it signed still verify."
         )
+
+    def _replace_key(self, *, as_json: bool, reason: str, old_file: str | None) -> None:
+        from fame.audit.rotation import replace_audit_key
+        from fame.audit.signing import key_path
+        from fame.federation.keys import PublicKeyError, load_public_pem
+
+        if not reason.strip():
+            raise CommandError(
+                "Say why the audit key is replaced: --reason TEXT (it goes in the audit log).",
+                returncode=2,
+            )
+        old_public = None
+        if old_file:
+            try:
+                old_public = load_public_pem(Path(old_file).read_text(encoding="ascii"))
+            except (OSError, UnicodeDecodeError, PublicKeyError) as error:
+                raise CommandError(
+                    f"{old_file}: not an Ed25519 public key file ({error})", returncode=2
+                ) from None
+        elif not key_path("audit").exists():
+            raise CommandError(
+                f"The audit key is not at {key_path('audit')}: give its public half with "
+                "--old-public-key-file F (the file each node was given to trust it), or the "
+                "heads it signed can no longer be checked here.",
+                returncode=2,
+            )
+        replaced = replace_audit_key(reason=reason, old_public_key=old_public, by="cli")
+        if as_json:
+            self.stdout.write(json.dumps(replaced.__dict__))
+            return
+        self.stdout.write(
+            f"The audit log is now signed with key {replaced.new_key_id}, which replaced key "
+            f"{replaced.old_key_id} with no hand-over (event {replaced.handover_seq}).\n"
+            "On every node: revoke the old key and trust the new one by hand:\n"
+            f'  fame audit revoke-key --key-id {replaced.old_key_id} --reason "..."\n'
+            "  fame audit trust --public-key-file FILE   "
+            "(FILE from `fame audit key --public-key-file FILE` here)"
+        )
+
+    def _revoke_key(self, *, as_json: bool, key_id: str, reason: str, **_: Any) -> None:
+        from fame.audit.witness import RevokedKeyError, revoke_log_key
+
+        if settings.FAME_ROLE == "hub":
+            raise CommandError(
+                "revoke-key runs on a node (it stops witnessing the hub's key); on the hub, "
+                "replace the key with `fame audit rotate-key --replace`.",
+                returncode=2,
+            )
+        if not key_id:
+            raise CommandError(f"Say which key: --key-id K. {USAGE}", returncode=2)
+        try:
+            revoked = revoke_log_key(key_id=key_id, reason=reason, by="cli")
+        except RevokedKeyError as error:
+            raise CommandError(str(error), returncode=2) from None
+        if as_json:
+            self.stdout.write(json.dumps([entry.key_id for entry in revoked]))
+            return
+        if not revoked:
+            self.stdout.write(f"Key {key_id} was already revoked.")
+        for entry in revoked:
+            self.stdout.write(
+                f"Key {entry.key_id} of {entry.name} is revoked: nothing it signs is witnessed "
+                f"from now on ({entry.revoked_reason})."
+            )
 
     def _progress_bar(self, events: Iterable[Any], total: int) -> Iterable[Any]:
         return tqdm(
