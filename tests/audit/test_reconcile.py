@@ -141,6 +141,47 @@ def test_reconcile_with_nothing_lost_records_nothing(witnessing_node) -> None:
     assert not WitnessedRestore.objects.exists()
 
 
+def test_reconcile_run_again_records_nothing_more(restored: tuple[int, int]) -> None:
+    """Run twice (an operator unsure the first went through): the second finds every node
+    agreeing since the restore and changes nothing."""
+    assert run_audit("reconcile")[0] == 0
+    events = AuditEvent.objects.count()
+    heads = WitnessedTreeHead.objects.count()
+
+    code, out, err = run_audit("reconcile")
+
+    assert code == 0, err
+    assert out.startswith("Nothing to reconcile: every node that answered agrees")
+    assert AuditEvent.objects.count() == events
+    assert WitnessedTreeHead.objects.count() == heads
+    assert WitnessedRestore.objects.count() == 1
+    assert run_audit("verify", "--witnesses")[0] == 0
+
+
+def test_a_second_restore_is_reconciled_as_the_next_epoch(restored: tuple[int, int]) -> None:
+    first_kept, first_lost = restored
+    run_audit("reconcile")
+    add_events(3)
+    publish_tree_head()
+    kept = witnessed_latest(epoch=1)
+    add_events(3)
+    publish_tree_head()
+    lost = witnessed_latest(epoch=1)
+    truncate_log(kept)  # restored again, from a backup made after the first reconcile
+
+    code, out, err = run_audit("reconcile", "--json")
+
+    assert code == 0, err
+    [node] = json.loads(out)["nodes"]
+    assert (node["status"], node["epoch"]) == ("recorded", 2)
+    assert (node["kept_size"], node["lost_size"]) == (kept, lost)
+    restores = list(WitnessedRestore.objects.values_list("epoch", "kept_size", "lost_size"))
+    assert restores == [(1, first_kept, first_lost), (2, kept, lost)]
+    code, out, err = run_audit("verify", "--witnesses")
+    assert code == 0, err
+    assert out.count("were lost in a restore") == 2
+
+
 def test_reconcile_refuses_a_log_that_fails_its_own_check(restored: tuple[int, int]) -> None:
     sql("UPDATE {events} SET outcome = 'refused' WHERE seq = 1")
     events = AuditEvent.objects.count()
