@@ -6,7 +6,7 @@ import json
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -35,7 +35,15 @@ def count(database: Path, sql: str) -> int:
 
 
 class Region:
-    def __init__(self, root: Path, hub_port: int, node_port: int, hub_processes: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        hub_port: int,
+        node_port: int,
+        hub_processes: int,
+        env_for: Callable[[processes.ProcessSpec], dict[str, str]] | None = None,
+    ) -> None:
+        """``env_for``: each process's environment when its key is made (as `fame demo`'s)."""
         self.root = root
         self.region_dir = root / "region"
         call_command("synth", children=200, seed=5, out=str(self.region_dir))
@@ -45,7 +53,7 @@ class Region:
             "hub", "hub", hub_port, root / "hub", processes=hub_processes
         )
         self.node = processes.ProcessSpec("north", "node", node_port, root / "north", agencies)
-        processes.make_keys([self.hub, self.node], hub_url=self.hub.url)
+        processes.make_keys([self.hub, self.node], hub_url=self.hub.url, env_for=env_for)
         self.plan = root / "plan.json"
         processes.write_plan(self.plan, self.hub, [self.node])
         self.running: dict[str, subprocess.Popen[bytes]] = {}
@@ -55,14 +63,14 @@ class Region:
             if f.name != "truth.csv"
         )
 
-    def start(self, spec: processes.ProcessSpec) -> None:
+    def start(self, spec: processes.ProcessSpec, **extra_env: str) -> None:
         self.running[spec.name] = processes.start(
             spec,
             hub_url=self.hub.url,
             plan=self.plan,
             region=self.region_dir,
             max_backoff=0.5,
-            extra_env={"FAME_OUTBOX_BATCH": "40"},
+            extra_env={"FAME_OUTBOX_BATCH": "40", **extra_env},
         )
 
     def kill(self, spec: processes.ProcessSpec) -> None:

@@ -651,15 +651,13 @@ class Child:
     """The agencies of other nodes that hold a record of the child."""
 
 
-def child_to_find(rehearsal: Rehearsal, agency: str) -> Child:
-    """A child ``agency`` holds a record of, that an agency on another node holds too."""
-    mine = {n.name for n in rehearsal.nodes if agency in n.agencies}
-    elsewhere = {a for n in rehearsal.nodes if n.name not in mine for a in n.agencies}
+def child_to_find(region_dir: Path, agency: str, elsewhere: set[str]) -> Child:
+    """A child ``agency`` holds a record of, that an agency of ``elsewhere`` holds too."""
     held: dict[str, list[tuple[str, str]]] = {}
-    with (rehearsal.region_dir / "truth.csv").open(encoding="utf-8", newline="") as rows:
+    with (region_dir / "truth.csv").open(encoding="utf-8", newline="") as rows:
         for row in csv.DictReader(rows):
             held.setdefault(row["child_key"], []).append((row["agency_id"], row["local_id"]))
-    with (rehearsal.region_dir / f"{agency}.csv").open(encoding="utf-8", newline="") as rows:
+    with (region_dir / f"{agency}.csv").open(encoding="utf-8", newline="") as rows:
         records = {row["local_id"]: row for row in csv.DictReader(rows)}
     for records_of_child in held.values():
         ours = [local for a, local in records_of_child if a == agency and local in records]
@@ -667,18 +665,18 @@ def child_to_find(rehearsal: Rehearsal, agency: str) -> Child:
         if ours and others:
             row = records[ours[0]]
             return Child(row["family_name"], row["date_of_birth"], ours[0], others)
-    raise RehearsalError(f"No child of {agency} is known to an agency on another node.")
+    raise RehearsalError(f"No child of {agency} is known to another agency: {sorted(elsewhere)}.")
 
 
 class Practitioner:
-    """A person using the hub through nginx, as a browser would (TLS checked against the
-    throwaway CA, the Origin header sent with each form)."""
+    """A person using the hub at ``hub_url`` as a browser would (the Origin header sent with
+    each form): through nginx, TLS checked against ``verify`` (the throwaway CA)."""
 
-    def __init__(self, rehearsal: Rehearsal) -> None:
-        self.hub = rehearsal.hub_url
+    def __init__(self, hub_url: str, *, verify: ssl.SSLContext | bool = True) -> None:
+        self.hub = hub_url
         self.client = httpx.Client(
             base_url=self.hub,
-            verify=rehearsal.certificates.context(),
+            verify=verify,
             trust_env=False,
             timeout=30,
             headers={"Origin": self.hub},
@@ -804,8 +802,10 @@ def check_region(
 
     login = next(x for x in rehearsal.logins() if x["persona"] == PERSONA)
     agency = login["username"].rsplit(".", 1)[1]
-    child = child_to_find(rehearsal, agency)
-    person = Practitioner(rehearsal)
+    mine = {n.name for n in rehearsal.nodes if agency in n.agencies}
+    elsewhere = {a for n in rehearsal.nodes if n.name not in mine for a in n.agencies}
+    child = child_to_find(rehearsal.region_dir, agency, elsewhere)
+    person = Practitioner(rehearsal.hub_url, verify=rehearsal.certificates.context())
     try:
         person.sign_in(login["username"], rehearsal.password(), login["totp_secret"])
         say(f"{login['username']} signed in with password and security code.")
@@ -843,7 +843,13 @@ def check_region(
         if not found.found_after_stop:
             raise RehearsalError("After the stop, the search found nobody.")
         say(f"The search still answers through nginx ({rehearsal.hubs[1].name} alone).")
-        new_id = deliver_update(rehearsal, holder, agency, child)
+        new_id = deliver_update(
+            rehearsal.region_dir,
+            rehearsal.layout.root / "updates",
+            agency,
+            child,
+            run_import=lambda update: rehearsal.run(holder, "node", "import", str(update)),
+        )
         wait_until(
             "the node's index update reaching the hub",
             lambda: bool(
@@ -873,21 +879,27 @@ def check_region(
 
 
 def deliver_update(
-    rehearsal: Rehearsal, node: processes.ProcessSpec, agency: str, child: Child
+    region_dir: Path,
+    updates: Path,
+    agency: str,
+    child: Child,
+    *,
+    run_import: Callable[[Path], object],
 ) -> str:
     """A second record of ``child`` at ``agency`` (a copy of its first with a new local id),
-    imported at ``node`` with `fame node import`; its worker delivers it to the hub."""
-    source = rehearsal.region_dir / f"{agency}.csv"
+    written in ``updates`` and imported at its node by ``run_import`` (`fame node import`);
+    the node's worker delivers it to the hub."""
+    source = region_dir / f"{agency}.csv"
     with source.open(encoding="utf-8", newline="") as rows:
         reader = csv.DictReader(rows)
         row = next(r for r in reader if r["local_id"] == child.local_id)
         fields = list(reader.fieldnames or [])
     new_id = f"{child.local_id}-R{secrets.token_hex(3).upper()}"
-    update = rehearsal.layout.root / "updates" / f"{agency}.csv"
+    update = updates / f"{agency}.csv"
     update.parent.mkdir(parents=True, exist_ok=True)
     with update.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         writer.writerow({**row, "local_id": new_id})
-    rehearsal.run(node, "node", "import", str(update))
+    run_import(update)
     return new_id
