@@ -14,20 +14,19 @@ SQLite database in its data folder.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import psycopg
 import pytest
 
 from fame.web.management.commands import _processes as processes
+
+from ..databases import databases_beside
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
@@ -52,24 +51,8 @@ def free_port(taken: set[int]) -> int:
 def hub_databases() -> Iterator[tuple[str | None, str | None]]:
     """With DATABASE_URL: two new PostgreSQL databases beside the one it names, for the hub
     and for the restore (dropped afterwards); without: (None, None), SQLite files."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield None, None
-        return
-    parts = urlsplit(url)
-    base = parts.path.lstrip("/")
-    names = [f"{base}_drill_hub", f"{base}_drill_restored"]
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        for name in names:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield tuple(urlunsplit(parts._replace(path=f"/{name}")) for name in names)  # type: ignore[misc]
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            for name in names:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with databases_beside("drill_hub", "drill_restored") as urls:
+        yield (urls[0], urls[1]) if urls else (None, None)
 
 
 def fame(

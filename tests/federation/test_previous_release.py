@@ -2,16 +2,16 @@
 
 The previous release's code is taken from git at the commit named in ``api_v1/RELEASE``
 (``git archive``) and run as a real node process (``PYTHONPATH`` the old tree, the same
-Python), its SQLite database migrated by the old code. Through the real HTTP APIs it
-delivers its records to this hub's Child Index, answers a practitioner's detail request sent
-by the hub, and witnesses the hub's audit log; then this code's migrations run on its
-database while it serves, and it still delivers and answers.
+Python), its database migrated by the old code: SQLite, or with DATABASE_URL a new
+PostgreSQL database beside the one it names (the hub keeps SQLite). Through the real HTTP
+APIs it delivers its records to this hub's Child Index, answers a practitioner's detail
+request sent by the hub, and witnesses the hub's audit log; then this code's migrations
+run on its database while it serves, and it still delivers and answers.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from fame.accounts.seeding import DEMO_PASSWORD
@@ -32,6 +33,7 @@ from fame.web.management.commands._rehearsal import (
     deliver_update,
 )
 
+from ..databases import databases_beside
 from ..polling import wait_for
 from .test_api_versions import previous
 from .test_processes import Region, count
@@ -81,11 +83,6 @@ def git(*args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
 @pytest.fixture(scope="module")
 def old_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The previous release's ``fame`` package, extracted from git into a folder."""
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        pytest.skip(
-            "Runs in the SQLite pass: its processes keep SQLite databases whatever "
-            "DATABASE_URL says, so the PostgreSQL pass would only repeat it."
-        )
     if shutil.which("git") is None:
         pytest.fail("git is needed to take the previous release's code from this checkout.")
     if git("rev-parse", "--is-inside-work-tree", capture_output=True).returncode != 0:
@@ -110,22 +107,31 @@ def old_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class SkewRegion(Region):
     """A hub of this code and one node of the previous release hosting every agency."""
 
-    def __init__(self, root: Path, hub_port: int, node_port: int, old_tree: Path) -> None:
+    def __init__(
+        self, root: Path, ports: tuple[int, int], old_tree: Path, node_database: str | None
+    ) -> None:
+        """``node_database``: the old node's PostgreSQL database (None: SQLite)."""
         self.old_tree = old_tree
+        self.node_database = node_database
+        hub_port, node_port = ports
         super().__init__(root, hub_port, node_port, hub_processes=1, env_for=self.env)
         region = json.loads((self.region_dir / "region.json").read_text())
         self.agencies = tuple(org["agency_id"] for org in region["organisations"])
 
-    @property
-    def old_code(self) -> dict[str, str]:
-        """The environment that runs the previous release: its tree first on the path, and
-        not this checkout, which `python -m` would put first as the working folder."""
-        return {"PYTHONPATH": str(self.old_tree), "PYTHONSAFEPATH": "1"}
+    def own(self, spec: processes.ProcessSpec, *, old: bool | None = None) -> dict[str, str]:
+        """What ``spec``'s environment adds to `fame demo`'s: for the old node its database,
+        and the previous release's code unless ``old`` says: its tree first on the path,
+        and not this checkout, which `python -m` would put first as the working folder."""
+        extra = {}
+        if spec is self.node and self.node_database:
+            extra["DATABASE_URL"] = self.node_database
+        if spec is self.node if old is None else old:
+            extra.update(PYTHONPATH=str(self.old_tree), PYTHONSAFEPATH="1")
+        return extra
 
     def env(self, spec: processes.ProcessSpec, *, old: bool | None = None) -> dict[str, str]:
-        """``spec``'s environment; the old code's for the old node unless ``old`` says."""
         env = processes.environment(spec, hub_url=self.hub.url, max_backoff=0.5)
-        return {**env, **self.old_code} if (spec is self.node if old is None else old) else env
+        return {**env, **self.own(spec, old=old)}
 
     def run(self, spec: processes.ProcessSpec, *args: str, old: bool) -> None:
         """A one-off `fame` verb in ``spec``'s data folder, by the old code or this code."""
@@ -138,24 +144,37 @@ class SkewRegion(Region):
         )
         assert done.returncode == 0, f"`fame {' '.join(args)}` failed:\n{done.stderr}"
 
+    def node_query(self, sql: str) -> list[tuple[object, ...]]:
+        """Rows from the old node's database, SQLite or PostgreSQL."""
+        if self.node_database is None:
+            return query(self.node_db, sql)
+        with psycopg.connect(self.node_database) as connection:
+            return list(connection.execute(sql))
+
+    def node_count(self, sql: str) -> int:
+        return int(str(self.node_query(sql)[0][0]))
+
     def migrations(self) -> set[tuple[str, str]]:
         """The FAME migrations applied to the old node's database."""
-        rows = query(self.node_db, "select app, name from django_migrations")
+        rows = self.node_query("select app, name from django_migrations")
         ours = {app for app, _ in migrations_of(CHECKOUT) | migrations_of(self.old_tree)}
         return {(str(app), str(name)) for app, name in rows if app in ours}
 
     def delivered(self) -> bool:
-        held = count(self.node_db, "select count(*) from node_noderecord")
+        held = self.node_count("select count(*) from node_noderecord")
         return held > 0 and count(self.hub_db, "select count(*) from index_sourcerecord") == held
 
 
 @pytest.fixture
 def region(tmp_path: Path, free_tcp_port_factory, old_tree: Path) -> Iterator[SkewRegion]:
-    made = SkewRegion(tmp_path, free_tcp_port_factory(), free_tcp_port_factory(), old_tree)
-    try:
-        yield made
-    finally:
-        processes.stop(list(made.running.values()), grace=5)
+    """With DATABASE_URL, the old node's database is a new PostgreSQL one beside it."""
+    ports = free_tcp_port_factory(), free_tcp_port_factory()
+    with databases_beside("old_node") as urls:
+        made = SkewRegion(tmp_path, ports, old_tree, urls[0] if urls else None)
+        try:
+            yield made
+        finally:
+            processes.stop(list(made.running.values()), grace=5)
 
 
 def ask(region: SkewRegion, person: Practitioner, child: Child, agency: str) -> None:
@@ -170,7 +189,7 @@ def ask(region: SkewRegion, person: Practitioner, child: Child, agency: str) -> 
     def answers() -> tuple[int, int]:
         """The hub's answered requests to ``agency``, and the disclosure records the node keeps."""
         hub = int(str(query(region.hub_db, answered, agency, *ANSWERED)[0][0]))
-        return hub, count(region.node_db, "select count(*) from sharing_disclosure")
+        return hub, region.node_count("select count(*) from sharing_disclosure")
 
     asked, kept = answers()
     results = person.search(child)
@@ -181,7 +200,7 @@ def ask(region: SkewRegion, person: Practitioner, child: Child, agency: str) -> 
 
 def test_a_node_of_the_previous_release_delivers_and_answers(region: SkewRegion):
     region.start(region.hub, FAME_AUDIT_PUBLISH_SECONDS="1")
-    region.start(region.node, **region.old_code)
+    region.start(region.node, **region.own(region.node))
     processes.wait_healthy([region.hub, region.node], region.running, timeout=120)
     # The node's database was migrated by the previous release, which runs it, and it
     # declares the API documents checked in as the previous release's.
@@ -195,7 +214,7 @@ def test_a_node_of_the_previous_release_delivers_and_answers(region: SkewRegion)
     wait_for(region.delivered, timeout=90, what="the old node's records in the hub's index")
     # It witnesses this hub's audit log (heads published with fields it does not know).
     witnessed = "select count(*) from audit_witnessedtreehead"
-    wait_for(lambda: count(region.node_db, witnessed) > 0, timeout=30, what="a witnessed head")
+    wait_for(lambda: region.node_count(witnessed) > 0, timeout=30, what="a witnessed head")
 
     # It answers: a practitioner on the hub asks an agency of the old node for details.
     logins = json.loads((region.hub.data_dir / "demo-logins.json").read_text())
@@ -226,8 +245,8 @@ def test_a_node_of_the_previous_release_delivers_and_answers(region: SkewRegion)
             timeout=60,
             what="the old node's new record in the hub's index",
         )
-        before = count(region.node_db, witnessed)
+        before = region.node_count(witnessed)
         ask(region, person, child, child.others[-1])
-        wait_for(lambda: count(region.node_db, witnessed) > before, timeout=30, what="a head")
+        wait_for(lambda: region.node_count(witnessed) > before, timeout=30, what="a head")
     finally:
         person.client.close()
