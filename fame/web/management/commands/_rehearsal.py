@@ -387,30 +387,17 @@ class Rehearsal:
     def migrate(self, database_url: str) -> None:
         """Set up a new database (`fame migrate`) in production mode."""
         env = {**self.environment(self.hubs[0]), "DATABASE_URL": database_url}
-        done = subprocess.run(  # noqa: S603 - our own command line
-            [*processes.FAME, "migrate", "--verbosity", "0"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RehearsalError(f"`fame migrate` failed:\n{done.stderr or done.stdout}")
+        _run_fame([*processes.FAME, "migrate", "--verbosity", "0"], env, "")
 
     def run(self, spec: processes.ProcessSpec, *args: str) -> str:
         """Run a one-off `fame` verb as ``spec``'s process would (its environment)."""
-        done = subprocess.run(  # noqa: S603 - our own command line
-            [*processes.FAME, *args],
-            env=self.environment(spec),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RehearsalError(
-                f"`fame {' '.join(args)}` for {spec.name} failed:\n{done.stderr or done.stdout}"
-            )
-        return done.stdout
+        return _run_fame([*processes.FAME, *args], self.environment(spec), f"for {spec.name}")
+
+    def run_scheduled(self, unit: str) -> str:
+        """Start a timer's service once on the hub as systemd would (``unit``, such as
+        ``fame-audit-publish.service``: its command line and environment); its output."""
+        command, env = self.command_and_environment(self.hubs[0], unit)
+        return _run_fame(command, env, f"({unit})")
 
     # Preparing --------------------------------------------------------------------------
 
@@ -635,6 +622,16 @@ class Rehearsal:
         return psycopg.connect(self.layout.database_url(name), autocommit=True)
 
 
+def _run_fame(command: list[str], env: dict[str, str], where: str) -> str:
+    done = subprocess.run(  # noqa: S603 - our own command line
+        command, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        verb = " ".join(["fame", *command[len(processes.FAME) :]])
+        raise RehearsalError(f"`{verb}` {where} failed:\n{done.stderr or done.stdout}")
+    return done.stdout
+
+
 def security_code(secret: str) -> str:
     """The current six-digit code of an authenticator with base32 ``secret`` (RFC 6238)."""
     from django_otp.oath import totp
@@ -756,6 +753,8 @@ class Findings:
     persons_before: int = 0
     persons_after: int = 0
     update_person_matches: bool = False
+    published: list[str] = field(default_factory=list)
+    retention: str = ""
 
 
 def count(connection: psycopg.Connection[Any], query: str, *args: object) -> int:
@@ -872,6 +871,13 @@ def check_region(
             f"{holder.name} delivered a new record of the child; {rehearsal.hubs[1].name} "
             f"matched it to the child's person ({found.persons_after:,} persons, as before)."
         )
+        # The timers' services, started once as systemd would start them.
+        found.published = rehearsal.run_scheduled("fame-audit-publish.service").splitlines()
+        if len(found.published) != len(rehearsal.nodes):
+            raise RehearsalError(f"Publishing the tree head said: {found.published}")
+        say("fame-audit-publish.service: " + "; ".join(found.published) + ".")
+        found.retention = rehearsal.run_scheduled("fame-retention.service").strip()
+        say(f"fame-retention.service: {found.retention}")
     finally:
         person.client.close()
         hub_db.close()
