@@ -13,7 +13,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 # Licences a run-time npm package may have (docs/adr/0017-licence-and-dependency-licences.md).
 NPM_ALLOWED := MIT;ISC;BSD-2-Clause;BSD-3-Clause;Apache-2.0;0BSD;Unlicense
 
-.PHONY: run test lint typecheck licences pytest bench clean install
+.PHONY: run test lint typecheck licences pytest bench clean install install-production
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -28,6 +28,14 @@ node_modules/.installed: package.json package-lock.json
 	@echo "Installing GOV.UK Frontend and the browser-test assets from npm..."
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# A hub or node host (docs/deploy.md): the run-time packages alone, no test or lint tools.
+install-production:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_FLAGS) -r requirements.txt -c constraints.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(BIN)/pip install $(PIP_FLAGS) --no-deps -e . 2>&1 | { grep -v "^WARNING: Location\|BuildBackendWarning\|^ *\(!!\|\*\*\*\|with strategy\|Please be careful\|name as your\)" || true; }
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	$(BIN)/python -c "import django, fame"
 
 run: install
 	$(BIN)/fame demo

@@ -201,6 +201,9 @@ TEMPLATES = [
 ]
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Matplotlib (the readiness charts) keeps its font cache under the data folder, which the
+# process may write, rather than in a home folder a service account does not have.
+os.environ.setdefault("MPLCONFIGDIR", str(DATA_DIR / "matplotlib"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'fame.sqlite3'}"),
@@ -318,7 +321,9 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/assets/"
-STATIC_ROOT = DATA_DIR / "static"
+# No collected copy: WhiteNoise serves the assets from where they are installed (its
+# finders, below), so there is no `collectstatic` step and no folder to warn about.
+STATIC_ROOT = None
 STATICFILES_DIRS = [
     BASE_DIR / "fame" / "static",
     BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets",

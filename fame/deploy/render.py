@@ -238,7 +238,10 @@ def all_files(values: Values = EXAMPLE) -> dict[str, str]:
     }
     files: dict[str, str] = {}
     for kind, (server_name, upstreams) in sites.items():
-        files[f"nginx/fame-{kind}.conf"] = nginx_site(
+        # A node's site is named after the node: two nodes hosted on one machine each
+        # have their own.
+        name = "fame-hub" if kind == "hub" else f"fame-node-{values.node_name}"
+        files[f"nginx/{name}.conf"] = nginx_site(
             kind,
             server_name=server_name,
             listen=values.listen,

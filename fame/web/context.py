@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -28,4 +29,7 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "can_view_reports": signed_in and can(user, "view_reports"),  # type: ignore[arg-type]
         "works_with_children": signed_in and may_search(request),
         "acting_for": facilitated_for(request) if signed_in else {},
+        # A production region holds real children: the demo's "made-up children" notice
+        # would mislead there.
+        "demo_region": not settings.PRODUCTION,
     }
