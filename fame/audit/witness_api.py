@@ -57,11 +57,15 @@ MAX_LIST = 1000
 
 
 def proofs_from_hub(client: FederationClient | None = None) -> ProofSource:
-    """A ``ProofSource`` that asks the hub, signed with this node's key."""
+    """A ``ProofSource`` that asks the hub, signed with this node's key. Used while the hub
+    is calling this node (a head, a restore statement): a circuit to the hub left open by
+    calls that failed while it was down is tried again at once."""
 
     def fetch(first: int, second: int) -> list[bytes]:
+        asking = client or federation_client()
+        asking.breaker.heard_from("hub")
         try:
-            response = (client or federation_client()).post(
+            response = asking.post(
                 settings.FAME_HUB_URL,
                 CONSISTENCY_PATH,
                 {"first": first, "second": second},

@@ -59,6 +59,15 @@ class CircuitBreaker:
             state.trial_in_flight = True
             return True
 
+    def heard_from(self, peer: str) -> None:
+        """``peer`` has just called this process, so it is up again: if its circuit is open,
+        let the next call through now as the trial, rather than at the end of the cool-down
+        (a node asked by a restarted hub to witness fetches the hub's proof at once)."""
+        with self._lock:
+            state = self._states.get(peer)
+            if state is not None and state.opened_at is not None and not state.trial_in_flight:
+                state.opened_at = self.clock() - self.cool_down
+
     def succeeded(self, peer: str) -> None:
         with self._lock:
             self._states[peer] = _State()

@@ -305,3 +305,22 @@ def test_witnessed_heads_listing_pages_through_every_head(witnessing_node, monke
     assert first.data["more"] is True and len(first.data["heads"]) == 2
     assert rest.data["more"] is False and len(rest.data["heads"]) == 1
     assert first.data["node"] == NODE
+
+
+def test_a_head_is_checked_though_the_circuit_to_the_hub_was_left_open(witnessing_node) -> None:
+    """Calls to the hub failed while it was down (a restart, a restore): when it calls again
+    with a head, the node fetches its proof at once instead of refusing until the cool-down
+    ends."""
+    from fame.federation._breaker import breakers
+
+    add_events(2)
+    assert publish_tree_head()[0].status == "accepted"
+    add_events(2)
+    for _ in range(breakers.threshold):
+        breakers.failed("hub")
+    assert breakers.state("hub") == "open"
+
+    [result] = publish_tree_head()
+
+    assert result.status == "accepted", result.reason
+    assert breakers.state("hub") == "closed"

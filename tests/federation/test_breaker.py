@@ -61,3 +61,27 @@ def test_breaker_failed_trial_opens_again():
     assert circuit.state("police") == "open"
     clock.now = 15.0
     assert not circuit.allow("police")
+
+
+def test_hearing_from_a_peer_lets_a_trial_through_at_once():
+    clock = Clock()
+    circuit = breaker(clock)
+    for _ in range(3):
+        circuit.failed("hub")
+    clock.now = 2.0
+    assert not circuit.allow("hub")
+    circuit.heard_from("hub")
+    assert circuit.state("hub") == "half-open"
+    assert circuit.allow("hub")
+    assert not circuit.allow("hub"), "still one trial at a time"
+    circuit.failed("hub")
+    assert circuit.state("hub") == "open", "a failed trial opens it for a whole cool-down"
+
+
+def test_hearing_from_a_peer_leaves_a_closed_circuit_alone():
+    circuit = breaker(Clock())
+    circuit.failed("hub")
+    circuit.heard_from("hub")
+    circuit.failed("hub")
+    circuit.failed("hub")
+    assert circuit.state("hub") == "open", "failures still count"
