@@ -7,29 +7,35 @@ Prints JSON. Into a fresh database (SQLite in var/bench/audit-log, or the empty
 PostgreSQL database named by --database-url), migrated as FAME is, it measures:
 
 - **append in the request path**: ``record_event`` (one event row and one queue row,
-  no lock, no signature) against ``old_record_event`` below, a copy of the append
-  before the sequencer (the log's one row locked, the event, the frontier and a
-  signed tree head per event), on its own copy of the old tables. Each call is its
-  own transaction, committed, as an audited request's event is; the two take turns
-  in blocks of 500 so that both meet the same load. p50/p95/p99 in milliseconds.
+  no lock, no signature; on PostgreSQL one statement) against ``two_inserts`` below,
+  a copy of it as it was before that (two INSERTs in a transaction on every database,
+  same tables), and ``OldDesign.record_event``, a copy of the append before the
+  sequencer (the log's one row locked, the event, the frontier and a signed tree head
+  per event), on its own copy of the old tables. Each call is its own transaction,
+  committed, as an audited request's event is; they take turns in blocks of 500 so
+  that all meet the same load. p50/p95/p99 in milliseconds.
 - **sequencing**: the time ``integrate`` takes per event, in batches of ``--batch``.
 - **verify**: ``verify_audit_log`` over ``--events`` events (stored with
   ``record_event`` a thousand to a transaction, integrated ``--batch`` to a tree
   head: at 500 events a second, a head a second) against ``old_verify`` below, a
   copy of the check before the sequencer, over ``--old-events`` events of the old
-  design (one head per event). ``seconds`` is elapsed time, ``cpu_seconds`` this
-  process's own CPU time (the database's work, in this process for SQLite, is included).
+  design (one head per event). The new check runs as ``fame audit verify`` does
+  (``workers``: leaves recomputed in that many processes, the cores this process may
+  use) and in this process alone (``one_process``). ``seconds`` is elapsed time,
+  ``cpu_seconds`` the CPU time of this process and of the processes it started (the
+  database's work, in this process for SQLite, is included; PostgreSQL's is not).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
 import statistics
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,22 +80,80 @@ def main() -> None:
 
 
 def measure_appends(old: OldDesign, samples: int) -> dict[str, Any]:
+    """Each design's append timed alone, its own transaction committed (``commit``
+    included); then ``record_event`` and ``two_inserts`` inside a transaction already
+    open, as a request that writes calls it (the commit, after, not timed); and on
+    PostgreSQL ``record_event`` in a transaction that does not wait for the disk."""
+    from django.db import connection
+
     from fame.audit import record_event
     from fame.audit.sequencer import integrate
 
-    timings: dict[str, list[float]] = {"new": [], "old": []}
-    clock = time.perf_counter
+    designs = {
+        "old": alone(old.record_event),
+        "two_inserts": alone(two_inserts),
+        "new": alone(record_event),
+        "two_inserts_in_transaction": in_transaction(two_inserts),
+        "new_in_transaction": in_transaction(record_event),
+    }
+    if connection.vendor == "postgresql":
+        designs["new_not_waiting_for_disk"] = not_waiting_for_disk(record_event)
+    timings: dict[str, list[float]] = {name: [] for name in designs}
     done = 0
     while done < samples:
-        for name, append in (("old", old.record_event), ("new", record_event)):
+        for name, timed in designs.items():
             spent = timings[name]
             for i in range(done, done + BLOCK):
-                started = clock()
-                append("index.search", target=f"search:{i}", details={"query": i})
-                spent.append(clock() - started)
+                spent.append(timed(i))
         integrate()  # the sequencer's round, outside the request path
         done += BLOCK
     return {name: _percentiles(spent) for name, spent in timings.items()}
+
+
+Append = Callable[..., Any]
+
+
+def alone(append: Append) -> Callable[[int], float]:
+    """Seconds one append takes as its own transaction, committed."""
+
+    def timed(i: int) -> float:
+        started = time.perf_counter()
+        append("index.search", target=f"search:{i}", details={"query": i})
+        return time.perf_counter() - started
+
+    return timed
+
+
+def in_transaction(append: Append) -> Callable[[int], float]:
+    """Seconds one append takes inside a transaction already begun (committed after)."""
+    from django.db import connection, transaction
+
+    def timed(i: int) -> float:
+        with transaction.atomic():
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # the transaction has begun, as a request's has
+            started = time.perf_counter()
+            append("index.search", target=f"search:{i}", details={"query": i})
+            return time.perf_counter() - started
+
+    return timed
+
+
+def not_waiting_for_disk(append: Append) -> Callable[[int], float]:
+    """Seconds one append takes as its own transaction with ``synchronous_commit`` off
+    (PostgreSQL: committed and seen at once, written to disk within about 0.6 s)."""
+    from django.db import connection, transaction
+
+    def timed(i: int) -> float:
+        started = time.perf_counter()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            append("index.search", target=f"search:{i}", details={"query": i})
+        return time.perf_counter() - started
+
+    return timed
 
 
 def _percentiles(seconds: list[float]) -> dict[str, Any]:
@@ -128,25 +192,70 @@ def fill_new(events: int, batch: int) -> dict[str, Any]:
     }
 
 
+def two_inserts(action: str, *, target: str = "", details: dict[str, Any] | None = None) -> None:
+    """``record_event`` before it stored and queued in one statement on PostgreSQL: the
+    event's INSERT, then the queue's, in a transaction (for the same arguments as above)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from fame.audit._canonical import normalise_details
+
+    fields, insert_event, insert_queue = _two_inserts_statements()
+    values = (timezone.now(), None, "", "", action, str(target), "success")
+    values += (normalise_details(details),)
+    prepared = [
+        f.get_db_prep_save(value, connection) for f, value in zip(fields, values, strict=True)
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(insert_event, prepared)
+        seq = cursor.fetchone()[0]
+        cursor.execute(insert_queue, [seq])
+
+
+@functools.cache
+def _two_inserts_statements() -> tuple[list[Any], str, str]:
+    from fame.audit.models import AuditEvent, PendingEvent
+
+    names = ("time", "actor_id", "actor_username", "organisation", "action", "target")
+    names += ("outcome", "details")
+    by_name = {f.name: f for f in AuditEvent._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    insert_event = (
+        f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))}) RETURNING seq"
+    )
+    insert_queue = f"INSERT INTO {PendingEvent._meta.db_table} (seq) VALUES (%s)"  # noqa: S608
+    return fields, insert_event, insert_queue
+
+
 def measure_verify(old: OldDesign) -> dict[str, Any]:
     from fame.audit import verify_audit_log
+    from fame.web.server import default_processes
 
-    started, cpu = time.perf_counter(), time.process_time()
-    new = verify_audit_log(integrate=False)
-    new_s, new_cpu = time.perf_counter() - started, time.process_time() - cpu
-    started, cpu = time.perf_counter(), time.process_time()
-    old_result = old.verify()
-    old_s, old_cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {
-        "new": {
+    workers = default_processes()
+    result: dict[str, Any] = {}
+    for name, processes in (("new", workers), ("new_one_process", 1)):
+        started, cpu = time.perf_counter(), _cpu()
+        new = verify_audit_log(integrate=False, workers=processes)
+        result[name] = {
             "events": new.events,
             "tree_heads": new.tree_heads,
-            "seconds": round(new_s, 2),
-            "cpu_seconds": round(new_cpu, 2),
+            "workers": processes,
+            "seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(_cpu() - cpu, 2),
             "intact": new.intact,
-        },
-        "old": {**old_result, "seconds": round(old_s, 2), "cpu_seconds": round(old_cpu, 2)},
-    }
+        }
+    started, cpu = time.perf_counter(), _cpu()
+    old_result = old.verify()
+    old_s, old_cpu = time.perf_counter() - started, _cpu() - cpu
+    result["old"] = {**old_result, "seconds": round(old_s, 2), "cpu_seconds": round(old_cpu, 2)}
+    return result
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the processes it started that have ended."""
+    used = os.times()
+    return used.user + used.system + used.children_user + used.children_system
 
 
 class OldDesign:

@@ -1,4 +1,5 @@
-"""Recording an audit event: one row stored and queued, in the caller's transaction.
+"""Recording an audit event: one row stored and queued, in the caller's transaction
+(on PostgreSQL in one statement, elsewhere in two).
 
 No lock is taken and nothing is signed here: the sequencer (``fame.audit.sequencer``)
 adds queued events to the Merkle tree in batches and signs one tree head per batch
@@ -70,10 +71,18 @@ def record_event(
         outcome=str(outcome),
         details=recorded_details,
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(*_insert_sql(event))
-        event.seq = cursor.fetchone()[0]
-        cursor.execute(_QUEUE_SQL, [event.seq])
+    statement, values = _insert_sql(event)
+    if connection.vendor == "postgresql":
+        # One statement stores and queues the event: atomic by itself, one round trip,
+        # in the caller's transaction or, outside one, committed as it returns.
+        with connection.cursor() as cursor:
+            cursor.execute(statement, values)
+            event.seq = cursor.fetchone()[0]
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, values)
+            event.seq = cursor.fetchone()[0]
+            cursor.execute(_QUEUE_SQL, [event.seq])
     event._state.adding = False
     event._state.db = connection.alias
     return event
@@ -102,7 +111,14 @@ def _insert_statement(vendor: str) -> str:
     columns = ", ".join(quote(f.column) for f in _stored_fields())
     marks = ", ".join(["%s"] * len(_stored_fields()))
     table, seq = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {seq}"  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {seq}"  # noqa: S608
+    if vendor != "postgresql":
+        return insert
+    queue = quote(PendingEvent._meta.db_table)
+    return (
+        f"WITH stored AS ({insert}) "  # noqa: S608
+        f"INSERT INTO {queue} ({seq}) SELECT {seq} FROM stored RETURNING {seq}"
+    )
 
 
 def _describe_actor(actor: AbstractBaseUser | AnonymousUser | None) -> tuple[int | None, str]:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from multiprocessing.pool import Pool
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -219,7 +222,7 @@ def _next_head(heads: Iterator[Mapping[str, Any]], *, after: int) -> _Head | Non
 
 
 def verify_audit_log(
-    *, progress: Progress | None = None, integrate: bool = True
+    *, progress: Progress | None = None, integrate: bool = True, workers: int = 1
 ) -> VerificationResult:
     """Verify the stored audit log. ``progress`` may wrap the stream of leaves (e.g. tqdm).
 
@@ -251,16 +254,17 @@ def verify_audit_log(
     keys: dict[str, Ed25519PublicKey] = audit_public_keys()
 
     tree = CompactTree()
-    leaves: Iterable[bytes] = _stored_leaves(size, tree)
-    if progress is not None:
-        leaves = progress(leaves, size)
-    heads = heads_query.values(*_HEAD_FIELDS).iterator(chunk_size=5000)
-    try:
-        _walk(iter(leaves), heads, keys, tree)
-        problem = _check_state(state, tree) if state is not None else None
-        problem = problem or _unaccounted_events()
-    except _Found as found:
-        problem = found.problem
+    with _checking_processes(workers, size) as pool:
+        leaves: Iterable[bytes] = _stored_leaves(size, pool)
+        if progress is not None:
+            leaves = progress(leaves, size)
+        heads = heads_query.values(*_HEAD_FIELDS).iterator(chunk_size=5000)
+        try:
+            _walk(iter(leaves), heads, keys, tree)
+            problem = _check_state(state, tree) if state is not None else None
+            problem = problem or _unaccounted_events()
+        except _Found as found:
+            problem = found.problem
     return VerificationResult(
         intact=problem is None,
         events=event_count,
@@ -295,43 +299,99 @@ def _size_to_check() -> tuple[int, Mapping[str, Any] | None]:
     return size, state if state["tree_size"] <= size else None
 
 
-def _stored_leaves(size: int, tree: CompactTree) -> Iterator[bytes]:
+def _stored_leaves(size: int, pool: Pool | None) -> Iterator[bytes]:
     """Leaves 1 to ``size`` recomputed from their events' contents, checked against the stored
-    leaf hashes and positions, read ``CHUNK`` at a time with a plain cursor."""
+    leaf hashes and positions, ``CHUNK`` at a time: in this process, or spread over ``pool``'s
+    processes and taken back in the log's order. A chunk's problem is raised once its good
+    leaves have been yielded, so it is found where the log reaches it, as one pass would."""
+    starts = range(0, size, CHUNK)
+    chunks = (
+        pool.imap(_checked_chunk, [(start, size) for start in starts])
+        if pool is not None
+        else (_checked_chunk((start, size)) for start in starts)
+    )
+    for leaves, problem in chunks:
+        yield from (leaves[i : i + 32] for i in range(0, len(leaves), 32))
+        if problem is not None:
+            raise _Found(problem)
+        if not leaves:  # nothing after this point: the walk names what is missing
+            return
+
+
+def _checked_chunk(bounds: tuple[int, int]) -> tuple[bytes, Problem | None]:
+    """The recomputed leaves (32 bytes each, joined) of the ``CHUNK`` leaves after
+    ``start``, up to the first problem among them, and that problem (or None)."""
+    start, size = bounds
     sha256 = hashlib.sha256
-    for row in _leaf_rows(size):
+    leaves: list[bytes] = []
+    keep = leaves.append
+    expected = start
+    for row in _leaf_rows_after(start, size):
         position, named, stored = row[0], row[1], row[2]
-        expected = tree.size + 1
+        expected += 1
         if position != expected:
-            raise _Found(_position_problem(expected, position, by_seq=False))
+            return b"".join(leaves), _position_problem(expected, position, by_seq=False)
         if row[3] is None:
-            raise _Found(
-                Problem(
-                    f"{_event_name(position, named)} is missing: "
-                    "the log holds its leaf but the event was deleted",
-                    position,
-                )
+            return b"".join(leaves), Problem(
+                f"{_event_name(position, named)} is missing: "
+                "the log holds its leaf but the event was deleted",
+                position,
             )
         try:
             data = _row_bytes(row)
         except _UNREADABLE as error:
-            raise _Found(
-                Problem(
-                    f"{_event_name(position, named)} was altered so that it can no longer "
-                    f"be read ({error})",
-                    position,
-                )
-            ) from error
+            return b"".join(leaves), Problem(
+                f"{_event_name(position, named)} was altered so that it can no longer "
+                f"be read ({error})",
+                position,
+            )
         recomputed = sha256(LEAF_PREFIX + data).digest()
         if recomputed.hex() != stored:
-            raise _Found(
-                Problem(
-                    f"{_event_name(position, named)} was altered: "
-                    "its contents do not match its leaf hash",
-                    position,
-                )
+            return b"".join(leaves), Problem(
+                f"{_event_name(position, named)} was altered: "
+                "its contents do not match its leaf hash",
+                position,
             )
-        yield recomputed
+        keep(recomputed)
+    return b"".join(leaves), None
+
+
+def _leaf_rows_after(start: int, size: int) -> list[tuple[Any, ...]]:
+    """The ``CHUNK`` leaves with the lowest positions above ``start`` (up to ``size``), as
+    ``_leaf_rows`` reads them: a leaf missing at the end of one chunk is noticed there,
+    by the position that follows it."""
+    query = (
+        _leaf_query() + "WHERE l.position > %s AND l.position <= %s ORDER BY l.position LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [start, size, CHUNK])
+        return cursor.fetchall()
+
+
+def _leaf_query() -> str:
+    leaf, event = AuditLeaf._meta.db_table, AuditEvent._meta.db_table
+    columns = ", ".join(
+        _TIME_AS_TEXT[connection.vendor] if f == "time" else f"e.{connection.ops.quote_name(f)}"
+        for f in EVENT_FIELDS
+    )
+    return (
+        f"SELECT l.position, l.seq, l.leaf_hash, {columns} FROM {leaf} l "  # noqa: S608
+        f"LEFT JOIN {event} e ON e.seq = l.seq "
+    )
+
+
+@contextmanager
+def _checking_processes(workers: int, size: int) -> Iterator[Pool | None]:
+    """``workers`` processes to recompute leaves in, or None to do it here: a log of a
+    single chunk, or a check inside a transaction (whose rows other connections cannot
+    see), is checked in this process. The processes are forked, each opening its own
+    connection to the database, and stopped when the check ends."""
+    if workers < 2 or size <= CHUNK or connection.in_atomic_block:
+        yield None
+        return
+    connection.close()  # not shared with the children; opened again here when next used
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
 
 
 def _leaf_rows(size: int | None) -> Iterator[tuple[Any, ...]]:
@@ -339,16 +399,7 @@ def _leaf_rows(size: int | None) -> Iterator[tuple[Any, ...]]:
     1 to ``size`` (all if None), in the log's order; the event's fields are None if it
     was deleted. The time comes as text in UTC (``YYYY-MM-DD HH:MM:SS[.ffffff]`` when it
     is well formed), the details as JSON text. Read ``CHUNK`` at a time with a plain cursor."""
-    leaf, event = AuditLeaf._meta.db_table, AuditEvent._meta.db_table
-    columns = ", ".join(
-        _TIME_AS_TEXT[connection.vendor] if f == "time" else f"e.{connection.ops.quote_name(f)}"
-        for f in EVENT_FIELDS
-    )
-    query = (
-        f"SELECT l.position, l.seq, l.leaf_hash, {columns} FROM {leaf} l "  # noqa: S608
-        f"LEFT JOIN {event} e ON e.seq = l.seq "
-        "WHERE l.position > %s AND l.position <= %s ORDER BY l.position"
-    )
+    query = _leaf_query() + "WHERE l.position > %s AND l.position <= %s ORDER BY l.position"
     done = 0
     while size is None or done < size:
         end = done + CHUNK if size is None else min(size, done + CHUNK)

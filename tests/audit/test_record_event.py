@@ -6,8 +6,9 @@ from datetime import UTC
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from fame.accounts.models import Organisation, User
 from fame.audit import AppendOnlyError, AuditEvent, TreeHead, record_event, verify_audit_log
@@ -93,6 +94,16 @@ def test_record_event_stores_and_queues_the_event_and_signs_nothing() -> None:
     assert not AuditLeaf.objects.exists()
     assert not TreeHead.objects.exists()
     assert not LogState.objects.exists()
+
+
+def test_record_event_costs_one_statement_on_postgresql_two_elsewhere() -> None:
+    with CaptureQueriesContext(connection) as statements:
+        event = record_event("auth.login")
+
+    inserts = [q["sql"] for q in statements.captured_queries if "INSERT" in q["sql"]]
+    assert len(inserts) == (1 if connection.vendor == "postgresql" else 2)
+    assert list(PendingEvent.objects.values_list("seq", flat=True)) == [event.seq]
+    assert AuditEvent.objects.get().seq == event.seq
 
 
 def test_integrate_adds_the_waiting_events_under_one_signed_head() -> None:

@@ -1,6 +1,8 @@
 """Verification finds each kind of tampering and names the first bad event.
 
-An attacker is simulated with raw SQL, which bypasses the models' refusals.
+An attacker is simulated with raw SQL, which bypasses the models' refusals. Every test
+runs twice: leaves recomputed in this process, and spread over two processes in chunks
+of three leaves (``fame audit verify`` on a large log), which must find the same.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+import fame.audit.verify as verify
 from fame.audit import AuditEvent, TreeHead, record_event, verify_audit_log
 from fame.audit._merkle import EMPTY_ROOT, CompactTree
 from fame.audit.models import LogState
@@ -21,6 +24,34 @@ from fame.audit.signing import clear_key_cache, key_path
 from .conftest import sql
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(
+    autouse=True,
+    params=[
+        "one process",
+        pytest.param(
+            "two processes", marks=pytest.mark.django_db(transaction=True, reset_sequences=True)
+        ),
+    ],
+)
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """In two processes: committed rows (the processes have their own connections) and
+    chunks of three leaves. The pools made, to see that they were."""
+    pools: list[Any] = []
+    if request.param == "one process":
+        return pools
+    monkeypatch.setattr(verify, "CHUNK", 3)
+    monkeypatch.setitem(verify_audit_log.__kwdefaults__, "workers", 2)
+    fork = verify.multiprocessing.get_context("fork")
+    making = fork.Pool
+
+    def counted_pool(*args: Any, **kwargs: Any) -> Any:
+        pools.append(args)
+        return making(*args, **kwargs)
+
+    monkeypatch.setattr(fork, "Pool", counted_pool)
+    return pools
 
 
 def forge_leaf_hash(seq: int, **changes: Any) -> None:
@@ -60,8 +91,10 @@ def test_verify_empty_log_is_intact_with_empty_root() -> None:
     assert (result.events, result.tree_heads, result.root) == (0, 0, EMPTY_ROOT.hex())
 
 
-def test_verify_untouched_log_is_intact(ten_events: list[AuditEvent]) -> None:
+def test_verify_untouched_log_is_intact(ten_events: list[AuditEvent], processes: list[Any]) -> None:
     result = verify_audit_log()
+
+    assert len(processes) == (0 if connection.in_atomic_block else 1)
 
     assert result.intact, result.problem
     assert (result.events, result.tree_heads) == (10, 10)
@@ -69,7 +102,7 @@ def test_verify_untouched_log_is_intact(ten_events: list[AuditEvent]) -> None:
     assert (result.problem, result.first_bad_event) == (None, None)
 
 
-def test_verify_edited_event_names_it(ten_events: list[AuditEvent]) -> None:
+def test_verify_edited_event_names_it(ten_events: list[AuditEvent], processes: list[Any]) -> None:
     sql("UPDATE {events} SET target = 'user:999' WHERE seq = 4")
 
     result = verify_audit_log()
@@ -77,6 +110,8 @@ def test_verify_edited_event_names_it(ten_events: list[AuditEvent]) -> None:
     assert not result.intact
     assert result.problem == "event 4 was altered: its contents do not match its leaf hash"
     assert result.first_bad_event == 4
+    # In two processes (outside a transaction), they were used.
+    assert len(processes) == (0 if connection.in_atomic_block else 1)
 
 
 def test_verify_edited_event_time_names_it(ten_events: list[AuditEvent]) -> None:

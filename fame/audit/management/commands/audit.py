@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from fame.audit.verify import VerificationResult, verify_audit_log
+from fame.web.server import default_processes
 
 if TYPE_CHECKING:
     from fame.audit.reconcile import ReconcileReport
@@ -138,7 +139,8 @@ class Command(BaseCommand):
                 "this process is a node.",
                 returncode=2,
             )
-        result = verify_audit_log(progress=self._progress_bar)
+        # Leaves are recomputed in as many processes as this one may use cores (ADR 0041).
+        result = verify_audit_log(progress=self._progress_bar, workers=default_processes())
         report = None
         if witnesses:
             from fame.audit.witness_check import check_witnesses
