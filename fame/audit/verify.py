@@ -450,6 +450,19 @@ def _canonical_encoder() -> Callable[[Any], str]:
 
 
 _canonical = _canonical_encoder()
+_scan = json.JSONDecoder().scan_once  # what json.loads runs, without its wrapping
+
+
+def _details(text: str) -> Any:
+    """``json.loads(text)``, the same value, by the decoder's scanner alone when the text
+    is one JSON value from its first character to its last (as stored)."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        return json.loads(text)  # raises the decoder's own error
+    return value if end == len(text) else json.loads(text)
+
+
 _TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
 _EVENT = (
     '{"action":%s,"actor_id":%s,"actor_username":%s,"details":%s,"organisation":%s,'
@@ -481,7 +494,7 @@ def _row_bytes(row: tuple[Any, ...]) -> bytes:
             _string(action),
             "null" if actor_id is None else actor_id,
             _string(username),
-            "{}" if details == "{}" else _canonical(json.loads(details)),
+            "{}" if details == "{}" else _canonical(_details(details)),
             _string(organisation),
             _string(outcome),
             seq,

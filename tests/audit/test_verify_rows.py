@@ -7,11 +7,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fame.audit._canonical import event_bytes
-from fame.audit.verify import _row_bytes
+from fame.audit.verify import _details, _row_bytes
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**80), max_value=2**80) | st.text(),
@@ -56,3 +57,30 @@ def test_row_bytes_are_event_bytes(
         outcome=outcome,
         details=details,
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"query": 0}',
+        '{"a": [1, {"b": null}]}',
+        ' {"a": 1}',
+        '{"a": 1} ',
+        '{"a": 1} x',
+        '{"a": }',
+        "",
+    ],
+)
+def test_details_are_read_as_json_loads_reads_them(text: str) -> None:
+    try:
+        expected: Any = json.loads(text)
+    except ValueError as error:
+        expected = error
+
+    try:
+        found: Any = _details(text)
+    except ValueError as error:
+        found = error
+
+    assert type(found) is type(expected)
+    assert found == expected or str(found) == str(expected)
