@@ -450,7 +450,8 @@ def _canonical_encoder() -> Callable[[Any], str]:
 
 
 _canonical = _canonical_encoder()
-_scan = json.JSONDecoder().scan_once  # what json.loads runs, without its wrapping
+# What json.loads runs, without its wrapping (typeshed does not name the attribute).
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _details(text: str) -> Any:
