@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import Organisation, TrainingCourse, User, add_months
@@ -38,6 +39,26 @@ class Standing:
                 r.course.code: r.completed_on for r in user.training.select_related("course")
             },
         )
+
+
+def request_standing(request: HttpRequest) -> Standing:
+    """The signed-in person's ``Standing``, read once a request: the door to child data
+    and the sharing decisions of the same request both judge it."""
+    user = request.user
+    kept = getattr(request, "fame_standing", None)
+    if kept is None or kept[0] is not user:
+        kept = (user, Standing.of(user))  # type: ignore[arg-type]
+        request.fame_standing = kept  # type: ignore[attr-defined]
+    return kept[1]
+
+
+def required_courses(request: HttpRequest) -> tuple[TrainingCourse, ...]:
+    """The training courses rule 1 requires, read once a request."""
+    kept = getattr(request, "fame_required_courses", None)
+    if kept is None:
+        kept = tuple(TrainingCourse.objects.filter(required=True))
+        request.fame_required_courses = kept  # type: ignore[attr-defined]
+    return kept
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from fame.audit import record_event
 from fame.web.pages import render_page
 
-from .access import child_data_access
+from .access import child_data_access, request_standing, required_courses
 from .models import User
 from .permissions import can, known_actions, who_may
 
@@ -70,7 +70,7 @@ def requires(action: str) -> Callable[[View], View]:
 def _not_cleared(request: HttpRequest) -> HttpResponse | None:
     """The refusal (403, audited) for a person rule 1 keeps from child data, saying what to
     put right; None for one who is cleared."""
-    access = child_data_access(request.user)  # type: ignore[arg-type]
+    access = child_data_access(request_standing(request), required=required_courses(request))
     if access.allowed:
         return None
     record_event(

@@ -21,9 +21,9 @@ from django.http import HttpRequest
 
 from fame.audit import record_event
 
-from .access import Standing
+from .access import Standing, request_standing, required_courses
 from .decorators import acting_user
-from .models import Organisation, Role, User
+from .models import Organisation, Role, TrainingCourse, User
 from .permissions import can
 
 SESSION_KEY = "fame_facilitated_for"
@@ -103,20 +103,34 @@ class ActingAs:
     roles: frozenset[str]
     standing: Standing
     on_behalf_of: dict[str, Any] = field(default_factory=dict)
+    required: tuple[TrainingCourse, ...] | None = field(default=None, compare=False)
+    """The training courses rule 1 requires, when already read for this request."""
 
     @classmethod
-    def of(cls, user: User, on_behalf_of: Mapping[str, Any] | None = None) -> ActingAs:
+    def of(
+        cls,
+        user: User,
+        on_behalf_of: Mapping[str, Any] | None = None,
+        *,
+        standing: Standing | None = None,
+        required: tuple[TrainingCourse, ...] | None = None,
+    ) -> ActingAs:
+        """``standing``: the user's own, when already read (only used if not acting for
+        someone)."""
         if not on_behalf_of:
-            return cls(user, user.organisation, frozenset(user.roles or ()), Standing.of(user))
+            own = Standing.of(user) if standing is None else standing
+            roles = frozenset(user.roles or ())
+            return cls(user, user.organisation, roles, own, required=required)
         practitioner = Practitioner.from_record(on_behalf_of)
         if practitioner is None:
-            return cls(user, None, frozenset(), Standing(None, None), dict(on_behalf_of))
+            return cls(user, None, frozenset(), Standing(None, None), dict(on_behalf_of), required)
         return cls(
             user,
             practitioner.organisation,
             frozenset({practitioner.role}),
             practitioner.standing(),
             practitioner.record(),
+            required,
         )
 
     @property
@@ -148,8 +162,12 @@ def may_search(request: HttpRequest) -> bool:
 
 
 def acting_as(request: HttpRequest) -> ActingAs:
-    """Whose standing this request's decisions are taken on (see ``ActingAs``)."""
-    return ActingAs.of(acting_user(request), facilitated_for(request))
+    """Whose standing this request's decisions are taken on (see ``ActingAs``); the signed-in
+    person's own standing and the required courses as this request has read them."""
+    user = acting_user(request)
+    on_behalf_of = facilitated_for(request)
+    standing = None if on_behalf_of else request_standing(request)
+    return ActingAs.of(user, on_behalf_of, standing=standing, required=required_courses(request))
 
 
 def start(request: HttpRequest, *, practitioner: Practitioner, by: User) -> None:

@@ -120,7 +120,7 @@ def user_facts(who: User | ActingAs, *, on: date, mfa: bool) -> UserFacts:
     on the standing of whoever the request acts as (``ActingAs``); ``mfa`` is the signed-in
     user's own second factor."""
     who = acting(who)
-    access = child_data_access(who.standing, on=on)
+    access = child_data_access(who.standing, on=on, required=who.required)
     return UserFacts(
         id=user_id(who.user),
         organisation=who.agency_id or NO_ORGANISATION,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from fame.web.fieldmarkup import field_markup
 from fame.web.forms import error_list
 
 
@@ -97,7 +98,14 @@ def environment(**options: Any) -> Environment:
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
     env = Environment(**options)  # noqa: S701 - autoescape comes from settings.TEMPLATES
-    env.globals.update({"static": static, "url": url, "form_error_list": error_list})
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "form_error_list": error_list,
+            "field_markup": field_markup,
+        }
+    )
     env.filters["long_date"] = long_date
     env.filters["long_time"] = long_time
     env.filters["weight"] = weight

@@ -332,3 +332,29 @@ def test_a_search_reads_the_same_number_of_times_however_many_it_finds(
         assert found + b" found" in response.content
         counts[found] = len(captured.captured_queries)
     assert counts[b"1 child"] == counts[b"3 children"], counts
+
+
+def test_a_search_reads_the_searchers_standing_and_the_required_courses_once(
+    school_teacher, triplets, django_assert_num_queries
+):
+    """The door to child data and the decisions on the results judge the same standing:
+    read once a request, as every query of a served search costs CPU."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in_client(school_teacher)
+    client.post("/children", SEARCH)  # the session's first search saves it anew
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/children", SEARCH)
+    assert b"3 children found" in response.content
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len([q for q in sql if 'FROM "accounts_trainingrecord"' in q]) == 1, sql
+    assert len([q for q in sql if 'FROM "accounts_trainingcourse"' in q]) == 1, sql
+    # Reads and writes, transaction control aside: the session, the user, their
+    # authenticator, organisation, training and the required courses; the search, the
+    # people found, their holders, the organisations, protocols and consents; the
+    # disclosure records, the audit event and its place in the sequence; the session kept.
+    statements = [q for q in sql if q.split()[0] in {"SELECT", "INSERT", "UPDATE", "DELETE"}]
+    assert len(statements) == 16, statements
+    with django_assert_num_queries(len(sql)):  # the same again, search after search
+        client.post("/children", SEARCH)
