@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from fame.web.fieldmarkup import field_markup
 from fame.web.forms import error_list
+from fame.web.govuk_markup import govuk_markup
 
 
 class FameJinja2(Jinja2):
@@ -103,7 +103,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "url": url,
             "form_error_list": error_list,
-            "field_markup": field_markup,
+            "govuk_markup": govuk_markup,
         }
     )
     env.filters["long_date"] = long_date
