@@ -174,7 +174,7 @@ def walk_in_chromium(rehearsal: Rehearsal) -> None:
 
     login = next(x for x in rehearsal.logins() if x["persona"] == "health_visitor")
     agency = login["username"].rsplit(".", 1)[1]
-    child = child_to_find(rehearsal, agency)
+    child = child_to_find(rehearsal.region_dir, agency, rehearsal.agencies_elsewhere(agency))
     with rehearsal.database("hub") as hub:
         row = hub.execute(
             "SELECT name FROM accounts_organisation WHERE agency_id = %s", [child.others[0]]

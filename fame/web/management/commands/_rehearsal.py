@@ -615,6 +615,11 @@ class Rehearsal:
         path = self.hubs[0].data_dir / "demo-logins.json"
         return list(json.loads(path.read_text(encoding="utf-8")))
 
+    def agencies_elsewhere(self, agency: str) -> set[str]:
+        """The agencies hosted on a node other than ``agency``'s."""
+        mine = {n.name for n in self.nodes if agency in n.agencies}
+        return {a for n in self.nodes if n.name not in mine for a in n.agencies}
+
     def password(self) -> str:
         return (self.layout.root / "password").read_text(encoding="ascii").strip()
 
@@ -801,9 +806,7 @@ def check_region(
 
     login = next(x for x in rehearsal.logins() if x["persona"] == PERSONA)
     agency = login["username"].rsplit(".", 1)[1]
-    mine = {n.name for n in rehearsal.nodes if agency in n.agencies}
-    elsewhere = {a for n in rehearsal.nodes if n.name not in mine for a in n.agencies}
-    child = child_to_find(rehearsal.region_dir, agency, elsewhere)
+    child = child_to_find(rehearsal.region_dir, agency, rehearsal.agencies_elsewhere(agency))
     person = Practitioner(rehearsal.hub_url, verify=rehearsal.certificates.context())
     try:
         person.sign_in(login["username"], rehearsal.password(), login["totp_secret"])
