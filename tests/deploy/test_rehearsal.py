@@ -17,6 +17,7 @@ import secrets
 import shutil
 import ssl
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -147,7 +148,10 @@ def test_the_rehearsed_region_works_end_to_end_and_survives_a_hub_instance_stopp
     assert copies is not None and copies[0] > 50
     assert split == (0,)
 
-    walk_in_chromium(rehearsal)
+    # Playwright's sync API runs an event loop of its own: in a thread of its own here, as
+    # a test worker that already drives the browser tests' Chromium has one running.
+    with ThreadPoolExecutor(max_workers=1) as walker:
+        walker.submit(walk_in_chromium, rehearsal).result()
 
 
 def spki_pin(certificate: Path) -> str:
