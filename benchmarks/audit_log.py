@@ -193,8 +193,9 @@ def fill_new(events: int, batch: int) -> dict[str, Any]:
 
 
 def two_inserts(action: str, *, target: str = "", details: dict[str, Any] | None = None) -> None:
-    """``record_event`` before it stored and queued in one statement on PostgreSQL: the
-    event's INSERT, then the queue's, in a transaction (for the same arguments as above)."""
+    """``record_event`` before it stored and queued in one statement on PostgreSQL and took
+    no savepoint on SQLite: the event's INSERT, then the queue's, in a transaction or
+    savepoint of its own (for the same arguments as above)."""
     from django.db import connection, transaction
     from django.utils import timezone
 

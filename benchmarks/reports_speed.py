@@ -259,7 +259,6 @@ def _region(children: int, seed: int) -> dict[str, int]:
                 target="child-index",
                 outcome="success",
                 details=details,
-                leaf_hash="0" * 64,
             )
         )
         if len(batch) == 5000:

@@ -79,7 +79,9 @@ def record_event(
             cursor.execute(statement, values)
             event.seq = cursor.fetchone()[0]
     else:
-        with transaction.atomic(), connection.cursor() as cursor:
+        # No savepoint inside the caller's transaction, as on PostgreSQL: a failed INSERT
+        # fails the caller's transaction, which must not go on without its event.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.execute(statement, values)
             event.seq = cursor.fetchone()[0]
             cursor.execute(_QUEUE_SQL, [event.seq])

@@ -357,15 +357,30 @@ def _checked_chunk(bounds: tuple[int, int]) -> tuple[bytes, Problem | None]:
 
 
 def _leaf_rows_after(start: int, size: int) -> list[tuple[Any, ...]]:
-    """The ``CHUNK`` leaves with the lowest positions above ``start`` (up to ``size``), as
-    ``_leaf_rows`` reads them: a leaf missing at the end of one chunk is noticed there,
-    by the position that follows it."""
-    query = (
-        _leaf_query() + "WHERE l.position > %s AND l.position <= %s ORDER BY l.position LIMIT %s"
-    )
+    """The leaves at positions ``start`` + 1 to ``start`` + ``CHUNK`` (up to ``size``), as
+    ``_leaf_rows`` reads them. A chunk that ends short of its last position also gets the
+    leaf that follows the gap, so that a leaf missing at the end of one chunk is noticed
+    there, by the position that follows it.
+
+    The chunk is read by its bounds, not as "the next ``CHUNK`` leaves" (``LIMIT``): with
+    no statistics on the tables, as after a restore, PostgreSQL read and sorted every leaf
+    above ``start`` for each chunk that way (a million events checked in 15 s, not 3)."""
+    end = min(start + CHUNK, size)
     with connection.cursor() as cursor:
-        cursor.execute(query, [start, size, CHUNK])
-        return cursor.fetchall()
+        cursor.execute(
+            _leaf_query() + "WHERE l.position > %s AND l.position <= %s ORDER BY l.position",
+            [start, end],
+        )
+        rows = cursor.fetchall()
+        last = rows[-1][0] if rows else start
+        if last < end:
+            cursor.execute(
+                _leaf_query() + "WHERE l.position > %s AND l.position <= %s "
+                "ORDER BY l.position LIMIT 1",
+                [last, size],
+            )
+            rows += cursor.fetchall()
+        return rows
 
 
 def _leaf_query() -> str:

@@ -168,6 +168,30 @@ def test_verify_deleted_middle_event_with_its_leaf_names_it(ten_events: list[Aud
     assert result.first_bad_event == 5
 
 
+@pytest.mark.parametrize(
+    ("deleted", "problem"),
+    [
+        ([6], "leaf 6 of the log is missing (positions jump from 5 to 7)"),
+        ([4, 5, 6], "leaves 4 to 6 of the log are missing (positions jump from 3 to 7)"),
+        ([6, 7], "leaves 6 to 7 of the log are missing (positions jump from 5 to 8)"),
+    ],
+    ids=["last of a chunk", "a whole chunk", "across two chunks"],
+)
+def test_verify_deleted_leaves_at_the_edge_of_a_chunk_are_named(
+    ten_events: list[AuditEvent], deleted: list[int], problem: str
+) -> None:
+    """In two processes a chunk is leaves 1-3, 4-6, 7-9, 10: a leaf missing at a chunk's
+    end is named where it is missing, not found later as a changed tree."""
+    for position in deleted:
+        sql("DELETE FROM {events} WHERE seq = %s", [position])
+        sql("DELETE FROM {leaves} WHERE position = %s", [position])
+
+    result = verify_audit_log()
+
+    assert result.problem == problem
+    assert result.first_bad_event == deleted[0]
+
+
 def test_verify_deleted_run_of_events_names_the_first(ten_events: list[AuditEvent]) -> None:
     sql("DELETE FROM {events} WHERE seq IN (5, 6, 7)")
     sql("DELETE FROM {leaves} WHERE seq IN (5, 6, 7)")
