@@ -12,7 +12,9 @@ a new surname) still leaves another key in common, while no key is as broad as
 - ``given~fam~yob:J500:S530:2019``  both Soundex codes and year of birth
 - ``given~fam~md:J500:S530:03-04``   both Soundex codes and month and day of birth
 - ``given~fam:J500:S530``        both Soundex codes alone (for records without a birthday
-  that have also moved; bulk linkage skips the common ones, see ``MAX_KEY_RECORDS``)
+  that have also moved; bulk linkage skips the common ones, see ``MAX_KEY_RECORDS``,
+  and in a block of more than ``NAMES_ONLY_MAX_RECORDS`` pairs only records of which
+  one has no birthday)
 - ``pc~name:AB12 3CD:S530``      postcode and the Soundex of a given or family name
 - ``line~fam:12 moor rd:S530``   first address line and family-name Soundex
 - ``dob~area:2019-03-04:AB12 3``  birthday and postcode sector (a whole non-UK postcode)

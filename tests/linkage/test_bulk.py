@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from fame.linkage import LinkageModel, link_records, pairwise_accuracy, write_links
+from fame.linkage._bulk import NAMES_ONLY_MAX_RECORDS, candidate_pairs
 from fame.linkage._evaluation import PairwiseAccuracy
+from fame.linkage._normalise import LinkageRecord
 from fame.synth import Region, generate_region
 
 from .conftest import OLIVIA, variant
@@ -94,3 +97,45 @@ def test_pairwise_accuracy_counts_pairs() -> None:
     assert (accuracy.true_pairs, accuracy.predicted_pairs, accuracy.correct_pairs) == (3, 2, 1)
     assert accuracy.precision == 0.5
     assert accuracy.recall == pytest.approx(1 / 3)
+
+
+def _namesakes(count: int, *, undated: int = 0) -> list[LinkageRecord]:
+    """``count`` Olivia Hughes born on different days in different years at different
+    addresses (so that they share only the names-only key), the last ``undated`` of them
+    with no date of birth."""
+    records = []
+    for n in range(count):
+        born = None if n >= count - undated else date(1960, 1, 1) + timedelta(days=400 * n + n)
+        records.append(
+            variant(
+                local_id=f"N{n}",
+                middle_names=(),
+                date_of_birth=born,
+                address_line_1=f"{n + 1} Lane {n}",
+                postcode=f"QN{n % 9 + 1} {n % 10}{'ABCDEFGHJK'[n // 10 % 10]}Z",
+            )
+        )
+    return [LinkageRecord.from_agency_record(record) for record in records]
+
+
+def _pairs(records: list[LinkageRecord]) -> set[tuple[int, int]]:
+    pairs, _ = candidate_pairs(records)
+    left, right = pairs.column("left").to_pylist(), pairs.column("right").to_pylist()
+    return set(zip(left, right, strict=True))
+
+
+def test_a_rare_names_only_key_pairs_every_record_under_it() -> None:
+    records = _namesakes(NAMES_ONLY_MAX_RECORDS)
+
+    assert len(_pairs(records)) == len(records) * (len(records) - 1) // 2
+
+
+def test_a_common_names_only_key_pairs_only_records_without_a_birthday() -> None:
+    records = _namesakes(NAMES_ONLY_MAX_RECORDS + 30, undated=2)
+    undated = {len(records) - 2, len(records) - 1}
+
+    pairs = _pairs(records)
+
+    assert pairs, "the records without a birthday still meet every namesake"
+    assert all(left in undated or right in undated for left, right in pairs)
+    assert len(pairs) == 2 * (len(records) - 2) + 1
