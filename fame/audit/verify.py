@@ -367,20 +367,17 @@ def _leaf_rows_after(start: int, size: int) -> list[tuple[Any, ...]]:
     above ``start`` for each chunk that way (a million events checked in 15 s, not 6)."""
     end = min(start + CHUNK, size)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _leaf_query() + "WHERE l.position > %s AND l.position <= %s ORDER BY l.position",
-            [start, end],
-        )
+        cursor.execute(_leaf_query() + _BETWEEN, [start, end])
         rows = cursor.fetchall()
         last = rows[-1][0] if rows else start
         if last < end:
-            cursor.execute(
-                _leaf_query() + "WHERE l.position > %s AND l.position <= %s "
-                "ORDER BY l.position LIMIT 1",
-                [last, size],
-            )
+            cursor.execute(_leaf_query() + _BETWEEN + " LIMIT 1", [last, size])
             rows += cursor.fetchall()
         return rows
+
+
+_BETWEEN = "WHERE l.position > %s AND l.position <= %s ORDER BY l.position"
+"""The leaves after one position, up to another, in the log's order (``_leaf_query``'s)."""
 
 
 def _leaf_query() -> str:
@@ -414,7 +411,7 @@ def _leaf_rows(size: int | None) -> Iterator[tuple[Any, ...]]:
     1 to ``size`` (all if None), in the log's order; the event's fields are None if it
     was deleted. The time comes as text in UTC (``YYYY-MM-DD HH:MM:SS[.ffffff]`` when it
     is well formed), the details as JSON text. Read ``CHUNK`` at a time with a plain cursor."""
-    query = _leaf_query() + "WHERE l.position > %s AND l.position <= %s ORDER BY l.position"
+    query = _leaf_query() + _BETWEEN
     done = 0
     while size is None or done < size:
         end = done + CHUNK if size is None else min(size, done + CHUNK)

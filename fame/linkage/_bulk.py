@@ -53,14 +53,17 @@ _COUNT_SKIPPED_KEYS = """
 """
 _PAIRS_SHARING_A_KEY = """
     WITH usable AS (
-        SELECT r.id, r.key, r.dated, starts_with(r.key, 'given~fam:') AND k.n > $names_only
+        SELECT r.id, r.key, starts_with(r.key, 'given~fam:') AND k.n > $names_only
             AS common_names
         FROM record_keys r JOIN (
             SELECT key, count(*) AS n FROM record_keys GROUP BY key
             HAVING count(*) BETWEEN 2 AND $most
         ) k ON k.key = r.key
     ),
-    undated AS (SELECT id, key FROM usable WHERE common_names AND NOT dated)
+    undated AS (
+        SELECT u.id, u.key FROM usable u JOIN records_dated d ON d.id = u.id
+        WHERE u.common_names AND NOT d.dated
+    )
     SELECT DISTINCT "left", "right" FROM (
         SELECT a.id AS "left", b.id AS "right"
         FROM usable a JOIN usable b ON a.key = b.key AND a.id < b.id
@@ -88,22 +91,20 @@ def candidate_pairs(records: Sequence[LinkageRecord]) -> tuple[pa.Table, int]:
     """Pairs (``left`` < ``right``, indexes into records) sharing a key; and keys skipped."""
     ids: list[int] = []
     keys: list[str] = []
-    dated: list[bool] = []
     for index, record in enumerate(records):
-        has_birthday = record.date_of_birth is not None
         for key in blocking_keys(record):
             ids.append(index)
             keys.append(key)
-            dated.append(has_birthday)
-    table = pa.table(
+    table = pa.table({"id": pa.array(ids, pa.int64()), "key": pa.array(keys, pa.string())})
+    dated = pa.table(
         {
-            "id": pa.array(ids, pa.int64()),
-            "key": pa.array(keys, pa.string()),
-            "dated": pa.array(dated, pa.bool_()),
+            "id": pa.array(range(len(records)), pa.int64()),
+            "dated": pa.array([r.date_of_birth is not None for r in records], pa.bool_()),
         }
     )
     connection = duckdb.connect()
     connection.register("record_keys", table)
+    connection.register("records_dated", dated)
     ((skipped,),) = connection.sql(_COUNT_SKIPPED_KEYS, params={"most": MAX_KEY_RECORDS}).fetchall()
     limits = {"most": MAX_KEY_RECORDS, "names_only": NAMES_ONLY_MAX_RECORDS}
     pairs = connection.sql(_PAIRS_SHARING_A_KEY, params=limits).to_arrow_table()
