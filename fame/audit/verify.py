@@ -397,13 +397,22 @@ def _checking_processes(workers: int, size: int) -> Iterator[Pool | None]:
     """``workers`` processes to recompute leaves in, or None to do it here: a log of a
     single chunk, or a check inside a transaction (whose rows other connections cannot
     see), is checked in this process. The processes are forked, each opening its own
-    connection to the database, and stopped when the check ends."""
+    connection to the database, and end when the check ends.
+
+    They are let finish the chunks they were given, never stopped with SIGTERM (what
+    ``with Pool`` does on leaving): a process stopped while writing its chunk back keeps
+    the results queue's lock for ever, and the check hung so when a problem ended it
+    early (seen once in a test run)."""
     if workers < 2 or size <= CHUNK or connection.in_atomic_block:
         yield None
         return
     connection.close()  # not shared with the children; opened again here when next used
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
         yield pool
+    finally:
+        pool.close()
+        pool.join()
 
 
 def _leaf_rows(size: int | None) -> Iterator[tuple[Any, ...]]:
